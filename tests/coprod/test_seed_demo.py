@@ -1,0 +1,79 @@
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from coprod.management.commands.seed_demo import DEMO_PASSWORD
+from evidence.models import ReportGrant
+from projects.models import Project
+from stakeholders.models import Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _debug_on(settings):
+    """pytest-django turns DEBUG off; seed_demo is meant for DEBUG (the embedded default)."""
+    settings.DEBUG = True
+
+
+DEMO_EMAILS = {
+    "staff@example.org": Role.STAFF,
+    "participant@example.org": Role.PARTICIPANT,
+    "commissioner@example.org": Role.COMMISSIONER,
+}
+
+
+def _row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_it_creates_the_three_demo_logins_and_prints_them(capsys):
+    call_command("seed_demo")
+    printed = capsys.readouterr().out
+    for email, role in DEMO_EMAILS.items():
+        assert User.objects.get(email=email).role == role
+        assert email in printed
+    assert DEMO_PASSWORD in printed
+
+
+def test_running_it_twice_changes_nothing():
+    call_command("seed_demo")
+    first = _row_counts()
+    call_command("seed_demo")
+    assert _row_counts() == first
+
+
+def test_at_least_two_projects_are_open_and_the_commissioner_sees_some_not_all():
+    call_command("seed_demo")
+    assert Project.objects.open_to_join().count() >= 2
+    granted = ReportGrant.objects.filter(commissioner__email="commissioner@example.org").count()
+    assert 0 < granted < Project.objects.count()
+
+
+@pytest.mark.parametrize("email", sorted(DEMO_EMAILS))
+def test_each_demo_login_works_and_lands_on_its_home(client, email):
+    call_command("seed_demo")
+    response = client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_it_refuses_to_run_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG is false"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_force_runs_it_when_debug_is_off(settings):
+    settings.DEBUG = False
+    call_command("seed_demo", "--force")
+    assert User.objects.filter(email="staff@example.org").exists()
+
+
+def test_large_size_adds_many_projects_once():
+    call_command("seed_demo", "--size", "large")
+    count = Project.objects.count()
+    call_command("seed_demo", "--size", "large")
+    assert Project.objects.count() == count > 200
