@@ -109,3 +109,12 @@ def test_pages_load_no_asset_from_another_origin():
         if "emails" not in path.parts and remote.search(path.read_text())
     ]
     assert offenders == []
+
+
+def test_static_files_collect_for_production(manage, production_env, tmp_path):
+    env = {**production_env, "DJANGO_STATIC_ROOT": str(tmp_path)}
+    result = manage("collectstatic", "--noinput", env=env)
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    assert "vendor/bootstrap/bootstrap.min.css" in manifest
+    assert "css/coprod.css" in manifest
