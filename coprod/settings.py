@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "csp",
+    "phonenumber_field",
+    "import_export",
+    "django_filters",
     "coprod",
     "stakeholders",
     "projects",
@@ -156,6 +159,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "coprod"
 # Staff must set up an authenticator app before using coprod whenever DEBUG is off.
 COPROD_STAFF_MFA_REQUIRED = env.bool("COPROD_STAFF_MFA_REQUIRED", default=not DEBUG)
+
+PHONENUMBER_DEFAULT_REGION = "GB"
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

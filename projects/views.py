@@ -1,11 +1,9 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from coprod.access import get_object_for_user, permission_required
-from projects.models import Project
+from coprod.access import permission_required
+from projects.access import STAFF_ONLY, get_project_for_staff
 from projects.selectors import project_list_page
-
-STAFF_ONLY = "This page is for staff who run co-production projects."
 
 # Each panel with what it says while there is nothing to show.
 DASHBOARD_PANELS = [
@@ -16,12 +14,6 @@ DASHBOARD_PANELS = [
     ("Recent decisions", "No decisions have been logged yet."),
     ("Recent evidence", "No evidence has been added yet."),
 ]
-
-
-def _get_project_for_staff(request: HttpRequest, slug: str) -> Project:
-    return get_object_for_user(
-        request, Project.objects.all(), "projects.manage_project", denied=STAFF_ONLY, slug=slug
-    )
 
 
 @permission_required("projects.access_dashboard", denied=STAFF_ONLY)
@@ -37,5 +29,5 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required("projects.manage_project", denied=STAFF_ONLY)
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    project = _get_project_for_staff(request, slug)
+    project = get_project_for_staff(request, slug)
     return render(request, "projects/project_detail.html", {"project": project})

@@ -1,8 +1,11 @@
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
 
 
 class Role(models.TextChoices):
@@ -85,3 +88,342 @@ ROLE_HOMES = {
     Role.PARTICIPANT: "stakeholders:me",
     Role.COMMISSIONER: "evidence:reports",
 }
+
+
+class StakeholderGroup(models.TextChoices):
+    LIVED_EXPERIENCE = "lived_experience", "Person with lived experience"
+    CARER = "carer", "Carer or family member"
+    PRACTITIONER = "practitioner", "Frontline practitioner"
+    MANAGER = "manager", "Manager"
+    COMMISSIONER = "commissioner", "Commissioner"
+    COMMUNITY_ORG = "community_org", "Community or voluntary organisation"
+    OTHER = "other", "Other"
+
+
+class ContactMethod(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    POST = "post", "Post"
+
+
+class AccessNeed(models.TextChoices):
+    """Each value is the name of the Person field that records the need."""
+
+    BSL = "needs_bsl", "British Sign Language interpreter"
+    LARGE_PRINT = "needs_large_print", "Large print"
+    EASY_READ = "needs_easy_read", "Easy read"
+    STEP_FREE = "needs_step_free", "Step-free access"
+    HEARING_LOOP = "needs_hearing_loop", "Hearing loop"
+    QUIET_SPACE = "needs_quiet_space", "Quiet space"
+
+
+class Availability(models.TextChoices):
+    """Each value is the name of the Person field that records the time."""
+
+    WEEKDAY_MORNINGS = "free_weekday_mornings", "Weekday mornings"
+    WEEKDAY_AFTERNOONS = "free_weekday_afternoons", "Weekday afternoons"
+    WEEKDAY_EVENINGS = "free_weekday_evenings", "Weekday evenings"
+    WEEKENDS = "free_weekends", "Weekends"
+
+
+class Skill(models.Model):
+    """Interests and skills people offer, which staff search for in the finder."""
+
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def in_pool(self) -> "PersonQuerySet":
+        """People who asked to be called on, and whose consent to be contacted stands."""
+        return self.filter(in_pool=True, involvement_consent_given=True, erased_at=None)
+
+
+class Person(models.Model):
+    """Someone in the organisation's roster. A person exists once, however many projects
+    they join; a login (User) is optional, for people who sign up on the web."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
+    )
+    full_name = models.CharField("full name", max_length=150)
+    preferred_name = models.CharField(
+        "what should we call you?", max_length=80, blank=True, help_text="Optional."
+    )
+    email = models.EmailField("email address", blank=True)
+    phone = PhoneNumberField("phone number", blank=True)
+    address = models.TextField("postal address", blank=True)
+    preferred_contact = models.CharField(
+        "how should we contact you?",
+        max_length=10,
+        choices=ContactMethod.choices,
+        default=ContactMethod.EMAIL,
+    )
+    stakeholder_group = models.CharField(
+        "which describes you best?",
+        max_length=20,
+        choices=StakeholderGroup.choices,
+        default=StakeholderGroup.LIVED_EXPERIENCE,
+    )
+    needs_bsl = models.BooleanField(default=False)
+    needs_large_print = models.BooleanField(default=False)
+    needs_easy_read = models.BooleanField(default=False)
+    needs_step_free = models.BooleanField(default=False)
+    needs_hearing_loop = models.BooleanField(default=False)
+    needs_quiet_space = models.BooleanField(default=False)
+    other_access_needs = models.TextField("anything else that would help you take part", blank=True)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="people")
+    other_interests = models.TextField("other interests and skills", blank=True)
+    free_weekday_mornings = models.BooleanField(default=False)
+    free_weekday_afternoons = models.BooleanField(default=False)
+    free_weekday_evenings = models.BooleanField(default=False)
+    free_weekends = models.BooleanField(default=False)
+    in_pool = models.BooleanField(
+        "join the involvement pool",
+        default=False,
+        help_text="Staff may contact you about new or urgent projects.",
+    )
+    # Kept in step with ConsentRecord by the consent services, so lists can filter on it.
+    involvement_consent_given = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="person_email_unique_ignoring_case",
+            ),
+            models.UniqueConstraint(
+                fields=["phone"], condition=~models.Q(phone=""), name="person_phone_unique"
+            ),
+        ]
+        indexes = [
+            # The rapid-response finder searches only the standing pool.
+            models.Index(
+                fields=["stakeholder_group"],
+                name="person_pool_group_idx",
+                condition=models.Q(in_pool=True, involvement_consent_given=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.full_name
+
+    @property
+    def access_needs(self) -> list[str]:
+        return [need.label for need in AccessNeed if getattr(self, need.value)]
+
+    @property
+    def availability(self) -> list[str]:
+        return [time.label for time in Availability if getattr(self, time.value)]
+
+
+class AgeBand(models.TextChoices):
+    UNDER_18 = "under_18", "Under 18"
+    AGE_18_24 = "18_24", "18 to 24"
+    AGE_25_34 = "25_34", "25 to 34"
+    AGE_35_49 = "35_49", "35 to 49"
+    AGE_50_64 = "50_64", "50 to 64"
+    AGE_65_79 = "65_79", "65 to 79"
+    AGE_80_PLUS = "80_plus", "80 or over"
+    PREFER_NOT = "prefer_not", "Prefer not to say"
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", "Woman"
+    MAN = "man", "Man"
+    NON_BINARY = "non_binary", "Non-binary"
+    SELF_DESCRIBE = "self_describe", "In another way"
+    PREFER_NOT = "prefer_not", "Prefer not to say"
+
+
+class Ethnicity(models.TextChoices):
+    ASIAN = "asian", "Asian or Asian British"
+    BLACK = "black", "Black, Black British, Caribbean or African"
+    MIXED = "mixed", "Mixed or multiple ethnic groups"
+    WHITE = "white", "White"
+    OTHER = "other", "Another ethnic group"
+    PREFER_NOT = "prefer_not", "Prefer not to say"
+
+
+class YesNoPreferNot(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    PREFER_NOT = "prefer_not", "Prefer not to say"
+
+
+class EqualityMonitoring(models.Model):
+    """Special category data, held only while its own consent stands: withdrawing that
+    consent deletes this row at once. Only ever shown as counts, small counts suppressed."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="equality")
+    age_band = models.CharField(max_length=12, choices=AgeBand.choices, blank=True)
+    gender = models.CharField(max_length=15, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(max_length=12, choices=Ethnicity.choices, blank=True)
+    disability = models.CharField(
+        "do you consider yourself disabled?",
+        max_length=12,
+        choices=YesNoPreferNot.choices,
+        blank=True,
+    )
+    long_term_condition = models.CharField(
+        "do you have a long-term health condition?",
+        max_length=12,
+        choices=YesNoPreferNot.choices,
+        blank=True,
+    )
+
+    def __str__(self) -> str:
+        return f"Equality monitoring for person {self.person_id}"
+
+
+class ConsentKind(models.TextChoices):
+    INVOLVEMENT = "involvement", "Holding my details for involvement"
+    EQUALITY = "equality", "Equality monitoring"
+
+
+class ConsentMethod(models.TextChoices):
+    ONLINE = "online", "Online, by the person"
+    PAPER = "paper", "On paper, recorded by staff"
+    PHONE = "phone", "By phone, recorded by staff"
+    IN_PERSON = "in_person", "In person, recorded by staff"
+
+
+class ConsentWording(models.Model):
+    """The exact words a person agreed to. Text is kept and hashed so a record always
+    shows what was agreed, even after the wording changes."""
+
+    kind = models.CharField(max_length=12, choices=ConsentKind.choices)
+    version = models.CharField(max_length=20)
+    text = models.TextField()
+    sha256 = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="consent_wording_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+
+class ConsentRecord(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    wording = models.ForeignKey(ConsentWording, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=ConsentKind.choices)
+    method = models.CharField(max_length=12, choices=ConsentMethod.choices)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    given_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-given_at"]
+        constraints = [
+            # At most one standing consent of each kind per person.
+            models.UniqueConstraint(
+                fields=["person", "kind"],
+                condition=models.Q(withdrawn_at=None),
+                name="consent_one_standing_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "withdrawn" if self.withdrawn_at else "given"
+        return f"{self.get_kind_display()} {state}"
+
+
+class MembershipStatus(models.TextChoices):
+    INTERESTED = "interested", "Interested"
+    ACTIVE = "active", "Active"
+    LEFT = "left", "Left"
+
+
+class Membership(models.Model):
+    """A person's part in one project: interested → active → left, with the dates."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="memberships"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    status = models.CharField(
+        max_length=12, choices=MembershipStatus.choices, default=MembershipStatus.INTERESTED
+    )
+    interested_at = models.DateTimeField(default=timezone.now)
+    active_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "person"], name="membership_once"),
+        ]
+        indexes = [
+            # Coverage counts active members by project and stakeholder group.
+            models.Index(
+                fields=["project", "person"],
+                name="membership_active_idx",
+                condition=models.Q(status="active"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.project} ({self.get_status_display()})"
+
+
+class ProjectInvitation(models.Model):
+    """An invitation from the rapid-response finder to join a project; once per person."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="pool_invitations"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="pool_invitations")
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "person"], name="pool_invitation_once"),
+        ]
+        indexes = [
+            # The sender claims unsent invitations.
+            models.Index(
+                fields=["created_at"],
+                name="pool_invitation_unsent_idx",
+                condition=models.Q(sent_at=None),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} invited to {self.project}"

@@ -1,0 +1,149 @@
+"""Writes about people: the roster, consent, project membership and pool invitations."""
+
+import hashlib
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from projects.models import Project
+from stakeholders.consent import CONSENT_TEXTS
+from stakeholders.models import (
+    ConsentKind,
+    ConsentRecord,
+    ConsentWording,
+    EqualityMonitoring,
+    Membership,
+    MembershipStatus,
+    Person,
+    User,
+)
+
+
+class DuplicatePerson(Exception):
+    def __init__(self, person: Person):
+        super().__init__(f"{person} is already on the roster")
+        self.person = person
+
+
+def consent_wording_current(*, kind: str) -> ConsentWording:
+    version, text = CONSENT_TEXTS[kind]
+    wording, _ = ConsentWording.objects.get_or_create(
+        kind=kind,
+        version=version,
+        defaults={"text": text, "sha256": hashlib.sha256(text.encode()).hexdigest()},
+    )
+    return wording
+
+
+def consent_give(
+    *, person: Person, kind: str, method: str, recorded_by: User | None
+) -> ConsentRecord:
+    """Record consent; giving a consent that already stands changes nothing."""
+    with transaction.atomic():
+        standing = ConsentRecord.objects.filter(person=person, kind=kind, withdrawn_at=None).first()
+        if standing:
+            return standing
+        record = ConsentRecord.objects.create(
+            person=person,
+            kind=kind,
+            wording=consent_wording_current(kind=kind),
+            method=method,
+            recorded_by=recorded_by,
+        )
+        if kind == ConsentKind.INVOLVEMENT:
+            person.involvement_consent_given = True
+            person.save(update_fields=["involvement_consent_given"])
+    return record
+
+
+def consent_withdraw(*, person: Person, kind: str, withdrawn_by: User | None) -> bool:
+    """Withdraw a standing consent; it takes effect at once. Returns False if none stood.
+
+    Equality answers are deleted. Without involvement consent the person leaves the pool
+    and every project, so nobody can invite them.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        withdrawn = ConsentRecord.objects.filter(
+            person=person, kind=kind, withdrawn_at=None
+        ).update(withdrawn_at=now, withdrawn_by=withdrawn_by)
+        if kind == ConsentKind.EQUALITY:
+            EqualityMonitoring.objects.filter(person=person).delete()
+        if kind == ConsentKind.INVOLVEMENT:
+            person.involvement_consent_given = False
+            person.in_pool = False
+            person.save(update_fields=["involvement_consent_given", "in_pool"])
+            person.memberships.exclude(status=MembershipStatus.LEFT).update(
+                status=MembershipStatus.LEFT, left_at=now
+            )
+    return bool(withdrawn)
+
+
+def equality_answers_save(*, person: Person, answers: dict) -> EqualityMonitoring | None:
+    """Keep equality answers only while equality consent stands."""
+    if not ConsentRecord.objects.filter(
+        person=person, kind=ConsentKind.EQUALITY, withdrawn_at=None
+    ).exists():
+        return None
+    record, _ = EqualityMonitoring.objects.update_or_create(person=person, defaults=answers)
+    return record
+
+
+def person_find_duplicate(
+    *, email: str = "", phone=None, exclude: Person | None = None
+) -> Person | None:
+    """The person already on the roster with this email (any case) or phone, if any."""
+    people = Person.objects.all()
+    if exclude is not None:
+        people = people.exclude(pk=exclude.pk)
+    if email and (match := people.filter(email__iexact=email.strip()).first()):
+        return match
+    if phone and (match := people.filter(phone=phone).first()):
+        return match
+    return None
+
+
+def person_create(*, created_by: User | None, skills: Iterable = (), **fields) -> Person:
+    """Add someone to the roster. Raises DuplicatePerson if their email or phone is there."""
+    duplicate = person_find_duplicate(email=fields.get("email", ""), phone=fields.get("phone"))
+    if duplicate:
+        raise DuplicatePerson(duplicate)
+    person = Person(created_by=created_by, **fields)
+    person.full_clean(exclude=["user"])
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as error:
+        # Two sign-ups with the same email at the same moment: the second one loses.
+        duplicate = person_find_duplicate(email=person.email, phone=person.phone)
+        if duplicate:
+            raise DuplicatePerson(duplicate) from error
+        raise
+    person.skills.set(skills)
+    return person
+
+
+def membership_express_interest(*, person: Person, project: Project) -> Membership:
+    """Join a project as interested. Someone who left and comes back is interested again."""
+    membership, created = Membership.objects.get_or_create(project=project, person=person)
+    if not created and membership.status == MembershipStatus.LEFT:
+        membership_set_status(membership=membership, status=MembershipStatus.INTERESTED)
+    return membership
+
+
+def membership_set_status(*, membership: Membership, status: str) -> Membership:
+    now = timezone.now()
+    membership.status = status
+    changed = ["status"]
+    if status == MembershipStatus.INTERESTED:
+        membership.interested_at, membership.left_at = now, None
+        changed += ["interested_at", "left_at"]
+    elif status == MembershipStatus.ACTIVE:
+        membership.active_at, membership.left_at = now, None
+        changed += ["active_at", "left_at"]
+    else:
+        membership.left_at = now
+        changed.append("left_at")
+    membership.save(update_fields=changed)
+    return membership

@@ -1,0 +1,63 @@
+import factory
+
+from projects.models import CoverageTarget
+from stakeholders.models import (
+    ConsentKind,
+    ConsentMethod,
+    Membership,
+    MembershipStatus,
+    Person,
+    Skill,
+    StakeholderGroup,
+)
+from stakeholders.services import consent_give
+from tests.factories.projects import ProjectFactory
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Skill {n}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A roster entry who has given involvement consent (online)."""
+
+    class Meta:
+        model = Person
+        skip_postgeneration_save = True
+
+    full_name = factory.Faker("name", locale="en_GB")
+    email = factory.Sequence(lambda n: f"roster{n}@example.org")
+    stakeholder_group = StakeholderGroup.LIVED_EXPERIENCE
+    in_pool = False
+
+    @factory.post_generation
+    def consented(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            consent_give(
+                person=self,
+                kind=ConsentKind.INVOLVEMENT,
+                method=ConsentMethod.ONLINE,
+                recorded_by=None,
+            )
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    project = factory.SubFactory(ProjectFactory)
+    person = factory.SubFactory(PersonFactory)
+    status = MembershipStatus.ACTIVE
+
+
+class CoverageTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoverageTarget
+
+    project = factory.SubFactory(ProjectFactory)
+    stakeholder_group = StakeholderGroup.LIVED_EXPERIENCE
+    target = 5
