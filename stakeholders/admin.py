@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from stakeholders.models import User
+from stakeholders.models import ConsentRecord, Membership, Person, Skill, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -37,3 +37,47 @@ class UserAdmin(DjangoUserAdmin):
             {"classes": ["wide"], "fields": ["email", "name", "role", "password1", "password2"]},
         ),
     ]
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["project"]
+    fields = ["project", "status", "interested_at", "active_at", "left_at"]
+
+
+class ConsentRecordInline(admin.TabularInline):
+    """Consent history is evidence: it is added and withdrawn through coprod, never edited."""
+
+    model = ConsentRecord
+    extra = 0
+    can_delete = False
+    fields = [
+        "kind",
+        "wording",
+        "method",
+        "recorded_by",
+        "given_at",
+        "withdrawn_at",
+        "withdrawn_by",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "stakeholder_group", "email", "phone", "in_pool", "created_at"]
+    list_filter = ["stakeholder_group", "in_pool", "involvement_consent_given", "preferred_contact"]
+    search_fields = ["full_name", "preferred_name", "email", "phone"]
+    readonly_fields = ["public_id", "involvement_consent_given", "created_by", "erased_at"]
+    raw_id_fields = ["user"]
+    filter_horizontal = ["skills"]
+    inlines = [MembershipInline, ConsentRecordInline]

@@ -208,9 +208,13 @@ class Person(models.Model):
                 Lower("email"),
                 condition=~models.Q(email=""),
                 name="person_email_unique_ignoring_case",
+                violation_error_message="Someone on the roster already has this email address.",
             ),
             models.UniqueConstraint(
-                fields=["phone"], condition=~models.Q(phone=""), name="person_phone_unique"
+                fields=["phone"],
+                condition=~models.Q(phone=""),
+                name="person_phone_unique",
+                violation_error_message="Someone on the roster already has this phone number.",
             ),
         ]
         indexes = [

@@ -1,4 +1,7 @@
-"""Demo data for trying coprod: the three demo logins and a few projects. Safe to run twice."""
+"""Demo data for trying coprod: the three demo logins, a few projects and a realistic mix of
+people, so that every page shows something. Safe to run twice."""
+
+import random
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -6,8 +9,25 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from evidence.models import ReportGrant
-from projects.models import Project, Stage
-from stakeholders.models import Role, User
+from projects.models import CoverageTarget, MeetingFormat, Project, Stage
+from stakeholders.models import (
+    AccessNeed,
+    AgeBand,
+    Availability,
+    ConsentKind,
+    ConsentMethod,
+    Ethnicity,
+    Gender,
+    Membership,
+    MembershipStatus,
+    Person,
+    Role,
+    Skill,
+    StakeholderGroup,
+    User,
+    YesNoPreferNot,
+)
+from stakeholders.services import consent_give, equality_answers_save
 
 DEMO_PASSWORD = "coprod-demo-2026"  # noqa: S105 - printed for newcomers; demo data only
 
@@ -53,6 +73,84 @@ DEMO_PROJECTS = [
     },
 ]
 
+JOIN_PAGE = {
+    "time_commitment": "About two hours, twice a month",
+    "place": "Riverside Community Centre, and online",
+    "meeting_format": MeetingFormat.BOTH,
+    "payment_offer": "£20 an hour, plus travel and carer costs",
+    "access_support": "Step-free rooms with a hearing loop. We can book a BSL interpreter and "
+    "send papers in large print or easy read.",
+    "contact_name": "Sam Staff",
+    "contact_email": "staff@example.org",
+    "contact_phone": "0161 496 0000",
+}
+
+COVERAGE_TARGETS = {
+    StakeholderGroup.LIVED_EXPERIENCE: 8,
+    StakeholderGroup.CARER: 5,
+    StakeholderGroup.PRACTITIONER: 3,
+    StakeholderGroup.COMMUNITY_ORG: 2,
+}
+
+SKILLS = [
+    "Listening",
+    "Public speaking",
+    "Writing and editing",
+    "Peer support",
+    "Translation",
+    "Design and drawing",
+    "Spreadsheets and data",
+    "Training others",
+    "Chairing meetings",
+    "Social media",
+]
+
+FIRST_NAMES = [
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Ellen",
+    "Femi",
+    "Grace",
+    "Hamza",
+    "Iris",
+    "Jamal",
+    "Kate",
+    "Liam",
+    "Maya",
+    "Nasir",
+    "Olivia",
+    "Priya",
+    "Rhys",
+    "Sade",
+    "Tom",
+    "Una",
+]
+SURNAMES = [
+    "Ahmed",
+    "Brown",
+    "Chen",
+    "Davies",
+    "Evans",
+    "Khan",
+    "Murphy",
+    "Okafor",
+    "Patel",
+    "Smith",
+]
+
+GROUP_WEIGHTS = {
+    StakeholderGroup.LIVED_EXPERIENCE: 40,
+    StakeholderGroup.CARER: 20,
+    StakeholderGroup.PRACTITIONER: 15,
+    StakeholderGroup.MANAGER: 7,
+    StakeholderGroup.COMMUNITY_ORG: 10,
+    StakeholderGroup.COMMISSIONER: 3,
+    StakeholderGroup.OTHER: 5,
+}
+
+DEMO_PEOPLE = 60
 LARGE_PROJECT_COUNT = 200
 
 
@@ -83,6 +181,8 @@ class Command(BaseCommand):
                         commissioner=users["commissioner@example.org"],
                         defaults={"granted_by": users["staff@example.org"]},
                     )
+            projects = list(Project.objects.filter(slug__in=[p["slug"] for p in DEMO_PROJECTS]))
+            self._roster(projects, users["participant@example.org"], users["staff@example.org"])
             if size == "large":
                 self._large_projects()
 
@@ -104,8 +204,92 @@ class Command(BaseCommand):
 
     def _demo_project(self, spec: dict) -> Project:
         fields = {key: spec[key] for key in ("name", "summary", "stage", "is_open_to_join")}
-        project, _ = Project.objects.get_or_create(slug=spec["slug"], defaults=fields)
+        project, _ = Project.objects.get_or_create(
+            slug=spec["slug"], defaults={**fields, **JOIN_PAGE}
+        )
+        for group, target in COVERAGE_TARGETS.items():
+            CoverageTarget.objects.get_or_create(
+                project=project, stakeholder_group=group, defaults={"target": target}
+            )
         return project
+
+    def _roster(self, projects: list[Project], participant: User, staff: User) -> None:
+        """A mix of people across groups, needs and times, some in the standing pool."""
+        skills = [Skill.objects.get_or_create(name=name)[0] for name in SKILLS]
+        pat = self._person(
+            email=participant.email,
+            full_name="Pat Participant",
+            user=participant,
+            defaults={"stakeholder_group": StakeholderGroup.LIVED_EXPERIENCE, "in_pool": True},
+        )
+        Membership.objects.get_or_create(
+            project=projects[0], person=pat, defaults={"status": MembershipStatus.ACTIVE}
+        )
+        chance = random.Random(2026)
+        groups, weights = zip(*GROUP_WEIGHTS.items(), strict=True)
+        for number in range(DEMO_PEOPLE):
+            first = FIRST_NAMES[number % len(FIRST_NAMES)]
+            last = SURNAMES[(number // len(FIRST_NAMES) + number) % len(SURNAMES)]
+            phone_only = number % 9 == 4
+            defaults = {
+                "stakeholder_group": chance.choices(groups, weights)[0],
+                "phone": f"+4479111{number:05d}" if phone_only or number % 3 == 0 else "",
+                "in_pool": chance.random() < 0.6,
+                "created_by": staff,
+                **{need.value: chance.random() < 0.12 for need in AccessNeed},
+                **{time.value: chance.random() < 0.45 for time in Availability},
+            }
+            # Every random draw happens on every run, so a second run sees the same people.
+            chosen_skills = chance.sample(skills, chance.randint(1, 3))
+            answers_equality = chance.random() < 0.5
+            equality = self._equality_answers(chance)
+            joins = [
+                (project, chance.choice(list(MembershipStatus)))
+                for project in chance.sample(projects, chance.randint(0, 2))
+            ]
+            email = "" if phone_only else f"{first}.{last}@example.net".lower()
+            if Person.objects.filter(full_name=f"{first} {last}", email=email).exists():
+                continue
+            person = self._person(
+                email=email,
+                full_name=f"{first} {last}",
+                defaults=defaults,
+                method=ConsentMethod.PHONE if phone_only else ConsentMethod.ONLINE,
+            )
+            person.skills.set(chosen_skills)
+            if answers_equality:
+                consent_give(
+                    person=person,
+                    kind=ConsentKind.EQUALITY,
+                    method=ConsentMethod.ONLINE,
+                    recorded_by=None,
+                )
+                equality_answers_save(person=person, answers=equality)
+            Membership.objects.bulk_create(
+                [
+                    Membership(project=project, person=person, status=status)
+                    for project, status in joins
+                ]
+            )
+
+    def _person(
+        self, *, email: str, full_name: str, defaults: dict, user=None, method=ConsentMethod.ONLINE
+    ):
+        lookup = {"email": email} if email else {"full_name": full_name, "phone": defaults["phone"]}
+        person, _ = Person.objects.get_or_create(
+            **lookup, defaults={"full_name": full_name, "user": user, **defaults}
+        )
+        consent_give(person=person, kind=ConsentKind.INVOLVEMENT, method=method, recorded_by=None)
+        return person
+
+    def _equality_answers(self, chance: random.Random) -> dict:
+        return {
+            "age_band": chance.choice(AgeBand.values),
+            "gender": chance.choice(Gender.values),
+            "ethnicity": chance.choice(Ethnicity.values),
+            "disability": chance.choice(YesNoPreferNot.values),
+            "long_term_condition": chance.choice(YesNoPreferNot.values),
+        }
 
     def _large_projects(self) -> None:
         existing = set(

@@ -1,0 +1,323 @@
+from allauth.account.forms import SignupForm
+from django import forms
+from phonenumber_field.formfields import PhoneNumberField
+
+from stakeholders.consent import CONSENT_TEXTS
+from stakeholders.models import (
+    AccessNeed,
+    Availability,
+    ConsentKind,
+    ConsentMethod,
+    ContactMethod,
+    EqualityMonitoring,
+    Person,
+    StakeholderGroup,
+)
+
+ACCESS_NEEDS_HELP = "Tick any that would help you take part. We will do our best to arrange them."
+
+
+def _flags_field(choices, label: str, help_text: str = "") -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
+def _phone_field() -> PhoneNumberField:
+    return PhoneNumberField(
+        label="Phone number",
+        required=False,
+        region="GB",
+        help_text="Optional. A UK number, like 07911 123456.",
+        error_messages={"invalid": "Enter a UK phone number, like 07911 123456."},
+    )
+
+
+class PersonFlagsMixin:
+    """Access needs and free times are yes/no fields on Person; the forms show each set
+    as one group of checkboxes."""
+
+    FLAG_GROUPS = {"access_needs": AccessNeed, "availability": Availability}
+
+    def flags_initial(self, person: Person) -> None:
+        for name, choices in self.FLAG_GROUPS.items():
+            if name in self.fields:
+                self.initial[name] = [c.value for c in choices if getattr(person, c.value)]
+
+    def flags_apply(self, person: Person) -> None:
+        for name, choices in self.FLAG_GROUPS.items():
+            if name in self.cleaned_data:
+                for choice in choices:
+                    setattr(person, choice.value, choice.value in self.cleaned_data[name])
+
+    def flags_as_fields(self) -> dict[str, bool]:
+        return {
+            choice.value: choice.value in self.cleaned_data.get(name, [])
+            for name, choices in self.FLAG_GROUPS.items()
+            if name in self.fields
+            for choice in choices
+        }
+
+
+class ConsentFieldsMixin:
+    def add_consent_fields(self, *, involvement_required: bool) -> None:
+        self.fields["consent_involvement"] = forms.BooleanField(
+            label=CONSENT_TEXTS[ConsentKind.INVOLVEMENT][1],
+            required=involvement_required,
+            error_messages={
+                "required": "Please tick this box so that we can keep your details. "
+                "We cannot involve you without it."
+            },
+        )
+        self.fields["consent_equality"] = forms.BooleanField(
+            label=CONSENT_TEXTS[ConsentKind.EQUALITY][1],
+            required=False,
+            help_text="Optional. If you tick this, you can answer the equality questions below.",
+        )
+
+
+class EqualityForm(forms.ModelForm):
+    class Meta:
+        model = EqualityMonitoring
+        fields = ["age_band", "gender", "ethnicity", "disability", "long_term_condition"]
+        labels = {"age_band": "Age", "ethnicity": "Ethnic group"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+            field.choices = [("", "Choose an answer (optional)"), *field.choices[1:]]
+
+
+class JoinForm(PersonFlagsMixin, ConsentFieldsMixin, SignupForm):
+    """Sign up and say you are interested in a project, in one short form."""
+
+    full_name = forms.CharField(label="Your name", max_length=150)
+    preferred_name = forms.CharField(
+        label="What should we call you?", max_length=80, required=False, help_text="Optional."
+    )
+    stakeholder_group = forms.ChoiceField(
+        label="Which describes you best?",
+        choices=StakeholderGroup.choices,
+        widget=forms.RadioSelect,
+    )
+    access_needs = _flags_field(AccessNeed.choices, "Support to take part", ACCESS_NEEDS_HELP)
+    preferred_contact = forms.ChoiceField(
+        label="How should we contact you?",
+        choices=ContactMethod.choices,
+        initial=ContactMethod.EMAIL,
+        widget=forms.RadioSelect,
+    )
+
+    field_order = [
+        "full_name",
+        "preferred_name",
+        "email",
+        "phone",
+        "password1",
+        "password2",
+        "stakeholder_group",
+        "preferred_contact",
+        "access_needs",
+        "consent_involvement",
+        "consent_equality",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"] = _phone_field()
+        self.fields["email"].label = "Email address"
+        self.fields["email"].help_text = "We will send you an email to check it is yours."
+        self.add_consent_fields(involvement_required=True)
+        self.order_fields(self.field_order)
+
+    def clean(self):
+        cleaned = super().clean()
+        contact = cleaned.get("preferred_contact")
+        if contact in (ContactMethod.PHONE, ContactMethod.TEXT) and not cleaned.get("phone"):
+            self.add_error("phone", "Please give a phone number so that we can call or text you.")
+        return cleaned
+
+    def person_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "full_name": data["full_name"],
+            "preferred_name": data["preferred_name"],
+            "email": data["email"],
+            "phone": data.get("phone") or "",
+            "stakeholder_group": data["stakeholder_group"],
+            "preferred_contact": data["preferred_contact"],
+            **self.flags_as_fields(),
+        }
+
+
+class ProfileForm(PersonFlagsMixin, forms.ModelForm):
+    """A participant's own details in /me/."""
+
+    access_needs = _flags_field(AccessNeed.choices, "Support to take part", ACCESS_NEEDS_HELP)
+    availability = _flags_field(
+        Availability.choices, "When are you usually free?", "Tick all that apply."
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "full_name",
+            "preferred_name",
+            "email",
+            "phone",
+            "address",
+            "preferred_contact",
+            "stakeholder_group",
+            "access_needs",
+            "other_access_needs",
+            "skills",
+            "other_interests",
+            "availability",
+            "in_pool",
+        ]
+        labels = {
+            "full_name": "Your name",
+            "skills": "Interests and skills",
+            "in_pool": "Yes, add me to the involvement pool",
+        }
+        help_texts = {
+            "email": "Your email for coprod messages. To change the email you log in with, "
+            "use Account.",
+            "address": "Only needed if you would like letters by post.",
+            "skills": "Tick any that you have or would like to use.",
+            "in_pool": "Staff may then contact you about new projects or urgent work. You can "
+            "say no each time.",
+        }
+        widgets = {
+            "preferred_contact": forms.RadioSelect,
+            "stakeholder_group": forms.RadioSelect,
+            "skills": forms.CheckboxSelectMultiple,
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "other_access_needs": forms.Textarea(attrs={"rows": 3}),
+            "other_interests": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"] = _phone_field()
+        self.flags_initial(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone"):
+            raise forms.ValidationError(
+                "Please give an email address or a phone number, so that we can reach you."
+            )
+        contact = cleaned.get("preferred_contact")
+        needed = {
+            ContactMethod.EMAIL: (
+                "email",
+                "Please give an email address, or choose another way to contact you.",
+            ),
+            ContactMethod.PHONE: (
+                "phone",
+                "Please give a phone number, or choose another way to contact you.",
+            ),
+            ContactMethod.TEXT: (
+                "phone",
+                "Please give a phone number, or choose another way to contact you.",
+            ),
+            ContactMethod.POST: (
+                "address",
+                "Please give your postal address, or choose another way to contact you.",
+            ),
+        }
+        if contact in needed:
+            field, message = needed[contact]
+            if not cleaned.get(field):
+                self.add_error(field, message)
+        return cleaned
+
+    def save(self, commit=True):
+        person = super().save(commit=False)
+        self.flags_apply(person)
+        if commit:
+            person.save()
+            self.save_m2m()
+        return person
+
+
+class AssistedSignUpForm(PersonFlagsMixin, ConsentFieldsMixin, forms.ModelForm):
+    """Staff add someone who has no email or prefers not to use the web."""
+
+    access_needs = _flags_field(AccessNeed.choices, "Support to take part")
+    availability = _flags_field(Availability.choices, "Usually free")
+    consent_method = forms.ChoiceField(
+        label="How did they give consent?",
+        choices=[c for c in ConsentMethod.choices if c[0] != ConsentMethod.ONLINE],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "full_name",
+            "preferred_name",
+            "email",
+            "phone",
+            "address",
+            "preferred_contact",
+            "stakeholder_group",
+            "access_needs",
+            "other_access_needs",
+            "skills",
+            "other_interests",
+            "availability",
+            "in_pool",
+        ]
+        labels = {
+            "full_name": "Their name",
+            "preferred_name": "What they like to be called",
+            "preferred_contact": "How they want to be contacted",
+            "stakeholder_group": "Which describes them best",
+            "skills": "Interests and skills",
+            "in_pool": "Add them to the involvement pool",
+        }
+        widgets = {
+            "preferred_contact": forms.RadioSelect,
+            "stakeholder_group": forms.RadioSelect,
+            "skills": forms.CheckboxSelectMultiple,
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "other_access_needs": forms.Textarea(attrs={"rows": 3}),
+            "other_interests": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"] = _phone_field()
+        self.add_consent_fields(involvement_required=True)
+        self.fields["consent_involvement"].label = "They agreed to this: " + self.fields[
+            "consent_involvement"
+        ].label.replace("I ", "", 1)
+        self.fields["consent_equality"].label = (
+            "They agreed to equality monitoring (optional): "
+            + self.fields["consent_equality"].label.replace("I ", "", 1)
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone") and not cleaned.get("address"):
+            raise forms.ValidationError(
+                "Give at least one way to reach them: an email address, a phone number or an "
+                "address."
+            )
+        return cleaned
+
+    def person_fields(self) -> dict:
+        data = self.cleaned_data
+        fields = {name: data[name] for name in self.Meta.fields if name in data}
+        fields.pop("access_needs", None)
+        fields.pop("availability", None)
+        fields.pop("skills", None)
+        fields["phone"] = data.get("phone") or ""
+        return {**fields, **self.flags_as_fields()}
