@@ -36,7 +36,7 @@ migrations-check: install
 # Production settings must pass Django's deployment checks with no warning at all.
 check-deploy: install
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
-	DJANGO_ALLOWED_HOSTS=coprod.example.org \
+	DJANGO_ALLOWED_HOSTS=coprod.example.org COPROD_BASE_URL=https://coprod.example.org \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -2,7 +2,8 @@
 
 With nothing set, coprod runs in its embedded default: DEBUG on, SQLite, Celery tasks run
 eagerly in-process, a local-memory cache and emails written to var/emails/. Production sets
-DJANGO_DEBUG=false and must then also set DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
+DJANGO_DEBUG=false and must then also set DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and
+COPROD_BASE_URL.
 """
 
 from pathlib import Path
@@ -23,7 +24,7 @@ if DEBUG:
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 else:
     # Production refuses to start rather than run with a guessable key or any Host header.
-    for required in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
+    for required in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "COPROD_BASE_URL"):
         if not env.str(required, default=""):
             raise ImproperlyConfigured(f"{required} must be set when DJANGO_DEBUG is false.")
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -193,6 +194,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Emails: a folder a newcomer can open in the embedded default, SMTP (EMAIL_URL) in production.
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="coprod <coprod@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in emails sent by background workers, which have no request to build them from.
+# Links in emails (sent by workers, with no request to read the address from).
+COPROD_BASE_URL = env.str("COPROD_BASE_URL", default="http://127.0.0.1:8000")
 EMAIL_FILE_PATH = env.str("COPROD_EMAIL_DIR", default=str(VAR_DIR / "emails"))
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
@@ -209,10 +213,40 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "max_retries": 0,
+}
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# When the broker is down, publishing fails at once (the outbox sweep sends later) rather
+# than keeping the person who pressed "invite" waiting.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+# Publishing a task also subscribes to its result in Redis; left at Celery's default
+# (20 reconnects, 1 s apart) that alone blocks `delay()` about 19 s when Redis is down.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-meeting-emails": {"task": "projects.tasks.sweep_meeting_emails", "schedule": 60.0},
+    "sweep-pool-invitations": {
+        "task": "stakeholders.tasks.sweep_pool_invitations",
+        "schedule": 60.0,
+    },
+    "queue-meeting-reminders": {
+        "task": "projects.tasks.queue_meeting_reminders",
+        "schedule": 300.0,
+    },
+}
+
+# Meetings: reminders go this many hours before; an email claimed by a worker that died is
+# sent again after the claim timeout.
+COPROD_REMINDER_HOURS = env.list("COPROD_REMINDER_HOURS", cast=int, default=[48, 2])
+COPROD_EMAIL_CLAIM_TIMEOUT_MINUTES = env.int("COPROD_EMAIL_CLAIM_TIMEOUT_MINUTES", default=10)
+COPROD_EMAIL_SWEEP_BATCH = 1000
 
 # Content-Security-Policy (django-csp 4): no inline scripts, nothing from other origins.
 CONTENT_SECURITY_POLICY = {

@@ -1,11 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from projects.models import Project
+from projects.models import CoverageTarget, Project
+
+
+class CoverageTargetInline(admin.TabularInline):
+    model = CoverageTarget
+    extra = 0
 
 
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
+    inlines = [CoverageTargetInline]
     list_display = ["name", "stage", "is_open_to_join", "created_at"]
     list_filter = ["stage", "is_open_to_join"]
     search_fields = ["name", "summary"]

@@ -3,12 +3,11 @@ from django.shortcuts import render
 
 from coprod.access import permission_required
 from projects.access import STAFF_ONLY, get_project_for_staff
-from projects.selectors import project_list_page
+from projects.selectors import project_list_page, upcoming_meetings_panel
+from stakeholders.selectors import projects_with_largest_gaps
 
-# Each panel with what it says while there is nothing to show.
-DASHBOARD_PANELS = [
-    ("Upcoming meetings", "No meetings are coming up."),
-    ("Voices missing", "No project is short of the people it aims to involve."),
+# Panels still to be filled by later work, with what each says while empty.
+WAITING_PANELS = [
     ("Payments overdue", "Nobody is waiting too long to be paid."),
     ("Open actions", "There are no open actions."),
     ("Recent decisions", "No decisions have been logged yet."),
@@ -18,7 +17,15 @@ DASHBOARD_PANELS = [
 
 @permission_required("projects.access_dashboard", denied=STAFF_ONLY)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "projects/dashboard.html", {"panels": DASHBOARD_PANELS})
+    return render(
+        request,
+        "projects/dashboard.html",
+        {
+            "upcoming_meetings": upcoming_meetings_panel(),
+            "coverage_gaps": projects_with_largest_gaps(),
+            "panels": WAITING_PANELS,
+        },
+    )
 
 
 @permission_required("projects.list_projects", denied=STAFF_ONLY)

@@ -11,16 +11,22 @@ import subprocess
 import sys
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 import redis
 from django.conf import settings as django_settings
 from django.db import connection
+from django.utils import timezone
 
 from coprod.celery import app as celery_app
+from projects.models import Response
+from tests.factories.meetings import InvitationFactory, MeetingFactory
 from tests.factories.people import CommissionerFactory, ParticipantFactory, StaffFactory
 from tests.factories.projects import ProjectFactory, ReportGrantFactory
+from tests.factories.roster import MembershipFactory, PersonFactory
+from tests.smtp import SmtpSink
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -62,6 +68,7 @@ class Personas:
     ungranted_commissioner: object
     project: object
     other_project: object
+    meeting: object
 
     def by_role(self) -> dict:
         return {
@@ -75,19 +82,44 @@ class Personas:
 @pytest.fixture
 def personas(db) -> Personas:
     """A staff member, two participants, a granted and an ungranted commissioner, and two
-    projects: `project` is granted to `commissioner`, `other_project` to nobody."""
+    projects: `project` is granted to `commissioner`, `other_project` to nobody. Each
+    participant has a roster entry (`participant.person`) and is active in `project`.
+    `meeting` is a two-hour meeting of `project` tomorrow at 10:00 UK time, created by
+    `staff`, which `participant` is invited to and has said yes to."""
     project = ProjectFactory(name="Crisis support", slug="crisis-support")
     other_project = ProjectFactory(name="Housing repairs", slug="housing-repairs")
     commissioner = CommissionerFactory(email="commissioner@example.org")
     ReportGrantFactory(project=project, commissioner=commissioner)
+    participants = []
+    for email, name in [
+        ("participant@example.org", "Pat Participant"),
+        ("other.participant@example.org", "Olu Other"),
+    ]:
+        user = ParticipantFactory(email=email, name=name)
+        person = PersonFactory(user=user, email=email, full_name=name)
+        MembershipFactory(project=project, person=person)
+        participants.append(user)
+    staff = StaffFactory(email="staff@example.org")
+    starts_at = timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=1), time(10))
+    )
+    meeting = MeetingFactory(
+        project=project,
+        title="Planning session",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        created_by=staff,
+    )
+    InvitationFactory(meeting=meeting, person=participants[0].person, response=Response.ACCEPTED)
     return Personas(
-        staff=StaffFactory(email="staff@example.org"),
-        participant=ParticipantFactory(email="participant@example.org"),
-        other_participant=ParticipantFactory(email="other.participant@example.org"),
+        staff=staff,
+        participant=participants[0],
+        other_participant=participants[1],
         commissioner=commissioner,
         ungranted_commissioner=CommissionerFactory(email="ungranted@example.org"),
         project=project,
         other_project=other_project,
+        meeting=meeting,
     )
 
 
@@ -126,54 +158,75 @@ def _database_url_for_worker() -> str | None:
 
 
 @pytest.fixture
-def celery_worker(redis_url):
-    """A real `celery worker` process consuming a queue of its own through the real Redis.
+def start_celery_worker(redis_url):
+    """Start real `celery worker` processes consuming one queue of the test's own through
+    the real Redis: `start_celery_worker(concurrency=2, EMAIL_URL=...)`; call it twice for
+    two workers. Keyword arguments other than `pool` and `concurrency` are added to the
+    worker's environment.
 
     Tasks are published (not run eagerly) for the length of the test; send them with
-    `queue=celery_worker.queue` or rely on the default queue, which is set to it.
+    `queue=worker.queue` or rely on the default queue, which is set to it.
     """
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {**os.environ, "REDIS_URL": redis_url, "CELERY_QUEUE": queue, "DJANGO_DEBUG": "true"}
+    base_env = {**os.environ, "REDIS_URL": redis_url, "CELERY_QUEUE": queue, "DJANGO_DEBUG": "true"}
     database_url = _database_url_for_worker()
     if database_url:
-        env["DATABASE_URL"] = database_url
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "coprod",
-            "worker",
-            "--queues",
-            queue,
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+        base_env["DATABASE_URL"] = database_url
+    processes = []
+
+    def start(*, pool: str = "solo", concurrency: int = 1, **env: str) -> subprocess.Popen:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "coprod",
+                "worker",
+                "--hostname",
+                f"worker{len(processes) + 1}-{queue}@%h",
+                "--queues",
+                queue,
+                "--pool",
+                pool,
+                "--concurrency",
+                str(concurrency),
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env={**base_env, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        process.queue = queue
+        processes.append(process)
+        return process
+
     previous = {key: celery_app.conf[key] for key in ("task_always_eager", "task_default_queue")}
     celery_app.conf.update(task_always_eager=False, task_default_queue=queue)
-    process.queue = queue
     try:
-        yield process
+        yield start
     finally:
         celery_app.conf.update(previous)
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def celery_worker(start_celery_worker) -> subprocess.Popen:
+    """One real `celery worker` process (see `start_celery_worker`)."""
+    return start_celery_worker()
 
 
 @pytest.fixture(scope="session")
@@ -187,11 +240,16 @@ def chromium_path() -> str:
 @pytest.fixture
 def production_env() -> dict:
     """Environment for a subprocess running coprod with production settings."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "COPROD_"))
+    }
     env.update(
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="test-only-" + uuid.uuid4().hex + uuid.uuid4().hex,
         DJANGO_ALLOWED_HOSTS="coprod.example.org",
+        COPROD_BASE_URL="https://coprod.example.org",
         DJANGO_SETTINGS_MODULE="coprod.settings",
     )
     return env
@@ -219,3 +277,11 @@ def pytest_report_header(config) -> list[str]:
     return [
         f"coprod: database={db} redis={'yes' if os.environ.get('REDIS_URL') else 'no'} CI={IN_CI}"
     ]
+
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 keeping what it receives; point a worker
+    at it with `EMAIL_URL=smtp_sink.url`."""
+    with SmtpSink() as sink:
+        yield sink

@@ -36,6 +36,15 @@ def test_it_refuses_to_start_in_production_without_allowed_hosts(manage, product
     assert "DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is false" in result.stderr
 
 
+def test_it_refuses_to_start_in_production_without_a_base_url_for_email_links(
+    manage, production_env
+):
+    del production_env["COPROD_BASE_URL"]
+    result = manage("check", env=production_env)
+    assert result.returncode != 0
+    assert "COPROD_BASE_URL must be set when DJANGO_DEBUG is false" in result.stderr
+
+
 def test_production_settings_pass_the_deploy_checks_without_a_warning(manage):
     result = manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr

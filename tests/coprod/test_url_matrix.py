@@ -8,6 +8,8 @@ tested by their libraries and by tests/stakeholders/test_admin_access.py.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from projects.rsvp import RsvpAction, rsvp_token
+
 OWN_APPS = ("coprod", "projects", "stakeholders", "decisions", "evidence")
 
 OK = 200
@@ -18,7 +20,7 @@ NOT_FOUND = 404
 VISITORS = ["anonymous", "staff", "participant", "commissioner", "ungranted_commissioner"]
 
 # Pages anyone may open without logging in.
-PUBLIC = {"home", "healthz"}
+PUBLIC = {"home", "healthz", "stakeholders:join", "stakeholders:joined", "projects:rsvp"}
 
 # url name -> kwargs builder -> expected result for each visitor, in VISITORS order.
 # `granted` is the project granted to the commissioner; `other` is granted to nobody.
@@ -28,7 +30,77 @@ MATRIX = {
     "projects:dashboard": ({}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
     "projects:list": ({}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
     "projects:detail": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "projects:finder": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    # POST only: staff opening it with GET are told the method is not allowed.
+    "projects:finder_invite": ({"slug": "granted"}, [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "projects:roster": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "projects:roster_add": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "projects:coverage_targets": (
+        {"slug": "granted"},
+        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:membership_status": (
+        {"slug": "granted", "person_id": "participant"},
+        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:roster_import": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "projects:roster_import_confirm": (
+        {"slug": "granted"},
+        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:roster_import_template": (
+        {"slug": "granted"},
+        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:meetings": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "projects:meeting_add": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "projects:meeting": (
+        {"slug": "granted", "meeting_id": "meeting"},
+        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:meeting_edit": (
+        {"slug": "granted", "meeting_id": "meeting"},
+        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:meeting_cancel": (
+        {"slug": "granted", "meeting_id": "meeting"},
+        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:meeting_invite": (
+        {"slug": "granted", "meeting_id": "meeting"},
+        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:meeting_attendance": (
+        {"slug": "granted", "meeting_id": "meeting"},
+        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:meeting_minutes": (
+        {"slug": "granted", "meeting_id": "meeting"},
+        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:meeting_emails_retry": (
+        {"slug": "granted", "meeting_id": "meeting"},
+        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
     "stakeholders:me": ({}, [LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
+    "stakeholders:profile": ({}, [LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
+    "stakeholders:equality": ({}, [LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
+    "stakeholders:consent_withdraw": (
+        {"kind": "equality"},
+        [LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "stakeholders:meeting_answer": (
+        {"meeting_id": "meeting"},
+        [LOGIN, FORBIDDEN, 405, FORBIDDEN, FORBIDDEN],
+    ),
+    "stakeholders:meeting_calendar": (
+        {"meeting_id": "meeting"},
+        [LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    # The signed link is the key: anyone holding it sees the same page, no login needed.
+    "projects:rsvp": ({"token": "rsvp_token"}, [OK, OK, OK, OK, OK]),
+    "stakeholders:join": ({"slug": "granted"}, [OK, OK, OK, OK, OK]),
+    "stakeholders:joined": ({"slug": "granted"}, [OK, OK, OK, OK, OK]),
     "evidence:reports": ({}, [LOGIN, OK, FORBIDDEN, OK, OK]),
     "evidence:report": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, OK, FORBIDDEN]),
     "evidence:report#other": ({"slug": "other"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
@@ -62,7 +134,14 @@ def test_public_pages_are_exactly_the_allow_list():
 
 
 def _slug(value: str, personas) -> str:
-    return {"granted": personas.project.slug, "other": personas.other_project.slug}[value]
+    return {
+        "granted": personas.project.slug,
+        "other": personas.other_project.slug,
+        "participant": str(personas.participant.person.public_id),
+        "meeting": str(personas.meeting.public_id),
+        "rsvp_token": rsvp_token(personas.meeting.invitations.get(), RsvpAction.ACCEPT),
+        "equality": "equality",
+    }[value]
 
 
 CASES = [

@@ -1,0 +1,28 @@
+from celery import shared_task
+
+from projects import services
+
+MAX_SEND_RETRIES = 5
+
+
+@shared_task(bind=True, max_retries=MAX_SEND_RETRIES)
+def send_meeting_email(self, email_id: int) -> bool:
+    """Send one outbox email. SMTP failures retry with exponential backoff; after the last
+    retry the failure is shown to staff, with its reason, to retry by hand."""
+    try:
+        return services.meeting_email_send(email_id=email_id)
+    except Exception as error:
+        if self.request.retries >= self.max_retries:
+            services.meeting_email_give_up(email_id=email_id, error=str(error))
+            return False
+        raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
+
+
+@shared_task
+def sweep_meeting_emails() -> int:
+    return services.meeting_emails_sweep()
+
+
+@shared_task
+def queue_meeting_reminders() -> int:
+    return services.meeting_reminders_due()

@@ -1,0 +1,65 @@
+"""A participant's meetings in /me/: answers and calendar files, only their own."""
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from projects.models import Response
+from tests.factories.meetings import InvitationFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def invitation(personas):
+    meeting = MeetingFactory(project=personas.project, title="Planning day")
+    return InvitationFactory(meeting=meeting, person=personas.participant.person)
+
+
+def test_me_lists_upcoming_meetings_with_my_answer(client, personas, invitation):
+    client.force_login(personas.participant)
+    html = client.get(reverse("stakeholders:me")).content.decode()
+    assert "Planning day" in html
+    assert "Your answer: <strong>Not answered yet</strong>" in html
+
+
+def test_i_can_change_my_answer_from_me(client, personas, invitation):
+    client.force_login(personas.participant)
+    url = reverse("stakeholders:meeting_answer", args=[invitation.meeting.public_id])
+    client.post(url, {"action": "accept"})
+    invitation.refresh_from_db()
+    assert invitation.response == Response.ACCEPTED
+    client.post(url, {"action": "decline"})
+    invitation.refresh_from_db()
+    assert invitation.response == Response.DECLINED
+
+
+def test_a_made_up_answer_changes_nothing(client, personas, invitation):
+    client.force_login(personas.participant)
+    url = reverse("stakeholders:meeting_answer", args=[invitation.meeting.public_id])
+    response = client.post(url, {"action": "maybe"}, follow=True)
+    assert b"Choose whether you can come or not." in response.content
+    invitation.refresh_from_db()
+    assert invitation.response == Response.NO_ANSWER
+
+
+def test_the_calendar_file_is_text_calendar_and_only_for_me(client, personas, invitation):
+    url = reverse("stakeholders:meeting_calendar", args=[invitation.meeting.public_id])
+    client.force_login(personas.participant)
+    response = client.get(url)
+    assert response["Content-Type"].startswith("text/calendar")
+    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == "Planning day (Crisis support)"
+
+    client.force_login(personas.other_participant)
+    assert client.get(url).status_code == 404
+    client.force_login(personas.staff)
+    assert client.get(url).status_code == 403
+
+
+def test_another_participant_cannot_answer_for_me(client, personas, invitation):
+    client.force_login(personas.other_participant)
+    url = reverse("stakeholders:meeting_answer", args=[invitation.meeting.public_id])
+    assert client.post(url, {"action": "decline"}).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.response == Response.NO_ANSWER
