@@ -77,3 +77,19 @@ def test_large_size_adds_many_projects_once():
     count = Project.objects.count()
     call_command("seed_demo", "--size", "large")
     assert Project.objects.count() == count > 200
+
+
+def test_the_demo_shows_something_on_every_home_and_roster(client):
+    call_command("seed_demo")
+    client.force_login(User.objects.get(email="participant@example.org"))
+    assert "Getting started together" in client.get(reverse("stakeholders:me")).content.decode()
+
+    client.force_login(User.objects.get(email="staff@example.org"))
+    dashboard = client.get(reverse("projects:dashboard")).content.decode()
+    assert "Getting started together" in dashboard
+    assert "more needed" in dashboard
+    project = Project.objects.open_to_join().first()
+    roster = client.get(reverse("projects:roster", args=[project.slug])).content.decode()
+    assert "people." in roster
+    finder = client.get(reverse("projects:finder", args=[project.slug])).content.decode()
+    assert 'name="people"' in finder

@@ -2,14 +2,27 @@
 people, so that every page shows something. Safe to run twice."""
 
 import random
+from datetime import timedelta
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from evidence.models import ReportGrant
-from projects.models import CoverageTarget, MeetingFormat, Project, Stage
+from projects.models import (
+    Attendance,
+    AttendanceStatus,
+    CoverageTarget,
+    Invitation,
+    Meeting,
+    MeetingFormat,
+    Project,
+    Response,
+    Stage,
+)
 from stakeholders.models import (
     AccessNeed,
     AgeBand,
@@ -183,6 +196,7 @@ class Command(BaseCommand):
                     )
             projects = list(Project.objects.filter(slug__in=[p["slug"] for p in DEMO_PROJECTS]))
             self._roster(projects, users["participant@example.org"], users["staff@example.org"])
+            self._meetings(projects, users["staff@example.org"])
             if size == "large":
                 self._large_projects()
 
@@ -271,6 +285,69 @@ class Command(BaseCommand):
                     for project, status in joins
                 ]
             )
+
+    def _meetings(self, projects: list[Project], staff: User) -> None:
+        """Meetings to come with answers (so /me/ and the dashboard show them) and one held
+        last week with attendance. Times are whole hours from today, London time."""
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        plans = [
+            ("Getting started together", timedelta(days=2, hours=10), 12),
+            ("Planning workshop", timedelta(days=9, hours=14), None),
+            ("Looking back: what we heard", timedelta(days=-7, hours=10), None),
+        ]
+        answers = [Response.ACCEPTED, Response.ACCEPTED, Response.DECLINED, Response.NO_ANSWER]
+        for project in projects[:3]:
+            members = list(
+                Person.objects.filter(
+                    memberships__project=project,
+                    memberships__status__in=[MembershipStatus.ACTIVE, MembershipStatus.INTERESTED],
+                    involvement_consent_given=True,
+                ).order_by("pk")
+            )
+            for title, offset, capacity in plans:
+                starts = today + offset
+                meeting, created = Meeting.objects.get_or_create(
+                    project=project,
+                    title=title,
+                    defaults={
+                        "starts_at": starts,
+                        "ends_at": starts + timedelta(hours=2),
+                        "place": JOIN_PAGE["place"],
+                        "access_info": "Step-free entrance, hearing loop, quiet room.",
+                        "agenda": "Welcome and introductions\nWhat matters to you\nNext steps",
+                        "capacity": capacity,
+                        "stage": project.stage,
+                        "created_by": staff,
+                    },
+                )
+                if not created:
+                    continue
+                Invitation.objects.bulk_create(
+                    [
+                        Invitation(
+                            meeting=meeting,
+                            person=person,
+                            invited_by=staff,
+                            response=answers[number % len(answers)],
+                        )
+                        for number, person in enumerate(members)
+                    ]
+                )
+                if meeting.is_over:
+                    Attendance.objects.bulk_create(
+                        [
+                            Attendance(
+                                meeting=meeting,
+                                person=person,
+                                status=AttendanceStatus.ATTENDED,
+                                hours=Decimal("2"),
+                                stakeholder_group=person.stakeholder_group,
+                                recorded_by=staff,
+                            )
+                            for number, person in enumerate(members)
+                            if answers[number % len(answers)] == Response.ACCEPTED
+                        ]
+                    )
 
     def _person(
         self, *, email: str, full_name: str, defaults: dict, user=None, method=ConsentMethod.ONLINE
