@@ -1,0 +1,237 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from projects.models import LadderRung, Stage
+from stakeholders.models import StakeholderGroup
+
+# One line on each rung, shown beside the field so staff learn the ladder as they use it.
+LADDER_EXPLANATIONS = {
+    LadderRung.COERCION: "People attend, but have no say; decisions are already made.",
+    LadderRung.EDUCATING: "People are helped to understand a service; they do not shape it.",
+    LadderRung.INFORMING: "People are told what is decided and why, after the event.",
+    LadderRung.CONSULTATION: "People's views are asked for; staff decide what to do with them.",
+    LadderRung.ENGAGEMENT: "People are involved throughout, but staff keep the final say.",
+    LadderRung.CO_DESIGN: "People design the solution with staff; decisions are shaped together.",
+    LadderRung.CO_PRODUCTION: "Power is shared equally, from planning to delivery and review.",
+}
+
+
+class DecisionMethod(models.TextChoices):
+    CONSENSUS = "consensus", "Consensus"
+    VOTE = "vote", "Vote"
+    DELEGATED = "delegated", "Delegated to participants"
+    STAFF_AFTER_CONSULTATION = "staff", "Staff decision after consultation"
+
+
+class DecisionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    AGREED = "agreed", "Agreed"
+    REJECTED = "rejected", "Rejected"
+    DEFERRED = "deferred", "Deferred"
+    IMPLEMENTED = "implemented", "Implemented"
+    REVERSED = "reversed", "Reversed"
+
+
+class Progress(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started yet"
+    UNDER_WAY = "under_way", "Under way"
+    DONE = "done", "Done"
+
+
+class Decision(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="decisions"
+    )
+    title = models.CharField(max_length=200)
+    question = models.TextField("the question")
+    options = models.TextField("options considered", blank=True, help_text="One per line.")
+    outcome = models.TextField("what was decided", blank=True)
+    rationale = models.TextField("why", blank=True)
+    stage = models.CharField(
+        "co-production stage", max_length=20, choices=Stage.choices, default=Stage.DESIGN
+    )
+    method = models.CharField("how it was decided", max_length=12, choices=DecisionMethod.choices)
+    meeting = models.ForeignKey(
+        "projects.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        help_text="The meeting it was made at, if any.",
+    )
+    decided_on = models.DateField("date", default=timezone.localdate)
+    status = models.CharField(
+        max_length=12, choices=DecisionStatus.choices, default=DecisionStatus.OPEN
+    )
+    ladder_rung = models.CharField(
+        "how co-produced was it?", max_length=15, choices=LadderRung.choices
+    )
+    anonymous_voting = models.BooleanField(
+        "secret ballot", default=False, help_text="Nobody, staff included, sees who voted how."
+    )
+    voting_open = models.BooleanField(default=False)
+    vote_result = models.TextField(blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    you_said = models.TextField("you said", blank=True, help_text="What participants asked for.")
+    we_did = models.TextField("we did", blank=True, help_text="What changed as a result.")
+    difference_made = models.TextField("the difference it made", blank=True)
+    progress = models.CharField(
+        max_length=12, choices=Progress.choices, default=Progress.NOT_STARTED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on", "-created_at"]
+        indexes = [
+            # The public board lists decisions with a "you said, we did".
+            models.Index(
+                fields=["project", "decided_on"],
+                name="decision_you_said_idx",
+                condition=~models.Q(you_said=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "decisions:detail", kwargs={"slug": self.project.slug, "decision_id": self.public_id}
+        )
+
+    @property
+    def options_list(self) -> list[str]:
+        return [line.strip() for line in self.options.splitlines() if line.strip()]
+
+
+class DecisionParticipant(models.Model):
+    """Who took part in a decision, with their group as it was on the day."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(
+        "stakeholders.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions_taken_part",
+    )
+    stakeholder_group = models.CharField(max_length=20, choices=StakeholderGroup.choices)
+    proposed = models.BooleanField("proposed it", default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "person"], name="decision_participant_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.decision}"
+
+
+class VoteChoice(models.TextChoices):
+    FOR = "for", "For"
+    AGAINST = "against", "Against"
+    ABSTAIN = "abstain", "Abstain"
+    AGREE = "agree", "Agree"
+    STAND_ASIDE = "stand_aside", "Stand aside"
+    BLOCK = "block", "Block"
+
+
+VOTE_CHOICES = [VoteChoice.FOR, VoteChoice.AGAINST, VoteChoice.ABSTAIN]
+CONSENSUS_CHOICES = [VoteChoice.AGREE, VoteChoice.STAND_ASIDE, VoteChoice.BLOCK]
+
+
+class Vote(models.Model):
+    """One person's vote on a decision; voting again changes it."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="votes")
+    person = models.ForeignKey(
+        "stakeholders.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="votes",
+    )
+    choice = models.CharField(max_length=12, choices=VoteChoice.choices)
+    stakeholder_group = models.CharField(max_length=20, choices=StakeholderGroup.choices)
+    cast_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "person"],
+                condition=models.Q(person__isnull=False),
+                name="vote_once_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_choice_display()} on {self.decision}"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class Action(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField("what", max_length=300)
+    owner = models.CharField("who", max_length=150)
+    due_on = models.DateField("by when")
+    status = models.CharField(
+        max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on"]
+        indexes = [
+            # The dashboard lists open actions, overdue first.
+            models.Index(
+                fields=["due_on"], name="action_open_idx", condition=models.Q(status="open")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class AssessorRole(models.TextChoices):
+    STAFF = "staff", "Staff"
+    PARTICIPANT = "participant", "Participant"
+
+
+class LadderAssessment(models.Model):
+    """Where someone thinks the project stands on the co-production ladder, repeated over time."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="ladder_assessments"
+    )
+    assessor_role = models.CharField(max_length=12, choices=AssessorRole.choices)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rung = models.CharField(max_length=15, choices=LadderRung.choices)
+    note = models.TextField(blank=True)
+    assessed_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["-assessed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.get_rung_display()} ({self.get_assessor_role_display()})"

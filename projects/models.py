@@ -312,3 +312,53 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_status_display().lower()} {self.meeting}"
+
+
+class FeeBasis(models.TextChoices):
+    PER_HOUR = "per_hour", "Per hour"
+    PER_SESSION = "per_session", "Per session"
+
+
+class PaymentPolicy(models.Model):
+    """What a project pays for involvement, set before involvement starts."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="payment_policy")
+    fee_basis = models.CharField(
+        "we pay", max_length=12, choices=FeeBasis.choices, default=FeeBasis.PER_HOUR
+    )
+    fee_rate = models.DecimalField(
+        "rate (£)",
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00")), MaxValueValidator(Decimal("500.00"))],
+        help_text="Per hour or per session. 0 if this project does not pay a fee.",
+    )
+    covers_travel = models.BooleanField("travel (fares)", default=True)
+    covers_mileage = models.BooleanField("mileage", default=True)
+    mileage_rate = models.DecimalField(
+        "mileage rate (£ a mile)",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.45"),
+        validators=[MinValueValidator(Decimal("0.00")), MaxValueValidator(Decimal("5.00"))],
+    )
+    covers_care = models.BooleanField("carer or childcare costs", default=True)
+    covers_food = models.BooleanField("food", default=False)
+    offers_bank_transfer = models.BooleanField("bank transfer", default=True)
+    offers_voucher = models.BooleanField("voucher", default=True)
+    budget = models.DecimalField(
+        "involvement budget (£)",
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "payment policies"
+
+    def __str__(self) -> str:
+        return f"Payment policy for {self.project}"

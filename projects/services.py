@@ -25,6 +25,7 @@ from projects.models import (
 )
 from projects.rsvp import RsvpAction, rsvp_token
 from stakeholders.models import Person, User
+from stakeholders.services import payment_for_attendance
 
 logger = logging.getLogger(__name__)
 
@@ -358,23 +359,27 @@ def attendance_record(
     *, meeting: Meeting, person: Person, status: str, hours: Decimal, recorded_by: User
 ) -> Attendance:
     """Mark someone as attended (with hours) or as a no-show; changing it again updates
-    the same record. Their stakeholder group is kept as it was when first marked."""
+    the same record. Their stakeholder group is kept as it was when first marked, and the
+    fee owed for it is created, restored or cancelled to match."""
     if status == AttendanceStatus.NO_SHOW:
         hours = Decimal("0")
-    attendance, _ = Attendance.objects.update_or_create(
-        meeting=meeting,
-        person=person,
-        defaults={
-            "status": status,
-            "hours": hours,
-            "recorded_by": recorded_by,
-            "recorded_at": timezone.now(),
-        },
-        create_defaults={
-            "status": status,
-            "hours": hours,
-            "recorded_by": recorded_by,
-            "stakeholder_group": person.stakeholder_group,
-        },
-    )
+    with transaction.atomic():
+        attendance, _ = Attendance.objects.update_or_create(
+            meeting=meeting,
+            person=person,
+            defaults={
+                "status": status,
+                "hours": hours,
+                "recorded_by": recorded_by,
+                "recorded_at": timezone.now(),
+            },
+            create_defaults={
+                "status": status,
+                "hours": hours,
+                "recorded_by": recorded_by,
+                "stakeholder_group": person.stakeholder_group,
+            },
+        )
+        # The fee owed follows attendance: one per person per meeting.
+        payment_for_attendance(attendance=attendance)
     return attendance

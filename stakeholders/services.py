@@ -2,7 +2,8 @@
 
 import hashlib
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
 from django.conf import settings
@@ -12,16 +13,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod.emails import send_email
-from projects.models import Project
+from projects.models import Attendance, AttendanceStatus, FeeBasis, PaymentPolicy, Project
 from stakeholders.consent import CONSENT_TEXTS
 from stakeholders.models import (
+    ClaimStatus,
     ConsentKind,
     ConsentMethod,
     ConsentRecord,
     ConsentWording,
     EqualityMonitoring,
+    ExpenseClaim,
     Membership,
     MembershipStatus,
+    Payment,
+    PaymentKind,
+    PaymentMethod,
+    PaymentStatus,
     Person,
     ProjectInvitation,
     User,
@@ -323,3 +330,247 @@ def pool_invitation_send(*, invitation_id: int) -> bool:
         ProjectInvitation.objects.filter(pk=invitation_id).update(sent_at=None)
         raise
     return True
+
+
+# Involvement payments ------------------------------------------------------------------
+
+PENNY = Decimal("0.01")
+
+
+class PaymentError(Exception):
+    """A payment cannot make this change; the message says why in plain English."""
+
+
+class BenefitsWarning(PaymentError):
+    """The person receives benefits: staff must confirm they have checked before approving."""
+
+
+def payment_policy_for(project: Project) -> PaymentPolicy:
+    policy, _ = PaymentPolicy.objects.get_or_create(project=project)
+    return policy
+
+
+def fee_amount(*, policy: PaymentPolicy, hours: Decimal) -> Decimal:
+    if policy.fee_basis == FeeBasis.PER_SESSION:
+        return policy.fee_rate.quantize(PENNY)
+    return (policy.fee_rate * hours).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def _method_for(person: Person, policy: PaymentPolicy) -> str:
+    offered = [
+        method
+        for method, on in (
+            (PaymentMethod.BANK_TRANSFER, policy.offers_bank_transfer),
+            (PaymentMethod.VOUCHER, policy.offers_voucher),
+        )
+        if on
+    ]
+    if person.payment_method in offered or not offered:
+        return person.payment_method
+    return offered[0]
+
+
+def payment_for_attendance(*, attendance: Attendance) -> Payment | None:
+    """Keep the fee for one attendance in step with it: attended creates (or restores) the
+    fee owed; did-not-come cancels a fee not yet paid. One fee per person per meeting."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(attendance=attendance).first()
+        person = attendance.person
+        policy = payment_policy_for(attendance.meeting.project)
+        if attendance.status != AttendanceStatus.ATTENDED:
+            if payment and payment.status in (PaymentStatus.OWED, PaymentStatus.APPROVED):
+                payment.status = PaymentStatus.CANCELLED
+                payment.reason = "Attendance was changed to 'did not come'."
+                payment.save(update_fields=["status", "reason"])
+            return payment
+        amount = fee_amount(policy=policy, hours=attendance.hours)
+        if payment is None:
+            if amount <= 0 or person.declines_payment:
+                return None
+            return Payment.objects.create(
+                person=person,
+                project=attendance.meeting.project,
+                attendance=attendance,
+                activity=_activity_name(attendance),
+                amount=amount,
+                method=_method_for(person, policy),
+            )
+        if payment.status in (PaymentStatus.OWED, PaymentStatus.CANCELLED) and amount > 0:
+            payment.amount = amount
+            payment.status = PaymentStatus.OWED
+            payment.reason = ""
+            payment.save(update_fields=["amount", "status", "reason"])
+        return payment
+
+
+def _activity_name(attendance: Attendance) -> str:
+    meeting = attendance.meeting
+    return f"{meeting.title}, {timezone.localtime(meeting.starts_at):%d %b %Y}"
+
+
+def _change_status(payment: Payment, allowed: tuple[str, ...], message: str) -> Payment:
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status not in allowed:
+        raise PaymentError(message.format(status=payment.get_status_display().lower()))
+    return payment
+
+
+def payment_approve(
+    *, payment: Payment, approved_by: User, benefits_checked: bool = False
+) -> Payment:
+    if payment.person.receives_benefits and not benefits_checked:
+        raise BenefitsWarning(benefits_warning(payment.person))
+    with transaction.atomic():
+        payment = _change_status(
+            payment,
+            (PaymentStatus.OWED,),
+            "Only an owed fee can be approved; this one is {status}.",
+        )
+        payment.status = PaymentStatus.APPROVED
+        payment.approved_by = approved_by
+        payment.approved_at = timezone.now()
+        payment.save(update_fields=["status", "approved_by", "approved_at"])
+    return payment
+
+
+def benefits_warning(person: Person) -> str:
+    if person.permitted_work_form:
+        return (
+            f"{person.display_name} receives benefits and has a permitted work form. Check "
+            "this payment keeps them within its earnings limit before you approve it."
+        )
+    return (
+        f"{person.display_name} receives benefits and has no permitted work form in place. "
+        "Paying them could reduce their benefits. Talk to them first: they may prefer a "
+        "voucher, to decline payment, or to arrange a permitted work form."
+    )
+
+
+def payment_mark_paid(*, payment: Payment, paid_on, reference: str) -> Payment:
+    if not reference.strip():
+        raise PaymentError("Give the payment reference, so that finance can match it.")
+    with transaction.atomic():
+        payment = _change_status(
+            payment,
+            (PaymentStatus.APPROVED,),
+            "Only an approved fee can be paid; this one is {status}.",
+        )
+        payment.status = PaymentStatus.PAID
+        payment.paid_on = paid_on
+        payment.reference = reference.strip()
+        payment.save(update_fields=["status", "paid_on", "reference"])
+    return payment
+
+
+def payment_decline(
+    *, payment: Payment, reason: str, new_status: str = PaymentStatus.DECLINED
+) -> Payment:
+    """Decline or cancel a fee not yet paid, with the reason."""
+    if not reason.strip():
+        raise PaymentError("Give a reason, so that everyone knows why.")
+    with transaction.atomic():
+        payment = _change_status(
+            payment,
+            (PaymentStatus.OWED, PaymentStatus.APPROVED),
+            "A fee that is {status} cannot be declined or cancelled.",
+        )
+        payment.status = new_status
+        payment.reason = reason.strip()
+        payment.save(update_fields=["status", "reason"])
+    return payment
+
+
+def payment_reverse(*, payment: Payment, reason: str, reversed_by: User) -> Payment:
+    """A paid fee is never edited: a new entry takes the money back out of the totals."""
+    if not reason.strip():
+        raise PaymentError("Give a reason for the reversal.")
+    with transaction.atomic():
+        payment = _change_status(
+            payment, (PaymentStatus.PAID,), "Only a paid fee can be reversed; this one is {status}."
+        )
+        if payment.kind == PaymentKind.REVERSAL or hasattr(payment, "reversed_by"):
+            raise PaymentError("This payment has already been reversed.")
+        return Payment.objects.create(
+            kind=PaymentKind.REVERSAL,
+            person=payment.person,
+            project=payment.project,
+            activity=f"Reversal: {payment.activity}",
+            amount=payment.amount,
+            method=payment.method,
+            status=PaymentStatus.PAID,
+            reason=reason.strip(),
+            paid_on=timezone.localdate(),
+            approved_by=reversed_by,
+            approved_at=timezone.now(),
+            reverses=payment,
+        )
+
+
+# Expense claim decisions and paying in bulk (staff) ---------------------------------------
+
+
+def claim_decide(
+    *, claim: ExpenseClaim, decided_by: User, approve: bool, reason: str = ""
+) -> ExpenseClaim:
+    """Approve or reject a claim waiting for a decision. A rejection needs a reason: the
+    participant sees it."""
+    reason = reason.strip()
+    if not approve and not reason:
+        raise PaymentError("Give a reason for not approving the claim: the person will see it.")
+    with transaction.atomic():
+        claim = ExpenseClaim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status != ClaimStatus.SUBMITTED:
+            raise PaymentError(
+                f"This claim has already been decided: it is {claim.get_status_display().lower()}."
+            )
+        claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED
+        claim.reason = reason
+        claim.decided_by = decided_by
+        claim.decided_at = timezone.now()
+        claim.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    return claim
+
+
+def claim_mark_paid(*, claim: ExpenseClaim, paid_on: date, reference: str) -> ExpenseClaim:
+    if not reference.strip():
+        raise PaymentError("Give the payment reference, so that finance can match it.")
+    with transaction.atomic():
+        claim = ExpenseClaim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status != ClaimStatus.APPROVED:
+            raise PaymentError(
+                "Only an approved claim can be paid; this one is "
+                f"{claim.get_status_display().lower()}."
+            )
+        claim.status = ClaimStatus.PAID
+        claim.paid_on = paid_on
+        claim.reference = reference.strip()
+        claim.save(update_fields=["status", "paid_on", "reference"])
+    return claim
+
+
+def payments_mark_paid_in_bulk(
+    *, items: Iterable[tuple[Payment | ExpenseClaim, str]], paid_on: date
+) -> int:
+    """Mark approved fees and claims as paid, each with its reference: all of them or, if
+    any one cannot be paid, none. Returns how many were marked."""
+    count = 0
+    with transaction.atomic():
+        for item, reference in items:
+            try:
+                if isinstance(item, ExpenseClaim):
+                    claim_mark_paid(claim=item, paid_on=paid_on, reference=reference)
+                else:
+                    payment_mark_paid(payment=item, paid_on=paid_on, reference=reference)
+            except PaymentError as error:
+                raise PaymentError(f"{item}: {error}") from error
+            count += 1
+    return count
+
+
+def payment_policy_update(*, project: Project, **fields) -> PaymentPolicy:
+    policy = payment_policy_for(project)
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    policy.full_clean()
+    policy.save()
+    return policy
