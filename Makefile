@@ -4,9 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrations-check check-deploy bench clean
+.PHONY: install system-libs run test lint format migrations-check check-deploy bench bench-invitations clean
 
-install: $(STAMP)
+install: system-libs $(STAMP)
+
+# WeasyPrint (the PDF reports) needs Debian's Pango: installed here when missing, if root.
+PANGO_LIBS := libpango-1.0-0 libpangoft2-1.0-0
+system-libs:
+	@if ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' \
+		&& ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so'; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq $(PANGO_LIBS); \
+	else \
+		echo "PDF reports need Pango: sudo apt-get install $(PANGO_LIBS)"; \
+	fi
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +49,11 @@ check-deploy: install
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	DJANGO_ALLOWED_HOSTS=coprod.example.org COPROD_BASE_URL=https://coprod.example.org \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Invitations per second through Redis, a Celery worker and aiosmtpd, beside a bare SMTP loop.
+# Needs PostgreSQL (DATABASE_URL, default .../coprod_bench) and Redis (REDIS_URL).
+bench-invitations: install
+	$(BIN)/python bench/invitations.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -9,6 +9,7 @@ COPROD_BASE_URL.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -195,7 +196,6 @@ WHITENOISE_USE_FINDERS = DEBUG
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="coprod <coprod@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in emails sent by background workers, which have no request to build them from.
-# Links in emails (sent by workers, with no request to read the address from).
 COPROD_BASE_URL = env.str("COPROD_BASE_URL", default="http://127.0.0.1:8000")
 EMAIL_FILE_PATH = env.str("COPROD_EMAIL_DIR", default=str(VAR_DIR / "emails"))
 if env.str("EMAIL_URL", default=""):
@@ -216,7 +216,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "socket_connect_timeout": 1,
-    "socket_timeout": 5,
+    "socket_timeout": 1,
     "max_retries": 0,
 }
 CELERY_RESULT_EXPIRES = 3600
@@ -240,6 +240,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.queue_meeting_reminders",
         "schedule": 300.0,
     },
+    "send-payment-digest": {
+        "task": "stakeholders.tasks.send_payment_digest",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "send-claim-reminders": {
+        "task": "stakeholders.tasks.send_claim_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
 }
 
 # Meetings: reminders go this many hours before; an email claimed by a worker that died is
@@ -247,6 +255,11 @@ CELERY_BEAT_SCHEDULE = {
 COPROD_REMINDER_HOURS = env.list("COPROD_REMINDER_HOURS", cast=int, default=[48, 2])
 COPROD_EMAIL_CLAIM_TIMEOUT_MINUTES = env.int("COPROD_EMAIL_CLAIM_TIMEOUT_MINUTES", default=10)
 COPROD_EMAIL_SWEEP_BATCH = 1000
+
+# Involvement payments: fees and claims unpaid for longer than this show as overdue.
+COPROD_PAYMENT_OVERDUE_DAYS = env.int("COPROD_PAYMENT_OVERDUE_DAYS", default=14)
+# Days after a meeting that people who came are told they can claim expenses.
+COPROD_CLAIM_REMINDER_DAYS = env.int("COPROD_CLAIM_REMINDER_DAYS", default=3)
 
 # Content-Security-Policy (django-csp 4): no inline scripts, nothing from other origins.
 CONTENT_SECURITY_POLICY = {
@@ -284,5 +297,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs seven steps of every PDF at INFO; its warnings still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 COPROD_HEALTH_TIMEOUT = env.float("COPROD_HEALTH_TIMEOUT", default=2.0)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("projects.urls")),
+    path("", include("decisions.urls")),
     path("", include("stakeholders.urls")),
     path("", include("evidence.urls")),
 ]

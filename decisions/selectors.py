@@ -4,7 +4,7 @@ fixed number of queries whatever the number of decisions."""
 from collections import Counter, defaultdict
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from decisions.models import (
@@ -17,8 +17,8 @@ from decisions.models import (
     LadderAssessment,
     Vote,
 )
-from projects.models import LadderRung, Project
-from stakeholders.models import StakeholderGroup
+from projects.models import LadderRung, Meeting, Project
+from stakeholders.models import MembershipStatus, Person, StakeholderGroup
 
 DECISIONS_PER_PAGE = 25
 LIVED_EXPERIENCE_GROUPS = [StakeholderGroup.LIVED_EXPERIENCE, StakeholderGroup.CARER]
@@ -30,13 +30,17 @@ def decisions_page(project: Project, *, page_number) -> Page:
         vote_count=Count("votes", distinct=True),
         open_actions=Count("actions", filter=Q(actions__status=ActionStatus.OPEN), distinct=True),
     ).select_related("meeting")
+    # annotate() drops the model's default ordering, so restate it for stable pages.
+    decisions = decisions.order_by("-decided_on", "-created_at", "-pk")
     return Paginator(decisions, DECISIONS_PER_PAGE).get_page(page_number)
 
 
 def decision_detail(decision: Decision) -> dict:
     votes = list(decision.votes.select_related("person"))
     return {
-        "participants": list(decision.participants.select_related("person")),
+        "participants": list(
+            decision.participants.select_related("person").order_by("-proposed", "pk")
+        ),
         "vote_counts": Counter(vote.choice for vote in votes),
         # In a secret ballot nobody, staff included, sees who voted how.
         "named_votes": [] if decision.anonymous_voting else votes,
@@ -114,7 +118,9 @@ def public_board(project: Project) -> QuerySet[Decision]:
     return (
         project.decisions.exclude(you_said="")
         .order_by("-decided_on", "-pk")
-        .only("title", "you_said", "we_did", "difference_made", "progress", "decided_on")
+        # "project" too: a related manager reads each row's project_id, one query per row
+        # if it was deferred.
+        .only("project", "title", "you_said", "we_did", "difference_made", "progress", "decided_on")
     )
 
 
@@ -136,3 +142,85 @@ def recent_decisions_panel(*, limit: int = 6) -> list[Decision]:
 
 def ladder_assessment_history(project: Project) -> QuerySet[LadderAssessment]:
     return project.ladder_assessments.order_by("-assessed_on", "-pk")
+
+
+def decision_people_choices(project: Project, decision: Decision | None = None) -> QuerySet[Person]:
+    """Whom staff may record as taking part or proposing: the project's members, whatever
+    their status now (someone who has since left still took part on the day), and anyone
+    already recorded, so saving the form never drops them unseen."""
+    chosen = Q(pk__in=project.memberships.filter(person__erased_at=None).values("person_id"))
+    if decision is not None:
+        chosen |= Q(pk__in=decision.participants.values("person_id"))
+    return Person.objects.filter(chosen).order_by("full_name", "pk")
+
+
+def decision_meeting_choices(
+    project: Project, decision: Decision | None = None
+) -> QuerySet[Meeting]:
+    """The project's meetings, newest first; a cancelled one only if the decision names it."""
+    kept = Q(cancelled_at=None)
+    if decision is not None and decision.meeting_id:
+        kept |= Q(pk=decision.meeting_id)
+    return project.meetings.filter(kept).order_by("-starts_at", "pk")
+
+
+def _history_summary(record, previous) -> str:
+    if record.history_type == "+":
+        return "Added to the log"
+    if previous is None:
+        return "Changed"
+    names = set(record.diff_against(previous).changed_fields)
+    parts = []
+    if "voting_open" in names:
+        parts.append("Voting opened" if record.voting_open else "Voting closed")
+    changed = [
+        field.verbose_name
+        for field in Decision._meta.fields
+        if field.name in names and field.name != "voting_open"
+    ]
+    if changed:
+        parts.append("Changed: " + ", ".join(changed))
+    return ". ".join(parts) or "Saved with no change to its details"
+
+
+def decision_history_rows(records: list) -> list[dict]:
+    """Each history record, newest first, with what it changed in words: compared in
+    memory with the record before it, so no further queries."""
+    return [
+        {"record": record, "summary": _history_summary(record, previous)}
+        for record, previous in zip(records, [*records[1:], None], strict=True)
+    ]
+
+
+MY_VOTES_PER_PAGE = 25
+MY_RESULTS_LIMIT = 10
+
+
+def _with_own_choice(decisions: QuerySet[Decision], person: Person) -> QuerySet[Decision]:
+    """Each decision with this person's own vote as `own_choice`, and nobody else's."""
+    own = Vote.objects.filter(decision=OuterRef("pk"), person=person).values("choice")[:1]
+    return decisions.annotate(own_choice=Subquery(own)).select_related("project")
+
+
+def active_projects_of(person: Person) -> QuerySet[Project]:
+    return Project.objects.filter(
+        memberships__person=person, memberships__status=MembershipStatus.ACTIVE
+    ).order_by("name")
+
+
+def open_votes_page(person: Person, *, page_number) -> Page:
+    """Decisions open for voting in the projects where this person is an active member."""
+    decisions = Decision.objects.filter(
+        voting_open=True, project__in=active_projects_of(person).values("pk")
+    ).order_by("-decided_on", "-pk")
+    return Paginator(_with_own_choice(decisions, person), MY_VOTES_PER_PAGE).get_page(page_number)
+
+
+def closed_votes_of(person: Person, *, limit: int = MY_RESULTS_LIMIT) -> list[Decision]:
+    """The latest decisions this person voted on whose voting has closed, with the outcome."""
+    decisions = (
+        Decision.objects.filter(votes__person=person, voting_open=False)
+        .exclude(closed_at=None)
+        .order_by("-closed_at", "-pk")
+    )
+    return list(_with_own_choice(decisions, person)[:limit])

@@ -53,7 +53,8 @@ def decision_set_participants(
     people = {person.pk: person for person in [*participants, *proposers]}
     existing = {p.person_id: p for p in decision.participants.all()}
     with transaction.atomic():
-        decision.participants.exclude(person_id__in=people).delete()
+        # Rows whose person was since erased keep their "group on the day" for the measures.
+        decision.participants.exclude(person_id__in=people).exclude(person=None).delete()
         for person_id, person in people.items():
             if person_id in existing:
                 row = existing[person_id]
@@ -81,6 +82,20 @@ def decision_update(*, decision: Decision, change_reason: str = "", **fields) ->
             "This decision has been made, so say why you are changing it. The reason is kept "
             "with its history."
         )
+    stored = (
+        Decision.objects.filter(pk=decision.pk)
+        .values("voting_open", "anonymous_voting", "method", "status")
+        .first()
+    )
+    if stored and stored["voting_open"]:
+        for name in ("method", "status"):
+            if name in fields and fields[name] != stored[name]:
+                raise DecisionError(
+                    "Close the vote before changing how it is decided or its status."
+                )
+    unmasking = stored and stored["anonymous_voting"] and fields.get("anonymous_voting") is False
+    if unmasking and decision.votes.exists():
+        raise DecisionError("People voted in secret, so this ballot must stay secret.")
     for name, value in fields.items():
         setattr(decision, name, value)
     decision.full_clean()
@@ -115,12 +130,19 @@ def can_vote(*, decision: Decision, person: Person) -> bool:
 
 def vote_cast(*, decision: Decision, person: Person, choice: str) -> Vote:
     """Each active member votes once; voting again changes their vote."""
-    if not decision.voting_open:
-        raise DecisionError("Voting on this decision has closed.")
-    if choice not in choices_for(decision):
-        raise DecisionError("Choose one of the options shown.")
-    if not can_vote(decision=decision, person=person):
-        raise DecisionError("Only active members of this project can vote on its decisions.")
+    with transaction.atomic():
+        # Locked, so a vote cannot slip in after voting_close has counted.
+        decision = Decision.objects.select_for_update().get(pk=decision.pk)
+        if not decision.voting_open:
+            raise DecisionError("Voting on this decision has closed.")
+        if not can_vote(decision=decision, person=person):
+            raise DecisionError("Only active members of this project can vote on its decisions.")
+        if choice not in choices_for(decision):
+            raise DecisionError("Choose one of the options shown.")
+        return _vote_save(decision=decision, person=person, choice=choice)
+
+
+def _vote_save(*, decision: Decision, person: Person, choice: str) -> Vote:
     vote, _ = Vote.objects.update_or_create(
         decision=decision,
         person=person,

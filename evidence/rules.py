@@ -15,3 +15,5 @@ def is_granted_commissioner(user, project) -> bool:
 
 rules.add_perm("evidence.access_reports", is_staff_member | is_commissioner)
 rules.add_perm("evidence.read_report", is_staff_member | is_granted_commissioner)
+rules.add_perm("evidence.manage_evidence", is_staff_member)
+rules.add_perm("evidence.use_learning", is_staff_member)

@@ -1,7 +1,38 @@
-from django.db.models import QuerySet
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import median
 
-from projects.models import Project
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from coprod.privacy import SMALL_COUNT_THRESHOLD, suppress_small
+from decisions.selectors import power_sharing, public_board
+from evidence.models import (
+    BetterDirection,
+    EvidenceKind,
+    EvidenceRecord,
+    ImpactSummary,
+    LearningEntry,
+    OutcomeValue,
+    ReportGrant,
+)
+from projects.models import Attendance, AttendanceStatus, Meeting, Project
+from projects.selectors import MONEY, ZERO, project_payment_totals
+from stakeholders.models import ClaimStatus, Payment, PaymentKind, PaymentStatus, Role, User
 from stakeholders.rules import is_staff_member
+from stakeholders.selectors import project_coverage
+
+PENNY = Decimal("0.01")
+EVIDENCE_PER_PAGE = 25
+LEARNING_PER_PAGE = 20
+LEARNING_TEXT_FIELDS = ("title", "tried", "happened", "learned", "differently")
+# The learning library is written in English: words are stemmed ("meetings" finds "meeting").
+SEARCH_CONFIG = "english"
+# Hours summed over many attendances can pass what one attendance may hold.
+HOURS = DecimalField(max_digits=10, decimal_places=2)
 
 
 def projects_reported_to(user) -> QuerySet[Project]:
@@ -10,3 +41,315 @@ def projects_reported_to(user) -> QuerySet[Project]:
     if is_staff_member(user):
         return projects
     return projects.filter(report_grants__commissioner=user)
+
+
+def cost_benefit(project: Project) -> dict:
+    """What involvement cost beside the savings recorded for it: three queries, however
+    much money has moved.
+
+    Money is Decimal to the penny. `involvement_costs` is fees paid (net of reversals) plus
+    expenses paid; `total_costs` adds the costs recorded as evidence. `ratio` is the savings
+    per £1 spent, to 2 decimal places, or None when nothing has been spent yet.
+    """
+    totals = project_payment_totals(project)
+    fees_paid = totals.fees[PaymentStatus.PAID]
+    expenses_paid = totals.claims[ClaimStatus.PAID]
+    recorded = EvidenceRecord.objects.filter(
+        project=project, kind__in=[EvidenceKind.SAVING, EvidenceKind.COST]
+    ).aggregate(
+        savings=Coalesce(
+            Sum("amount", filter=Q(kind=EvidenceKind.SAVING)), Value(ZERO), output_field=MONEY
+        ),
+        costs=Coalesce(
+            Sum("amount", filter=Q(kind=EvidenceKind.COST)), Value(ZERO), output_field=MONEY
+        ),
+        saving_records=Count("pk", filter=Q(kind=EvidenceKind.SAVING)),
+        cost_records=Count("pk", filter=Q(kind=EvidenceKind.COST)),
+    )
+    involvement_costs = fees_paid + expenses_paid
+    total_costs = involvement_costs + recorded["costs"]
+    savings = recorded["savings"]
+    ratio = (
+        (savings / total_costs).quantize(PENNY, rounding=ROUND_HALF_UP) if total_costs > 0 else None
+    )
+    return {
+        "fees_paid": fees_paid,
+        "expenses_paid": expenses_paid,
+        "involvement_costs": involvement_costs,
+        "recorded_costs": recorded["costs"],
+        "total_costs": total_costs,
+        "savings": savings,
+        "net": savings - total_costs,
+        "ratio": ratio,
+        "saving_records": recorded["saving_records"],
+        "cost_records": recorded["cost_records"],
+    }
+
+
+def project_evidence_page(
+    project: Project, *, kind: str | None, page_number: str | int | None
+) -> Page:
+    """The project's evidence, newest first, optionally of one kind: two queries."""
+    records = EvidenceRecord.objects.filter(project=project).annotate(
+        decision_count=Count("decisions")
+    )
+    if kind:
+        records = records.filter(kind=kind)
+    return Paginator(records.order_by("-recorded_on", "-pk"), EVIDENCE_PER_PAGE).get_page(
+        page_number
+    )
+
+
+def recent_evidence_panel(*, limit: int = 6) -> list[EvidenceRecord]:
+    """The evidence added most recently across all projects, for the dashboard: one query."""
+    return list(
+        EvidenceRecord.objects.select_related("project")
+        .only("public_id", "kind", "title", "recorded_on", "project__name", "project__slug")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def learning_entries(*, search: str = "", tag: str = "", stage: str = "") -> QuerySet:
+    """Learning entries matching the search words, tag and stage, best match first.
+
+    On PostgreSQL the words go through full-text search (web search syntax: "a phrase",
+    -without, or); elsewhere every word must appear in one of the text fields.
+    """
+    entries = LearningEntry.objects.select_related("project").prefetch_related("tags")
+    if tag:
+        entries = entries.filter(tags__name=tag)
+    if stage:
+        entries = entries.filter(stage=stage)
+    search = search.strip()
+    if not search:
+        return entries.order_by("-created_at", "-pk")
+    if connection.vendor == "postgresql":
+        query = SearchQuery(search, search_type="websearch", config=SEARCH_CONFIG)
+        vector = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+            *LEARNING_TEXT_FIELDS[1:], weight="B", config=SEARCH_CONFIG
+        )
+        return (
+            entries.annotate(document=vector)
+            .filter(document=query)
+            .annotate(rank=SearchRank(F("document"), query))
+            .order_by("-rank", "-created_at", "-pk")
+        )
+    for word in search.split():
+        matches = Q()
+        for field in LEARNING_TEXT_FIELDS:
+            matches |= Q(**{f"{field}__icontains": word})
+        entries = entries.filter(matches)
+    return entries.order_by("-created_at", "-pk")
+
+
+def learning_page(
+    *, search: str = "", tag: str = "", stage: str = "", page_number: str | int | None
+) -> Page:
+    """One page of the learning library: three queries (count, entries, their tags)."""
+    return Paginator(
+        learning_entries(search=search, tag=tag, stage=stage), LEARNING_PER_PAGE
+    ).get_page(page_number)
+
+
+def project_report_grants(project: Project) -> QuerySet[ReportGrant]:
+    return (
+        ReportGrant.objects.filter(project=project)
+        .select_related("commissioner", "granted_by")
+        .order_by("commissioner__email")
+    )
+
+
+def commissioners() -> QuerySet[User]:
+    """Everyone who may be granted a project's report."""
+    return User.objects.filter(role=Role.COMMISSIONER, is_active=True).order_by("email")
+
+
+# The commissioner report --------------------------------------------------------------------
+
+YOU_SAID_SHOWN = 20
+VOICES_SHOWN = 6
+LEARNING_HIGHLIGHTS = 3
+PUBLISHABLE_KINDS = [EvidenceKind.FEEDBACK, EvidenceKind.STORY]
+TREND_LABELS = {"better": "Better", "worse": "Worse", "same": "No change"}
+
+
+def _percent(part: int, whole: int) -> int | None:
+    """A share of a whole too small to show safely is withheld like a small count."""
+    return round(100 * part / whole) if whole >= SMALL_COUNT_THRESHOLD else None
+
+
+def _report_engagement(project: Project) -> dict:
+    groups = [
+        {
+            "label": row["label"],
+            "active": suppress_small(row["active"]),
+            "target": row["target"],
+            "target_met": bool(row["target"]) and row["active"] >= row["target"],
+        }
+        for row in project_coverage(project)
+    ]
+    meetings_held = Meeting.objects.filter(
+        project=project, cancelled_at=None, starts_at__lte=timezone.now()
+    ).count()
+    attended = Q(status=AttendanceStatus.ATTENDED)
+    attendance = Attendance.objects.filter(meeting__project=project).aggregate(
+        attended=Count("pk", filter=attended),
+        no_show=Count("pk", filter=Q(status=AttendanceStatus.NO_SHOW)),
+        people=Count("person", filter=attended, distinct=True),
+        hours=Sum("hours", filter=attended, output_field=HOURS),
+    )
+    recorded = attendance["attended"] + attendance["no_show"]
+    return {
+        "groups": groups,
+        "meetings_held": suppress_small(meetings_held),
+        "attended": suppress_small(attendance["attended"]),
+        "no_show": suppress_small(attendance["no_show"]),
+        "people_attended": suppress_small(attendance["people"]),
+        "attendance_rate": _percent(attendance["attended"], recorded),
+        "hours": attendance["hours"] or Decimal("0"),
+        "chart": {
+            "labels": [group["label"] for group in groups],
+            # A suppressed count is left out of the chart, never drawn at its real height.
+            "active": [
+                group["active"] if isinstance(group["active"], int) else None for group in groups
+            ],
+            "target": [group["target"] for group in groups],
+        },
+    }
+
+
+def _report_power_sharing(project: Project) -> dict:
+    shared = power_sharing(project.decisions.all())
+    return {
+        **shared,
+        "total": suppress_small(shared["total"]),
+        "rungs": [(label, suppress_small(count)) for label, count in shared["rungs"]],
+        "over_time": [
+            {**quarter, "decisions": suppress_small(quarter["decisions"])}
+            for quarter in shared["over_time"]
+        ],
+    }
+
+
+def _report_payments(project: Project, *, costs: dict) -> dict:
+    fees_paid, expenses_paid = costs["fees_paid"], costs["expenses_paid"]
+    meeting_and_payment_dates = Payment.objects.filter(
+        project=project,
+        kind=PaymentKind.FEE,
+        status=PaymentStatus.PAID,
+        paid_on__isnull=False,
+        attendance__isnull=False,
+    ).values_list("attendance__meeting__starts_at", "paid_on")
+    waits = [
+        (paid_on - timezone.localtime(starts_at).date()).days
+        for starts_at, paid_on in meeting_and_payment_dates
+    ]
+    return {
+        "fees_paid": fees_paid,
+        "expenses_paid": expenses_paid,
+        "total_paid": fees_paid + expenses_paid,
+        "fees_paid_count": suppress_small(len(waits)),
+        "median_days_to_pay": median(waits) if len(waits) >= SMALL_COUNT_THRESHOLD else None,
+    }
+
+
+def _trend(change: Decimal | None, better: str) -> str | None:
+    if change is None or not better:
+        return None
+    if change == 0:
+        return "same"
+    improved = change > 0 if better == BetterDirection.HIGHER else change < 0
+    return "better" if improved else "worse"
+
+
+def _report_outcomes(project: Project) -> list[dict]:
+    measures = (
+        EvidenceRecord.objects.filter(project=project, kind=EvidenceKind.OUTCOME)
+        .only("title", "unit", "better", "baseline_value", "baseline_on")
+        .prefetch_related(Prefetch("values", OutcomeValue.objects.order_by("measured_on", "pk")))
+        .order_by("title", "pk")
+    )
+    outcomes = []
+    for measure in measures:
+        later = [(value.measured_on, value.value) for value in measure.values.all()]
+        readings = later
+        if measure.baseline_value is not None:
+            readings = [(measure.baseline_on, measure.baseline_value), *later]
+        latest_on, latest = later[-1] if later else (None, None)
+        change = (
+            latest - measure.baseline_value
+            if latest is not None and measure.baseline_value is not None
+            else None
+        )
+        trend = _trend(change, measure.better)
+        outcomes.append(
+            {
+                "name": measure.title,
+                "unit": measure.unit,
+                "better": measure.get_better_display() if measure.better else "",
+                "baseline": measure.baseline_value,
+                "baseline_on": measure.baseline_on,
+                "latest": latest,
+                "latest_on": latest_on,
+                "change": change,
+                "trend": trend,
+                "trend_label": TREND_LABELS.get(trend, "Not known"),
+                "readings": readings,
+                "chart": {
+                    "name": measure.title,
+                    "unit": measure.unit,
+                    "labels": [
+                        on.strftime("%-d %b %Y") if on else "Baseline" for on, _ in readings
+                    ],
+                    "values": [float(value) for _, value in readings],
+                },
+            }
+        )
+    return outcomes
+
+
+def _report_you_said_we_did(project: Project) -> dict:
+    decisions = list(public_board(project)[: YOU_SAID_SHOWN + 1])
+    return {
+        "decisions": decisions[:YOU_SAID_SHOWN],
+        "more": len(decisions) > YOU_SAID_SHOWN,
+        "shown": YOU_SAID_SHOWN,
+    }
+
+
+def _report_voices(project: Project) -> list[dict]:
+    """Quotes and stories the person agreed to publish: the words only, never who said them
+    or where they came from."""
+    return list(
+        EvidenceRecord.objects.filter(
+            project=project, kind__in=PUBLISHABLE_KINDS, consent_to_publish=True
+        )
+        .exclude(text="")
+        .order_by("-recorded_on", "-pk")
+        .values("kind", "text", "recorded_on")[:VOICES_SHOWN]
+    )
+
+
+def report_for_project(project: Project) -> dict:
+    """Everything in a commissioner's report, with no personal data and every count of
+    people or events under 5 suppressed. A fixed number of queries whatever the size."""
+    costs = cost_benefit(project)
+    return {
+        "engagement": _report_engagement(project),
+        "power_sharing": _report_power_sharing(project),
+        "payments": _report_payments(project, costs=costs),
+        "outcomes": _report_outcomes(project),
+        "you_said_we_did": _report_you_said_we_did(project),
+        "voices": _report_voices(project),
+        "learning": list(
+            LearningEntry.objects.filter(project=project)
+            .order_by("-created_at", "-pk")
+            .values("title", "learned")[:LEARNING_HIGHLIGHTS]
+        ),
+        "impact_summary": ImpactSummary.objects.filter(project=project).first(),
+        "cost_benefit": {
+            **costs,
+            "saving_records": suppress_small(costs["saving_records"]),
+            "cost_records": suppress_small(costs["cost_records"]),
+        },
+    }

@@ -1,15 +1,33 @@
+import contextlib
+import csv
+import io
+import mimetypes
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from coprod.access import get_object_for_user, permission_required
-from evidence.selectors import projects_reported_to
+from evidence.selectors import projects_reported_to, report_for_project
 from projects.models import Project
 
 REPORTS_ONLY = "Reports are for commissioners and staff."
 NOT_GRANTED = "You have not been given access to this project's report."
 REPORTS_PER_PAGE = 25
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NOT_SHOWN = "not shown: fewer than 5"
+PENNY = Decimal("0.01")
 
 
 def _get_report_project_for_user(request: HttpRequest, slug: str) -> Project:
@@ -18,7 +36,7 @@ def _get_report_project_for_user(request: HttpRequest, slug: str) -> Project:
     )
 
 
-@require_GET
+@require_safe
 @permission_required("evidence.access_reports", denied=REPORTS_ONLY)
 def reports(request: HttpRequest) -> HttpResponse:
     page = Paginator(projects_reported_to(request.user), REPORTS_PER_PAGE).get_page(
@@ -27,8 +45,278 @@ def reports(request: HttpRequest) -> HttpResponse:
     return render(request, "evidence/reports.html", {"page": page})
 
 
-@require_GET
+@require_safe
 @permission_required("evidence.access_reports", denied=REPORTS_ONLY)
 def report(request: HttpRequest, slug: str) -> HttpResponse:
+    """The report as a web page, or with ?format=csv or ?format=pdf as a download."""
     project = _get_report_project_for_user(request, slug)
-    return render(request, "evidence/report.html", {"project": project})
+    render_as = REPORT_FORMATS.get(request.GET.get("format", "html"))
+    if render_as is None:
+        return render(request, "evidence/report_bad_format.html", {"project": project}, status=400)
+    context = {
+        "project": project,
+        "report": report_for_project(project),
+        "made_on": timezone.localdate(),
+    }
+    return render_as(request, context)
+
+
+def _report_html(request: HttpRequest, context: dict) -> HttpResponse:
+    report = context["report"]
+    return render(
+        request,
+        "evidence/report.html",
+        {
+            **context,
+            "engagement_chart": report["engagement"]["chart"],
+            "outcome_charts": [outcome["chart"] for outcome in report["outcomes"]],
+        },
+    )
+
+
+def _download_name(context: dict, extension: str) -> str:
+    return f"coprod-report-{context['project'].slug}-{context['made_on']:%Y-%m-%d}.{extension}"
+
+
+# CSV: a zip with one file per section ------------------------------------------------------
+
+
+def _csv_cell(value) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers
+    (a negative change included) and dates are written as they are."""
+    if value is None:
+        return ""
+    # SQLite sums decimals with more places than they were stored with.
+    if isinstance(value, Decimal):
+        return value.quantize(PENNY)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_text(header: list[str], rows: list[list]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue()
+
+
+def _yes_no(flag: bool) -> str:
+    return "Yes" if flag else "No"
+
+
+def _engagement_rows(engagement: dict) -> list[list]:
+    rows = []
+    for group in engagement["groups"]:
+        rows += [
+            ["Active people", group["label"], group["active"]],
+            ["Target", group["label"], group["target"]],
+            ["Target met", group["label"], _yes_no(group["target_met"])],
+        ]
+    rate = engagement["attendance_rate"]
+    return rows + [
+        ["Meetings held", "", engagement["meetings_held"]],
+        ["Times people came to a meeting", "", engagement["attended"]],
+        ["People who came at least once", "", engagement["people_attended"]],
+        ["Times people were expected but did not come", "", engagement["no_show"]],
+        ["Attendance rate (%)", "", NOT_SHOWN if rate is None else rate],
+        ["Hours of involvement", "", engagement["hours"]],
+    ]
+
+
+def _power_sharing_rows(shared: dict) -> list[list]:
+    rows = [
+        ["Decisions logged", "", shared["total"]],
+        ["Proposed by people with lived experience (%)", "", shared["lived_proposed"]],
+        ["Voted on by people with lived experience (%)", "", shared["lived_voted"]],
+        ["Made by staff alone after consultation (%)", "", shared["staff_alone"]],
+    ]
+    rows += [["Decisions at this ladder rung", label, count] for label, count in shared["rungs"]]
+    for quarter in shared["over_time"]:
+        rows += [
+            ["Decisions in the quarter", quarter["quarter"], quarter["decisions"]],
+            [
+                "Involving people with lived experience (%)",
+                quarter["quarter"],
+                quarter["lived_involved"],
+            ],
+            ["Made by staff alone (%)", quarter["quarter"], quarter["staff_alone"]],
+        ]
+    return rows
+
+
+def _payments_rows(payments: dict) -> list[list]:
+    median_days = payments["median_days_to_pay"]
+    return [
+        ["Fees paid, less any reversed (£)", payments["fees_paid"]],
+        ["Expenses paid (£)", payments["expenses_paid"]],
+        ["Total paid (£)", payments["total_paid"]],
+        ["Fees paid for coming to a meeting", payments["fees_paid_count"]],
+        [
+            "Median days from the meeting to payment",
+            NOT_SHOWN if median_days is None else median_days,
+        ],
+    ]
+
+
+def _cost_benefit_rows(costs: dict) -> list[list]:
+    return [
+        ["Fees paid (£)", costs["fees_paid"]],
+        ["Expenses paid (£)", costs["expenses_paid"]],
+        ["Other costs recorded (£)", costs["recorded_costs"]],
+        ["Other cost records", costs["cost_records"]],
+        ["Total costs (£)", costs["total_costs"]],
+        ["Savings recorded (£)", costs["savings"]],
+        ["Saving records", costs["saving_records"]],
+        ["Savings less costs (£)", costs["net"]],
+        ["Savings for each £1 spent (£)", costs["ratio"]],
+    ]
+
+
+def _report_csv_files(report: dict) -> dict[str, str]:
+    outcomes = report["outcomes"]
+    summary = report["impact_summary"]
+    return {
+        "engagement.csv": _csv_text(
+            ["Measure", "Stakeholder group", "Value"], _engagement_rows(report["engagement"])
+        ),
+        "power_sharing.csv": _csv_text(
+            ["Measure", "Rung or quarter", "Value"], _power_sharing_rows(report["power_sharing"])
+        ),
+        "payments.csv": _csv_text(["Measure", "Value"], _payments_rows(report["payments"])),
+        "outcomes.csv": _csv_text(
+            [
+                "Measure",
+                "Unit",
+                "Which way is better",
+                "Baseline",
+                "Baseline date",
+                "Latest",
+                "Latest date",
+                "Change",
+                "Result",
+            ],
+            [
+                [
+                    outcome["name"],
+                    outcome["unit"],
+                    outcome["better"],
+                    outcome["baseline"],
+                    outcome["baseline_on"],
+                    outcome["latest"],
+                    outcome["latest_on"],
+                    outcome["change"],
+                    outcome["trend_label"],
+                ]
+                for outcome in outcomes
+            ],
+        ),
+        "outcome_readings.csv": _csv_text(
+            ["Measure", "Unit", "Date", "Value"],
+            [
+                [outcome["name"], outcome["unit"], measured_on, value]
+                for outcome in outcomes
+                for measured_on, value in outcome["readings"]
+            ],
+        ),
+        "you_said_we_did.csv": _csv_text(
+            ["Date", "Decision", "You said", "We did", "The difference it made", "Progress"],
+            [
+                [
+                    decision.decided_on,
+                    decision.title,
+                    decision.you_said,
+                    decision.we_did,
+                    decision.difference_made,
+                    decision.get_progress_display(),
+                ]
+                for decision in report["you_said_we_did"]["decisions"]
+            ],
+        ),
+        "what_people_told_us.csv": _csv_text(
+            ["Date", "Words"],
+            [[voice["recorded_on"], voice["text"]] for voice in report["voices"]],
+        ),
+        "learning.csv": _csv_text(
+            ["Title", "What we learned"],
+            [[entry["title"], entry["learned"]] for entry in report["learning"]],
+        ),
+        "impact_summary.csv": _csv_text(
+            ["GRIPP2 item", "What we wrote"],
+            [
+                ["Aim of involvement", summary.aim],
+                ["Methods", summary.methods],
+                ["Results", summary.results],
+                ["How involvement influenced the work", summary.influence],
+                ["Reflections", summary.reflections],
+            ]
+            if summary
+            else [],
+        ),
+        "cost_benefit.csv": _csv_text(
+            ["Measure", "Value"], _cost_benefit_rows(report["cost_benefit"])
+        ),
+    }
+
+
+def _report_csv(request: HttpRequest, context: dict) -> HttpResponse:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as files:
+        for name, text in _report_csv_files(context["report"]).items():
+            # With a byte order mark, Excel reads £ and other non-ASCII letters correctly.
+            files.writestr(name, text.encode("utf-8-sig"))
+    return HttpResponse(
+        archive.getvalue(),
+        content_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{_download_name(context, "zip")}"'},
+    )
+
+
+# PDF ---------------------------------------------------------------------------------------
+
+
+def _static_file(url: str, static_url: str) -> Path | None:
+    """The file of coprod's own static files that `url` names, or None for anything else:
+    another site, another path on this one, or a path that climbs out ("../")."""
+    if not url.startswith(static_url):
+        return None
+    with contextlib.suppress(SuspiciousFileOperation):
+        found = finders.find(url.removeprefix(static_url).split("?")[0])
+        if found:
+            return Path(found)
+    return None
+
+
+def html_to_pdf(html: str, *, base_url: str) -> bytes:
+    """The PDF of `html` (its own style sets the page size). WeasyPrint may read coprod's
+    static files through `base_url` and nothing else: it never reaches the network."""
+    # WeasyPrint takes about two seconds to import, so only PDF requests load it.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    static_url = urljoin(base_url, settings.STATIC_URL)
+
+    class StaticFilesOnly(URLFetcher):
+        def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+            path = _static_file(url, static_url)
+            if path is None:
+                raise ValueError(f"The PDF may use coprod's static files only, not {url}")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+    return HTML(
+        string=html, base_url=base_url, url_fetcher=StaticFilesOnly(allowed_protocols=[])
+    ).write_pdf()
+
+
+def _report_pdf(request: HttpRequest, context: dict) -> HttpResponse:
+    html = render_to_string("evidence/report_pdf.html", context, request=request)
+    return HttpResponse(
+        html_to_pdf(html, base_url=request.build_absolute_uri("/")),
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{_download_name(context, "pdf")}"'},
+    )
+
+
+REPORT_FORMATS = {"html": _report_html, "csv": _report_csv, "pdf": _report_pdf}

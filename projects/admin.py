@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from projects.models import CoverageTarget, Project
+from projects.models import CoverageTarget, PaymentPolicy, Project
 
 
 class CoverageTargetInline(admin.TabularInline):
@@ -9,9 +9,14 @@ class CoverageTargetInline(admin.TabularInline):
     extra = 0
 
 
+class PaymentPolicyInline(admin.StackedInline):
+    model = PaymentPolicy
+    can_delete = False
+
+
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
-    inlines = [CoverageTargetInline]
+    inlines = [CoverageTargetInline, PaymentPolicyInline]
     list_display = ["name", "stage", "is_open_to_join", "created_at"]
     list_filter = ["stage", "is_open_to_join"]
     search_fields = ["name", "summary"]

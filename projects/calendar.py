@@ -1,8 +1,10 @@
 """RFC 5545 calendar files for meetings (icalendar)."""
 
+from functools import cache
+
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from projects.models import Invitation, Meeting, Response
 
@@ -60,9 +62,15 @@ def meeting_ics(meeting: Meeting, invitation: Invitation | None = None) -> bytes
         attendee.params["rsvp"] = vText("FALSE")
         event.add("attendee", attendee)
 
+    calendar.add_component(london_timezone())
     calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+@cache
+def london_timezone() -> Timezone:
+    """Europe/London's VTIMEZONE, built once per process: it is the same in every file."""
+    return Timezone.from_tzid(LONDON)
 
 
 def _address(from_email: str) -> str:

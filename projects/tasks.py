@@ -5,7 +5,8 @@ from projects import services
 MAX_SEND_RETRIES = 5
 
 
-@shared_task(bind=True, max_retries=MAX_SEND_RETRIES)
+# Nothing reads the result, and not storing it keeps publishing quick.
+@shared_task(bind=True, max_retries=MAX_SEND_RETRIES, ignore_result=True)
 def send_meeting_email(self, email_id: int) -> bool:
     """Send one outbox email. SMTP failures retry with exponential backoff; after the last
     retry the failure is shown to staff, with its reason, to retry by hand."""

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from projects import views, views_meetings, views_rsvp
+from evidence import views_learning
+from projects import views, views_meetings, views_payments, views_rsvp
 from stakeholders import views_finder, views_import, views_roster
 
 app_name = "projects"
@@ -9,6 +10,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("projects/", views.project_list, name="list"),
     path("projects/<slug:slug>/", views.project_detail, name="detail"),
+    path("projects/<slug:slug>/stage/", views_learning.project_stage, name="stage"),
     path("projects/<slug:slug>/roster/", views_roster.roster, name="roster"),
     path("projects/<slug:slug>/roster/add/", views_roster.roster_add, name="roster_add"),
     path(
@@ -67,5 +69,52 @@ urlpatterns = [
         views_meetings.meeting_emails_retry,
         name="meeting_emails_retry",
     ),
+    path(
+        "projects/<slug:slug>/payments/policy/",
+        views_payments.payment_policy,
+        name="payment_policy",
+    ),
+    path("projects/<slug:slug>/payments/", views_payments.payments, name="payments"),
+    path(
+        "projects/<slug:slug>/payments/<uuid:payment_id>/",
+        views_payments.payment_detail,
+        name="payment",
+    ),
+    path(
+        "projects/<slug:slug>/payments/<uuid:payment_id>/approve/",
+        views_payments.payment_approve_view,
+        name="payment_approve",
+    ),
+    path(
+        "projects/<slug:slug>/payments/<uuid:payment_id>/decline/",
+        views_payments.payment_decline_view,
+        name="payment_decline",
+    ),
+    path(
+        "projects/<slug:slug>/payments/<uuid:payment_id>/paid/",
+        views_payments.payment_paid_view,
+        name="payment_paid",
+    ),
+    path(
+        "projects/<slug:slug>/payments/<uuid:payment_id>/reverse/",
+        views_payments.payment_reverse_view,
+        name="payment_reverse",
+    ),
+    path(
+        "projects/<slug:slug>/payments/claims/<uuid:claim_id>/",
+        views_payments.claim_detail,
+        name="claim",
+    ),
+    path(
+        "projects/<slug:slug>/payments/claims/<uuid:claim_id>/decide/",
+        views_payments.claim_decide_view,
+        name="claim_decide",
+    ),
+    path(
+        "projects/<slug:slug>/payments/claims/<uuid:claim_id>/paid/",
+        views_payments.claim_paid_view,
+        name="claim_paid",
+    ),
+    path("finance/", views_payments.finance, name="finance"),
     path("rsvp/<str:token>/", views_rsvp.rsvp, name="rsvp"),
 ]

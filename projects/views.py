@@ -1,18 +1,19 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from coprod.access import permission_required
+from decisions.selectors import open_actions_panel, overdue_actions_count, recent_decisions_panel
+from evidence.forms import StageForm
+from evidence.selectors import recent_evidence_panel
 from projects.access import STAFF_ONLY, get_project_for_staff
-from projects.selectors import project_list_page, upcoming_meetings_panel
+from projects.selectors import (
+    overdue_payments_panel,
+    project_budget,
+    project_list_page,
+    upcoming_meetings_panel,
+)
 from stakeholders.selectors import projects_with_largest_gaps
-
-# Panels still to be filled by later work, with what each says while empty.
-WAITING_PANELS = [
-    ("Payments overdue", "Nobody is waiting too long to be paid."),
-    ("Open actions", "There are no open actions."),
-    ("Recent decisions", "No decisions have been logged yet."),
-    ("Recent evidence", "No evidence has been added yet."),
-]
 
 
 @permission_required("projects.access_dashboard", denied=STAFF_ONLY)
@@ -23,7 +24,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "upcoming_meetings": upcoming_meetings_panel(),
             "coverage_gaps": projects_with_largest_gaps(),
-            "panels": WAITING_PANELS,
+            "overdue_payments": overdue_payments_panel(),
+            "open_actions": open_actions_panel(),
+            "overdue_actions": overdue_actions_count(),
+            "recent_decisions": recent_decisions_panel(),
+            "recent_evidence": recent_evidence_panel(),
+            "today": timezone.localdate(),
         },
     )
 
@@ -37,4 +43,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @permission_required("projects.manage_project", denied=STAFF_ONLY)
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for_staff(request, slug)
-    return render(request, "projects/project_detail.html", {"project": project})
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "budget": project_budget(project),
+            "stage_form": StageForm(initial={"stage": project.stage}),
+        },
+    )

@@ -1,20 +1,35 @@
 """Reads about people for pages; each runs a fixed number of queries whatever the size."""
 
 from collections import Counter
+from collections.abc import Iterable
+from datetime import timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from coprod.privacy import suppress_small
-from projects.models import CoverageTarget, Project
+from projects.models import (
+    Attendance,
+    AttendanceStatus,
+    CoverageTarget,
+    Invitation,
+    Meeting,
+    PaymentPolicy,
+    Project,
+    Response,
+)
 from stakeholders.models import (
     AgeBand,
     ConsentRecord,
     EqualityMonitoring,
     Ethnicity,
+    ExpenseClaim,
     Gender,
     Membership,
     MembershipStatus,
+    Payment,
+    PaymentMethod,
     Person,
     StakeholderGroup,
     YesNoPreferNot,
@@ -128,3 +143,77 @@ def equality_summary(project: Project) -> list[dict]:
             }
         )
     return summary
+
+
+# A participant's own payments and expense claims ----------------------------------------
+
+MY_PAYMENTS_PER_PAGE = 20
+CLAIMABLE_MEETINGS_SINCE = timedelta(days=365)
+
+
+def projects_of_person(person: Person) -> QuerySet[Project]:
+    """Projects a person has joined (whether or not they still take part) or attended."""
+    joined = Membership.objects.filter(project=OuterRef("pk"), person=person)
+    attended = Attendance.objects.filter(
+        meeting__project=OuterRef("pk"), person=person, status=AttendanceStatus.ATTENDED
+    )
+    return Project.objects.filter(Exists(joined) | Exists(attended)).order_by("name")
+
+
+def payment_policies_for(projects: Iterable[Project]) -> dict[int, PaymentPolicy]:
+    """Each project's payment policy, by project id; a project without one gets the defaults."""
+    projects = list(projects)
+    saved = {
+        policy.project_id: policy
+        for policy in PaymentPolicy.objects.filter(project__in=[project.pk for project in projects])
+    }
+    return {
+        project.pk: saved.get(project.pk) or PaymentPolicy(project=project) for project in projects
+    }
+
+
+def payment_methods_offered_to(person: Person) -> list[str]:
+    """The ways of being paid that the person's projects offer; both if none offers any."""
+    policies = payment_policies_for(projects_of_person(person)).values()
+    offered = {
+        PaymentMethod.BANK_TRANSFER: any(policy.offers_bank_transfer for policy in policies),
+        PaymentMethod.VOUCHER: any(policy.offers_voucher for policy in policies),
+    }
+    return [method for method, on in offered.items() if on] or list(PaymentMethod.values)
+
+
+def meetings_to_claim_for(person: Person) -> QuerySet[Meeting]:
+    """Meetings of the last year (or to come) the person attended or said they would come to."""
+    attended = Attendance.objects.filter(
+        meeting=OuterRef("pk"), person=person, status=AttendanceStatus.ATTENDED
+    )
+    accepted = Invitation.objects.filter(
+        meeting=OuterRef("pk"), person=person, response=Response.ACCEPTED
+    )
+    return (
+        Meeting.objects.filter(
+            Exists(attended) | Exists(accepted),
+            cancelled_at=None,
+            starts_at__gte=timezone.now() - CLAIMABLE_MEETINGS_SINCE,
+        )
+        .select_related("project")
+        .order_by("-starts_at")
+    )
+
+
+def my_payments_page(person: Person, *, page_number: str | int | None) -> Page:
+    payments = (
+        Payment.objects.filter(person=person)
+        .select_related("project")
+        .order_by("-created_at", "-pk")
+    )
+    return Paginator(payments, MY_PAYMENTS_PER_PAGE).get_page(page_number)
+
+
+def my_claims_page(person: Person, *, page_number: str | int | None) -> Page:
+    claims = (
+        ExpenseClaim.objects.filter(person=person)
+        .select_related("project", "meeting")
+        .order_by("-submitted_at", "-pk")
+    )
+    return Paginator(claims, MY_PAYMENTS_PER_PAGE).get_page(page_number)

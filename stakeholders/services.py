@@ -2,26 +2,38 @@
 
 import hashlib
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from coprod.emails import send_email
-from projects.models import Attendance, AttendanceStatus, FeeBasis, PaymentPolicy, Project
+from coprod.uploads import RECEIPT_KINDS, RECEIPT_MAX_BYTES, random_file_name, upload_check
+from projects.models import (
+    Attendance,
+    AttendanceStatus,
+    FeeBasis,
+    Meeting,
+    PaymentPolicy,
+    Project,
+)
 from stakeholders.consent import CONSENT_TEXTS
 from stakeholders.models import (
+    MAX_PAYMENT,
     ClaimStatus,
     ConsentKind,
     ConsentMethod,
     ConsentRecord,
     ConsentWording,
     EqualityMonitoring,
+    ExpenseCategory,
     ExpenseClaim,
     Membership,
     MembershipStatus,
@@ -31,8 +43,11 @@ from stakeholders.models import (
     PaymentStatus,
     Person,
     ProjectInvitation,
+    ReminderSent,
+    Role,
     User,
 )
+from stakeholders.selectors import payment_policies_for
 
 
 class DuplicatePerson(Exception):
@@ -395,7 +410,10 @@ def payment_for_attendance(*, attendance: Attendance) -> Payment | None:
                 amount=amount,
                 method=_method_for(person, policy),
             )
-        if payment.status in (PaymentStatus.OWED, PaymentStatus.CANCELLED) and amount > 0:
+        restorable = payment.status == PaymentStatus.OWED or (
+            payment.status == PaymentStatus.CANCELLED and not person.declines_payment
+        )
+        if restorable and amount > 0:
             payment.amount = amount
             payment.status = PaymentStatus.OWED
             payment.reason = ""
@@ -574,3 +592,244 @@ def payment_policy_update(*, project: Project, **fields) -> PaymentPolicy:
     policy.full_clean()
     policy.save()
     return policy
+
+
+# A participant's payment choices and expense claims, and payment reminders -------------
+
+CLAIM_MAX_AGE = timedelta(days=365)
+CLAIM_REMINDER_MAX_MEETING_AGE = timedelta(days=30)
+PAYMENT_DIGEST_LIMIT = 50
+
+
+class ClaimError(Exception):
+    """An expense claim cannot be made; the message says why in plain English, and `field`
+    names the question it is about."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def payment_choices_save(
+    *,
+    person: Person,
+    payment_method: str,
+    declines_payment: bool,
+    receives_benefits: bool,
+    permitted_work_form: bool,
+) -> Person:
+    """How a person wants to be paid. An empty method keeps the one they had."""
+    person.payment_method = payment_method or person.payment_method
+    person.declines_payment = declines_payment
+    person.receives_benefits = receives_benefits
+    person.permitted_work_form = permitted_work_form
+    person.save(
+        update_fields=[
+            "payment_method",
+            "declines_payment",
+            "receives_benefits",
+            "permitted_work_form",
+        ]
+    )
+    return person
+
+
+def claim_categories_covered(policy: PaymentPolicy) -> list[str]:
+    covered = {
+        ExpenseCategory.TRAVEL: policy.covers_travel,
+        ExpenseCategory.MILEAGE: policy.covers_mileage and policy.mileage_rate > 0,
+        ExpenseCategory.CARE: policy.covers_care,
+        ExpenseCategory.FOOD: policy.covers_food,
+    }
+    return [category for category, on in covered.items() if on]
+
+
+def claim_categories_in_words(policy: PaymentPolicy) -> list[str]:
+    """What a project pays expenses for, as a participant reads it."""
+    return [
+        f"mileage at £{policy.mileage_rate:.2f} a mile"
+        if category == ExpenseCategory.MILEAGE
+        else ExpenseCategory(category).label.lower()
+        for category in claim_categories_covered(policy)
+    ]
+
+
+def mileage_amount(*, policy: PaymentPolicy, miles: Decimal) -> Decimal:
+    return (policy.mileage_rate * miles).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def claim_date_problem(spent_on: date) -> str | None:
+    today = timezone.localdate()
+    if spent_on > today:
+        return "The date cannot be in the future."
+    if spent_on < today - CLAIM_MAX_AGE:
+        return "You can only claim for money spent in the last 12 months."
+    return None
+
+
+def expense_claim_submit(
+    *,
+    person: Person,
+    project: Project,
+    category: str,
+    spent_on: date,
+    amount: Decimal | None = None,
+    miles: Decimal | None = None,
+    meeting: Meeting | None = None,
+    note: str = "",
+    receipt: File | None = None,
+) -> ExpenseClaim:
+    """A participant claims back what taking part cost them. Mileage is worked out from the
+    miles and the project's rate; the receipt is checked by its content and stored under a
+    random name. Raises ClaimError."""
+    policy = payment_policy_for(project)
+    if category not in claim_categories_covered(policy):
+        raise ClaimError(f"{project.name} does not pay for this.", field="category")
+    if problem := claim_date_problem(spent_on):
+        raise ClaimError(problem, field="spent_on")
+    if meeting is not None and meeting.project_id != project.pk:
+        raise ClaimError("This meeting is not part of the project you chose.", field="meeting")
+    if category == ExpenseCategory.MILEAGE:
+        if not miles or miles <= 0:
+            raise ClaimError("Say how many miles you drove.", field="miles")
+        amount = mileage_amount(policy=policy, miles=miles)
+    else:
+        miles = None
+    if amount is None or not PENNY <= amount <= MAX_PAYMENT:
+        raise ClaimError(
+            f"The amount must be between £0.01 and £{MAX_PAYMENT:,}.",
+            field="miles" if category == ExpenseCategory.MILEAGE else "amount",
+        )
+    if receipt is None and category != ExpenseCategory.MILEAGE:
+        raise ClaimError("Add a photo or scan of your receipt.", field="receipt")
+    if receipt is not None:
+        try:
+            kind = upload_check(receipt, kinds=RECEIPT_KINDS, max_bytes=RECEIPT_MAX_BYTES)
+        except ValidationError as error:
+            raise ClaimError(error.messages[0], field="receipt") from error
+        receipt.name = random_file_name(kind)
+    claim = ExpenseClaim(
+        person=person,
+        project=project,
+        meeting=meeting,
+        spent_on=spent_on,
+        category=category,
+        miles=miles,
+        amount=amount,
+        note=note.strip(),
+        receipt=receipt,
+    )
+    claim.full_clean()
+    claim.save()
+    return claim
+
+
+def _reminder_once(key: str, send) -> bool:
+    """Send a reminder unless one with this key was sent; the row and the email stand or
+    fall together, so a failed send is tried again and a repeated run sends nothing."""
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(key=key)
+            send()
+    except IntegrityError:
+        return False
+    return True
+
+
+def payment_digest_send(*, now: datetime | None = None) -> bool:
+    """Email staff, once a day, the fees and claims waiting longer than
+    COPROD_PAYMENT_OVERDUE_DAYS, oldest first. Nothing is sent when nothing waits."""
+    now = now or timezone.now()
+    days = settings.COPROD_PAYMENT_OVERDUE_DAYS
+    waiting_since = now - timedelta(days=days)
+    fees = (
+        Payment.objects.filter(
+            status__in=[PaymentStatus.OWED, PaymentStatus.APPROVED], owed_since__lt=waiting_since
+        )
+        .select_related("person", "project")
+        .order_by("owed_since", "pk")
+    )
+    claims = (
+        ExpenseClaim.objects.filter(
+            status__in=[ClaimStatus.SUBMITTED, ClaimStatus.APPROVED],
+            submitted_at__lt=waiting_since,
+        )
+        .select_related("person", "project")
+        .order_by("submitted_at", "pk")
+    )
+    fee_count, claim_count = fees.count(), claims.count()
+    staff_emails = list(
+        User.objects.filter(role=Role.STAFF, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not (fee_count or claim_count) or not staff_emails:
+        return False
+    context = {
+        "days": days,
+        "fees": fees[:PAYMENT_DIGEST_LIMIT],
+        "fee_count": fee_count,
+        "claims": claims[:PAYMENT_DIGEST_LIMIT],
+        "claim_count": claim_count,
+        "dashboard_url": settings.COPROD_BASE_URL.rstrip("/") + reverse("projects:dashboard"),
+    }
+    return _reminder_once(
+        f"payment-digest:{timezone.localdate(now).isoformat()}",
+        partial(send_email, "payment-digest", to=staff_emails, context=context),
+    )
+
+
+def claim_reminders_send(*, now: datetime | None = None) -> int:
+    """A few days (COPROD_CLAIM_REMINDER_DAYS) after a meeting, tell each person who came,
+    has an email address and has claimed nothing for it, that they can claim expenses.
+    Once per person per meeting; never for meetings more than 30 days old."""
+    now = now or timezone.now()
+    claimed = ExpenseClaim.objects.filter(person=OuterRef("person"), meeting=OuterRef("meeting"))
+    attendances = list(
+        Attendance.objects.filter(
+            status=AttendanceStatus.ATTENDED,
+            meeting__cancelled_at=None,
+            meeting__ends_at__lte=now - timedelta(days=settings.COPROD_CLAIM_REMINDER_DAYS),
+            meeting__starts_at__gte=now - CLAIM_REMINDER_MAX_MEETING_AGE,
+            person__erased_at=None,
+        )
+        .exclude(person__email="")
+        .exclude(Exists(claimed))
+        .select_related("meeting__project", "person__user")
+        .order_by("meeting__starts_at", "pk")
+    )
+    keys = {
+        attendance.pk: f"claim-reminder:{attendance.meeting.public_id}:"
+        f"{attendance.person.public_id}"
+        for attendance in attendances
+    }
+    already_sent = set(
+        ReminderSent.objects.filter(key__in=keys.values()).values_list("key", flat=True)
+    )
+    policies = payment_policies_for({a.meeting.project for a in attendances})
+    sent = 0
+    for attendance in attendances:
+        policy = policies[attendance.meeting.project_id]
+        if keys[attendance.pk] in already_sent or not claim_categories_covered(policy):
+            continue
+        sent += _reminder_once(
+            keys[attendance.pk], partial(_claim_reminder_email, attendance, policy)
+        )
+    return sent
+
+
+def _claim_reminder_email(attendance: Attendance, policy: PaymentPolicy) -> None:
+    person, meeting = attendance.person, attendance.meeting
+    claim_path = reverse("stakeholders:claim_new") + f"?meeting={meeting.public_id}"
+    send_email(
+        "claim-reminder",
+        to=[person.email],
+        context={
+            "person": person,
+            "meeting": meeting,
+            "project": meeting.project,
+            "paid_for": claim_categories_in_words(policy),
+            "claim_url": settings.COPROD_BASE_URL.rstrip("/") + claim_path,
+            "has_login": person.user is not None and person.user.is_active,
+        },
+    )

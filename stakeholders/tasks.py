@@ -2,7 +2,12 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from stakeholders.services import pool_invitation_send, pool_invitations_sweep
+from stakeholders.services import (
+    claim_reminders_send,
+    payment_digest_send,
+    pool_invitation_send,
+    pool_invitations_sweep,
+)
 
 
 @shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
@@ -13,3 +18,13 @@ def send_pool_invitation(invitation_id: int) -> bool:
 @shared_task
 def sweep_pool_invitations() -> int:
     return pool_invitations_sweep()
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
+def send_payment_digest() -> bool:
+    return payment_digest_send()
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
+def send_claim_reminders() -> int:
+    return claim_reminders_send()

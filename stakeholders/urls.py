@@ -15,6 +15,18 @@ urlpatterns = [
         views.meeting_calendar,
         name="meeting_calendar",
     ),
+    path("me/payments/", views.my_payments, name="my_payments"),
+    path("me/payments/choices/", views.payment_choices, name="payment_choices"),
+    path(
+        "me/payments/<uuid:payment_id>/decline/",
+        views.payment_decline_mine,
+        name="payment_decline_mine",
+    ),
+    path("me/claims/new/", views.claim_new, name="claim_new"),
+    path("me/claims/<uuid:claim_id>/receipt/", views.claim_receipt, name="claim_receipt"),
+    path("me/decisions/", views.my_decisions, name="my_decisions"),
+    path("me/decisions/<uuid:decision_id>/vote/", views.vote, name="vote"),
+    path("me/ladder/<slug:slug>/", views.ladder, name="ladder"),
     path("join/<slug:slug>/", views.join, name="join"),
     path("join/<slug:slug>/thank-you/", views.joined, name="joined"),
 ]

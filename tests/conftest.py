@@ -59,6 +59,18 @@ def _isolated_cache_and_eager_tasks(settings):
     celery_app.conf.task_always_eager = eager
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    """Uploaded files (receipts, documents) go to a folder of the test's own."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+
+
 @dataclass
 class Personas:
     staff: object

@@ -37,7 +37,7 @@ class _Collector:
     def __init__(self, sink: "SmtpSink") -> None:
         self.sink = sink
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd hook
+    async def handle_DATA(self, server, session, envelope) -> str:
         self.sink._receive(
             ReceivedEmail(
                 mail_from=envelope.mail_from,

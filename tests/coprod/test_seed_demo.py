@@ -93,3 +93,15 @@ def test_the_demo_shows_something_on_every_home_and_roster(client):
     assert "people." in roster
     finder = client.get(reverse("projects:finder", args=[project.slug])).content.decode()
     assert 'name="people"' in finder
+
+
+def test_the_demo_board_shows_you_said_and_the_participant_has_a_vote_to_cast(client):
+    call_command("seed_demo")
+    board = client.get(reverse("decisions:you_said_we_did", args=[Project.objects.first().slug]))
+    assert "<dt>You said</dt>" in board.content.decode()
+
+    client.force_login(User.objects.get(email="participant@example.org"))
+    mine = client.get(reverse("stakeholders:my_decisions")).content.decode()
+    assert "You have not voted yet." in mine
+    assert "Save my vote" in mine
+    assert "What happened:" in mine

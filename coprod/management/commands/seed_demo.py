@@ -11,12 +11,38 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from evidence.models import ReportGrant
+from decisions.models import (
+    AssessorRole,
+    Decision,
+    DecisionMethod,
+    DecisionStatus,
+    LadderAssessment,
+    Progress,
+)
+from decisions.services import (
+    action_create,
+    decision_create,
+    ladder_assessment_add,
+    vote_cast,
+    voting_close,
+    voting_open,
+)
+from evidence.models import (
+    BetterDirection,
+    EvidenceKind,
+    EvidenceRecord,
+    ImpactSummary,
+    LearningEntry,
+    OutcomeValue,
+    ReportGrant,
+    Tag,
+)
 from projects.models import (
     Attendance,
     AttendanceStatus,
     CoverageTarget,
     Invitation,
+    LadderRung,
     Meeting,
     MeetingFormat,
     Project,
@@ -163,6 +189,306 @@ GROUP_WEIGHTS = {
     StakeholderGroup.OTHER: 5,
 }
 
+# Decisions for three demo projects, at several rungs and methods. "people": who took part
+# ("proposed" adds a person with lived experience or a carer as proposer); "votes": cast by
+# the project's active members in turn; "still_open": voting stays open, and members who
+# can log in are left to vote themselves; "actions": (what, who, due in so many days).
+DEMO_DECISIONS = {
+    "day-services-review": {
+        "decisions": [
+            {
+                "title": "Keeping the cooking club",
+                "question": "Should we keep the cooking club, even if it means fewer gardening "
+                "sessions?",
+                "options": "Keep the cooking club\nKeep the gardening group\nKeep both, less often",
+                "method": DecisionMethod.VOTE,
+                "ladder_rung": LadderRung.CO_DESIGN,
+                "days_ago": 75,
+                "people": "proposed",
+                "votes": ["for", "for", "against", "for", "abstain", "for"],
+                "you_said": "The cooking club is the reason many of us get out of the house.",
+                "we_did": "We kept the cooking club and moved it to a bigger kitchen.",
+                "difference_made": "Twice as many people come each week, and some now cook at "
+                "home too.",
+                "progress": Progress.DONE,
+            },
+            {
+                "title": "Pick-up times for day centre transport",
+                "question": "What times should the minibus collect people?",
+                "method": DecisionMethod.DELEGATED,
+                "ladder_rung": LadderRung.CO_PRODUCTION,
+                "status": DecisionStatus.IMPLEMENTED,
+                "days_ago": 160,
+                "people": "proposed",
+                "you_said": "The bus comes too early and some of us wait an hour in the cold.",
+                "we_did": "People who use the bus planned new pick-up times with the drivers.",
+                "difference_made": "Most people now wait less than 15 minutes.",
+                "progress": Progress.DONE,
+            },
+            {
+                "title": "How we ask what changed for you",
+                "question": "Shall we ask people how they feel with short picture cards, instead "
+                "of a long form?",
+                "options": "Picture cards\nA short phone call\nThe long form we use now",
+                "method": DecisionMethod.CONSENSUS,
+                "ladder_rung": LadderRung.CO_DESIGN,
+                "anonymous_voting": True,
+                "days_ago": 3,
+                "people": "took_part",
+                "votes": ["agree", "stand_aside", "agree"],
+                "still_open": True,
+            },
+            {
+                "title": "The Friday session",
+                "question": "Should the Friday session close to save money?",
+                "method": DecisionMethod.STAFF_AFTER_CONSULTATION,
+                "ladder_rung": LadderRung.CONSULTATION,
+                "status": DecisionStatus.AGREED,
+                "outcome": "Friday stays open in the morning only.",
+                "days_ago": 220,
+                "people": "took_part",
+                "you_said": "Please do not close Friday without asking us first.",
+                "we_did": "We asked everyone, and kept Friday open in the morning.",
+                "progress": Progress.UNDER_WAY,
+                "actions": [("Tell families about the new Friday times", "Sam Staff", -10)],
+            },
+            {
+                "title": "Staff training dates",
+                "question": "When should staff do their training this year?",
+                "method": DecisionMethod.STAFF_AFTER_CONSULTATION,
+                "ladder_rung": LadderRung.INFORMING,
+                "status": DecisionStatus.AGREED,
+                "days_ago": 30,
+                "actions": [("Share the training dates with the group", "Sam Staff", 14)],
+            },
+        ],
+        "ladder": [
+            (AssessorRole.STAFF, LadderRung.CO_DESIGN, "We design most changes with the group."),
+            (
+                AssessorRole.PARTICIPANT,
+                LadderRung.CONSULTATION,
+                "We are asked a lot, but staff still decide.",
+            ),
+        ],
+    },
+    "housing-repairs": {
+        "decisions": [
+            {
+                "title": "Evening and weekend repair slots",
+                "question": "Should repairs be booked for evenings and Saturdays as well?",
+                "method": DecisionMethod.VOTE,
+                "ladder_rung": LadderRung.ENGAGEMENT,
+                "days_ago": 50,
+                "people": "proposed",
+                "votes": ["for", "for", "for", "against"],
+                "you_said": "We cannot take a day off work to wait in for a repair.",
+                "we_did": "You can now book a repair for an evening or a Saturday.",
+                "difference_made": "A third fewer missed appointments.",
+                "progress": Progress.DONE,
+            },
+            {
+                "title": "Reporting repairs online only",
+                "question": "Shall we close the phone line and take repairs online only?",
+                "method": DecisionMethod.CONSENSUS,
+                "ladder_rung": LadderRung.CO_DESIGN,
+                "days_ago": 90,
+                "people": "took_part",
+                "votes": ["agree", "block", "stand_aside", "agree"],
+                "you_said": "Not everyone has the internet. Do not make us report repairs online.",
+                "we_did": "We kept the phone line. Reporting online is an extra, not the only way.",
+                "difference_made": "Older tenants still get repairs done as quickly as others.",
+                "progress": Progress.DONE,
+            },
+            {
+                "title": "A text when the repairer is on the way",
+                "question": "What should the text message say, and when should it come?",
+                "method": DecisionMethod.DELEGATED,
+                "ladder_rung": LadderRung.CO_DESIGN,
+                "status": DecisionStatus.IMPLEMENTED,
+                "days_ago": 120,
+                "people": "proposed",
+                "you_said": "We wait in all day, not knowing when anyone will come.",
+                "we_did": "Tenants wrote a text that is sent 30 minutes before the visit.",
+                "progress": Progress.UNDER_WAY,
+                "actions": [("Try the text message with ten tenants", "Repairs team", 21)],
+            },
+            {
+                "title": "Choosing the new repairs contractor",
+                "question": "Which contractor should carry out repairs from April?",
+                "method": DecisionMethod.STAFF_AFTER_CONSULTATION,
+                "ladder_rung": LadderRung.EDUCATING,
+                "status": DecisionStatus.AGREED,
+                "days_ago": 200,
+            },
+            {
+                "title": "Which repairs count as urgent",
+                "question": "Should a broken front door lock count as an urgent repair?",
+                "method": DecisionMethod.VOTE,
+                "ladder_rung": LadderRung.CO_PRODUCTION,
+                "days_ago": 5,
+                "people": "took_part",
+                "votes": ["for", "for"],
+                "still_open": True,
+            },
+        ],
+        "ladder": [
+            (
+                AssessorRole.STAFF,
+                LadderRung.ENGAGEMENT,
+                "Tenants are involved all the way through.",
+            ),
+            (
+                AssessorRole.PARTICIPANT,
+                LadderRung.ENGAGEMENT,
+                "We are listened to, and the repairs team still has the last word.",
+            ),
+        ],
+    },
+    "mental-health-crisis-support": {
+        "decisions": [
+            {
+                "title": "Peers answering the out-of-hours line",
+                "question": "Who should answer the crisis line at night?",
+                "method": DecisionMethod.DELEGATED,
+                "ladder_rung": LadderRung.CO_PRODUCTION,
+                "status": DecisionStatus.AGREED,
+                "days_ago": 100,
+                "people": "proposed",
+                "you_said": "When you ring at night you want someone who has been through it.",
+                "we_did": "Two peer supporters will answer the line on Friday and Saturday nights.",
+                "progress": Progress.UNDER_WAY,
+                "actions": [("Recruit two peer supporters", "Sam Staff", 30)],
+            },
+            {
+                "title": "A quiet room at the crisis café",
+                "question": "Should we turn the back office into a quiet room?",
+                "method": DecisionMethod.VOTE,
+                "ladder_rung": LadderRung.CO_DESIGN,
+                "days_ago": 40,
+                "people": "proposed",
+                "votes": ["for", "for", "against", "for"],
+                "you_said": "The waiting area is loud and bright. We need somewhere calm.",
+                "we_did": "We are turning the back office into a quiet room.",
+                "progress": Progress.UNDER_WAY,
+            },
+            {
+                "title": "Follow-up by text, not letter",
+                "question": "How should we get in touch the day after a crisis?",
+                "method": DecisionMethod.STAFF_AFTER_CONSULTATION,
+                "ladder_rung": LadderRung.CONSULTATION,
+                "status": DecisionStatus.IMPLEMENTED,
+                "days_ago": 180,
+                "people": "took_part",
+                "you_said": "Letters come late and feel cold.",
+                "we_did": "We send a text the next day, and a letter only if you ask for one.",
+                "difference_made": "People get back to us sooner.",
+                "progress": Progress.DONE,
+            },
+            {
+                "title": "A name for the new service",
+                "question": "Shall we call the new service The Night Light?",
+                "options": "The Night Light\nSafe Haven\nCrisis Café",
+                "method": DecisionMethod.CONSENSUS,
+                "ladder_rung": LadderRung.CO_DESIGN,
+                "anonymous_voting": True,
+                "days_ago": 2,
+                "people": "took_part",
+                "votes": ["agree", "agree"],
+                "still_open": True,
+            },
+            {
+                "title": "Next year's budget",
+                "question": "How much will the service have to spend next year?",
+                "method": DecisionMethod.STAFF_AFTER_CONSULTATION,
+                "ladder_rung": LadderRung.COERCION,
+                "status": DecisionStatus.AGREED,
+                "days_ago": 260,
+            },
+        ],
+        "ladder": [
+            (
+                AssessorRole.STAFF,
+                LadderRung.CO_PRODUCTION,
+                "People with lived experience lead the design.",
+            ),
+            (
+                AssessorRole.PARTICIPANT,
+                LadderRung.CO_DESIGN,
+                "We shape the ideas; the money is still decided elsewhere.",
+            ),
+        ],
+    },
+}
+DECISION_PLAN_KEYS = {"days_ago", "people", "votes", "still_open", "actions"}
+
+DEMO_OUTCOMES = [
+    (
+        "Days waiting for a first appointment",
+        "days",
+        BetterDirection.LOWER,
+        [Decimal("21"), Decimal("18"), Decimal("12"), Decimal("9")],
+    ),
+    (
+        "People who felt listened to",
+        "%",
+        BetterDirection.HIGHER,
+        [Decimal("41"), Decimal("52"), Decimal("67"), Decimal("74")],
+    ),
+]
+
+DEMO_EVIDENCE = [
+    (
+        EvidenceKind.FEEDBACK,
+        "What a member said at the review",
+        "For the first time I felt the people running the service actually heard us.",
+        None,
+        True,
+    ),
+    (
+        EvidenceKind.STORY,
+        "A carer's story",
+        "A story shared in confidence, not for publication.",
+        None,
+        False,
+    ),
+    (
+        EvidenceKind.SAVING,
+        "Fewer emergency visits",
+        "Estimated from 60 fewer A&E attendances at the national average cost of £200.",
+        Decimal("12000.00"),
+        False,
+    ),
+    (
+        EvidenceKind.COST,
+        "Room hire and refreshments",
+        "Invoices for the year.",
+        Decimal("1450.00"),
+        False,
+    ),
+]
+
+DEMO_GRIPP2 = {
+    "aim": "To redesign the service with the people who use it, from the first idea on.",
+    "methods": "A standing group of people with lived experience and carers met twice a month,"
+    " paid for their time, with staff and managers.",
+    "results": "The group chose the new opening hours and rewrote the letters people receive.",
+    "influence": "Three of the five changes made came straight from the group.",
+    "reflections": "We started involving people too late in planning; next time, from day one.",
+}
+
+DEMO_LEARNING = [
+    (
+        "Pay people on the day",
+        "Paying by voucher at the end of each meeting kept people coming back.",
+        ["payments", "retention"],
+    ),
+    (
+        "Easy read agendas",
+        "Easy read agendas sent a week ahead meant more people spoke in meetings.",
+        ["accessibility", "meetings"],
+    ),
+]
+
 DEMO_PEOPLE = 60
 LARGE_PROJECT_COUNT = 200
 
@@ -197,6 +523,8 @@ class Command(BaseCommand):
             projects = list(Project.objects.filter(slug__in=[p["slug"] for p in DEMO_PROJECTS]))
             self._roster(projects, users["participant@example.org"], users["staff@example.org"])
             self._meetings(projects, users["staff@example.org"])
+            self._decisions(projects, users["staff@example.org"])
+            self._evidence(projects, users["staff@example.org"])
             if size == "large":
                 self._large_projects()
 
@@ -285,6 +613,67 @@ class Command(BaseCommand):
                     for project, status in joins
                 ]
             )
+
+    def _evidence(self, projects: list[Project], staff: User) -> None:
+        """Outcomes that moved, what people said, a saving and a cost, a GRIPP2 summary and
+        learning entries, so a commissioner's report shows something they would recognise."""
+        today = timezone.localdate()
+        for project in projects[:3]:
+            for title, unit, better, readings in DEMO_OUTCOMES:
+                record, created = EvidenceRecord.objects.get_or_create(
+                    project=project,
+                    title=title,
+                    defaults={
+                        "kind": EvidenceKind.OUTCOME,
+                        "source": "Service records",
+                        "unit": unit,
+                        "better": better,
+                        "baseline_value": readings[0],
+                        "baseline_on": today - timedelta(days=270),
+                        "recorded_on": today - timedelta(days=270),
+                        "created_by": staff,
+                    },
+                )
+                if created:
+                    OutcomeValue.objects.bulk_create(
+                        [
+                            OutcomeValue(
+                                record=record,
+                                value=value,
+                                measured_on=today - timedelta(days=270 - 90 * number),
+                            )
+                            for number, value in enumerate(readings[1:], start=1)
+                        ]
+                    )
+            for kind, title, text, amount, publish in DEMO_EVIDENCE:
+                EvidenceRecord.objects.get_or_create(
+                    project=project,
+                    title=title,
+                    defaults={
+                        "kind": kind,
+                        "source": "Project team",
+                        "text": text,
+                        "amount": amount,
+                        "consent_to_publish": publish,
+                        "recorded_on": today - timedelta(days=30),
+                        "created_by": staff,
+                    },
+                )
+            ImpactSummary.objects.get_or_create(project=project, defaults=DEMO_GRIPP2)
+            for title, learned, tags in DEMO_LEARNING:
+                entry, created = LearningEntry.objects.get_or_create(
+                    project=project,
+                    title=title,
+                    defaults={
+                        "tried": "We tried it in this project.",
+                        "happened": "Most people said it helped them take part.",
+                        "learned": learned,
+                        "stage": project.stage,
+                        "created_by": staff,
+                    },
+                )
+                if created:
+                    entry.tags.set([Tag.objects.get_or_create(name=tag)[0] for tag in tags])
 
     def _meetings(self, projects: list[Project], staff: User) -> None:
         """Meetings to come with answers (so /me/ and the dashboard show them) and one held
@@ -387,3 +776,60 @@ class Command(BaseCommand):
             ],
             batch_size=500,
         )
+
+    def _decisions(self, projects: list[Project], staff: User) -> None:
+        """The decision log of three projects (DEMO_DECISIONS), with votes, actions (one
+        overdue), "you said, we did" and staff and participant ladder self-assessments, so the
+        power-sharing measures, the public board and /me/ show something real."""
+        today = timezone.localdate()
+        lived_groups = (StakeholderGroup.LIVED_EXPERIENCE, StakeholderGroup.CARER)
+        for project in projects:
+            plan = DEMO_DECISIONS.get(project.slug)
+            if plan is None:
+                continue
+            members = list(
+                Person.objects.filter(
+                    memberships__project=project,
+                    memberships__status=MembershipStatus.ACTIVE,
+                    involvement_consent_given=True,
+                ).order_by("pk")
+            )
+            proposers = [p for p in members if p.stakeholder_group in lived_groups][:1]
+            for spec in plan["decisions"]:
+                if Decision.objects.filter(project=project, title=spec["title"]).exists():
+                    continue
+                people = spec.get("people")
+                decision = decision_create(
+                    project=project,
+                    created_by=staff,
+                    participants=members[:6] if people else (),
+                    proposers=proposers if people == "proposed" else (),
+                    decided_on=today - timedelta(days=spec["days_ago"]),
+                    **{key: value for key, value in spec.items() if key not in DECISION_PLAN_KEYS},
+                )
+                if "votes" in spec:
+                    voting_open(decision=decision)
+                    # People who can log in are left to cast an open vote themselves.
+                    voters = [p for p in members if not (spec.get("still_open") and p.user_id)]
+                    for person, choice in zip(voters, spec["votes"], strict=False):
+                        vote_cast(decision=decision, person=person, choice=choice)
+                    if not spec.get("still_open"):
+                        voting_close(decision=decision)
+                for description, owner, due_in in spec.get("actions", ()):
+                    action_create(
+                        decision=decision,
+                        description=description,
+                        owner=owner,
+                        due_on=today + timedelta(days=due_in),
+                    )
+            for role, rung, note in plan["ladder"]:
+                if not LadderAssessment.objects.filter(
+                    project=project, assessor_role=role, note=note
+                ).exists():
+                    ladder_assessment_add(
+                        project=project,
+                        assessed_by=staff if role == AssessorRole.STAFF else None,
+                        role=role,
+                        rung=rung,
+                        note=note,
+                    )

@@ -1,0 +1,276 @@
+"""Staff pages for a project's decision log: decisions, votes, actions, power sharing."""
+
+import copy
+import uuid
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from coprod.access import permission_required
+from decisions.access import get_decision_for_staff
+from decisions.forms import ActionForm, DecisionForm, LadderAssessmentForm
+from decisions.models import (
+    LADDER_EXPLANATIONS,
+    Action,
+    ActionStatus,
+    AssessorRole,
+    Decision,
+    DecisionMethod,
+    DecisionStatus,
+)
+from decisions.selectors import (
+    decision_detail,
+    decision_history_rows,
+    decision_meeting_choices,
+    decision_people_choices,
+    decisions_page,
+    ladder_self_assessment,
+    power_sharing,
+)
+from decisions.services import (
+    DecisionError,
+    action_create,
+    action_set_status,
+    choices_for,
+    decision_create,
+    decision_needs_reason,
+    decision_set_participants,
+    decision_update,
+    ladder_assessment_add,
+    voting_close,
+    voting_open,
+)
+from projects.access import STAFF_ONLY, get_project_for_staff
+from projects.models import Project, Stage
+
+MANAGE = "decisions.manage_decisions"
+VOTED_ON = (DecisionMethod.VOTE, DecisionMethod.CONSENSUS)
+
+
+def _rungs(count: int) -> str:
+    return "1 rung" if count == 1 else f"{count} rungs"
+
+
+def ladder_gap_sentence(gap: int | None) -> str:
+    """The gap between the latest staff and participant views, in words."""
+    if gap is None:
+        return ""
+    if gap == 0:
+        return "Staff and participants agree on where the project stands."
+    direction = "higher" if gap > 0 else "lower"
+    return f"Staff think the project is {_rungs(abs(gap))} {direction} than participants do."
+
+
+def _log_page(
+    request: HttpRequest, project: Project, assess_form: LadderAssessmentForm
+) -> HttpResponse:
+    ladder = ladder_self_assessment(project)
+    return render(
+        request,
+        "decisions/decisions.html",
+        {
+            "project": project,
+            "page": decisions_page(project, page_number=request.GET.get("page")),
+            "power": power_sharing(project.decisions.all()),
+            "ladder": ladder,
+            "gap_sentence": ladder_gap_sentence(ladder["gap"]),
+            "assess_form": assess_form,
+        },
+    )
+
+
+@permission_required(MANAGE, denied=STAFF_ONLY)
+def decisions(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for_staff(request, slug)
+    return _log_page(request, project, LadderAssessmentForm())
+
+
+@permission_required(MANAGE, denied=STAFF_ONLY)
+@require_POST
+def ladder_assess(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for_staff(request, slug)
+    form = LadderAssessmentForm(request.POST)
+    if not form.is_valid():
+        return _log_page(request, project, form)
+    ladder_assessment_add(
+        project=project, assessed_by=request.user, role=AssessorRole.STAFF, **form.cleaned_data
+    )
+    messages.success(request, "Your view of where the project stands has been recorded.")
+    return redirect(f"{reverse('decisions:list', args=[project.slug])}#ladder")
+
+
+@permission_required(MANAGE, denied=STAFF_ONLY)
+def decision_add(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for_staff(request, slug)
+    stage = project.stage if project.stage != Stage.CLOSED else Stage.DESIGN
+    form = DecisionForm(
+        request.POST or None,
+        initial={"stage": stage, "decided_on": timezone.localdate()},
+        people=decision_people_choices(project),
+        meetings=decision_meeting_choices(project),
+    )
+    if request.method == "POST" and form.is_valid():
+        decision = decision_create(
+            project=project,
+            created_by=request.user,
+            participants=form.cleaned_data["participants"],
+            proposers=form.cleaned_data["proposers"],
+            **form.decision_fields(),
+        )
+        messages.success(request, f"{decision.title} has been added to the decision log.")
+        return redirect(decision)
+    return render(
+        request,
+        "decisions/decision_form.html",
+        {"project": project, "form": form, "decision": None, "asks_reason": False},
+    )
+
+
+@permission_required(MANAGE, denied=STAFF_ONLY)
+def decision_edit(request: HttpRequest, slug: str, decision_id: uuid.UUID) -> HttpResponse:
+    decision = get_decision_for_staff(request, slug, decision_id)
+    recorded = list(decision.participants.values_list("person__public_id", "proposed"))
+    # The form writes what was typed onto its instance while it checks it; a copy keeps
+    # the page's headings right when the form has errors.
+    form = DecisionForm(
+        request.POST or None,
+        instance=copy.copy(decision),
+        initial={
+            "meeting": decision.meeting,
+            "participants": [public_id for public_id, _ in recorded if public_id],
+            "proposers": [public_id for public_id, proposed in recorded if public_id and proposed],
+        },
+        people=decision_people_choices(decision.project, decision),
+        meetings=decision_meeting_choices(decision.project, decision),
+        needs_reason=decision_needs_reason(decision),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                decision_update(
+                    decision=decision,
+                    change_reason=form.cleaned_data.get("change_reason", ""),
+                    **form.decision_fields(),
+                )
+                decision_set_participants(
+                    decision=decision,
+                    participants=form.cleaned_data["participants"],
+                    proposers=form.cleaned_data["proposers"],
+                )
+        except DecisionError as error:
+            form.add_error("change_reason" if "change_reason" in form.fields else None, str(error))
+        else:
+            messages.success(request, "Your changes have been saved.")
+            return redirect(decision)
+    return render(
+        request,
+        "decisions/decision_form.html",
+        {
+            "project": decision.project,
+            "form": form,
+            "decision": decision,
+            "asks_reason": "change_reason" in form.fields,
+        },
+    )
+
+
+def _detail_page(request: HttpRequest, decision: Decision, action_form: ActionForm) -> HttpResponse:
+    detail = decision_detail(decision)
+    return render(
+        request,
+        "decisions/decision_detail.html",
+        {
+            "project": decision.project,
+            "decision": decision,
+            "detail": detail,
+            "history": decision_history_rows(detail["history"]),
+            "rung_explanation": LADDER_EXPLANATIONS.get(decision.ladder_rung, ""),
+            "vote_rows": [
+                (choice.label, detail["vote_counts"][choice]) for choice in choices_for(decision)
+            ],
+            "votable": decision.method in VOTED_ON,
+            "can_open_voting": decision.method in VOTED_ON
+            and decision.status == DecisionStatus.OPEN
+            and not decision.voting_open,
+            "action_form": action_form,
+            "action_statuses": ActionStatus,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@permission_required(MANAGE, denied=STAFF_ONLY)
+def decision_detail_page(request: HttpRequest, slug: str, decision_id: uuid.UUID) -> HttpResponse:
+    decision = get_decision_for_staff(request, slug, decision_id)
+    return _detail_page(request, decision, ActionForm())
+
+
+@permission_required(MANAGE, denied=STAFF_ONLY)
+@require_POST
+def decision_voting_open(request: HttpRequest, slug: str, decision_id: uuid.UUID) -> HttpResponse:
+    decision = get_decision_for_staff(request, slug, decision_id)
+    try:
+        voting_open(decision=decision)
+    except DecisionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            "Voting is open. Active members of the project can now vote from their own page.",
+        )
+    return redirect(f"{decision.get_absolute_url()}#votes")
+
+
+@permission_required(MANAGE, denied=STAFF_ONLY)
+@require_POST
+def decision_voting_close(request: HttpRequest, slug: str, decision_id: uuid.UUID) -> HttpResponse:
+    decision = get_decision_for_staff(request, slug, decision_id)
+    try:
+        closed = voting_close(decision=decision)
+    except DecisionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Voting has closed. {closed.vote_result}")
+    return redirect(f"{decision.get_absolute_url()}#votes")
+
+
+@permission_required(MANAGE, denied=STAFF_ONLY)
+@require_POST
+def action_add(request: HttpRequest, slug: str, decision_id: uuid.UUID) -> HttpResponse:
+    decision = get_decision_for_staff(request, slug, decision_id)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, decision, form)
+    action = action_create(decision=decision, **form.cleaned_data)
+    messages.success(request, f"The action “{action.description}” has been added.")
+    return redirect(f"{decision.get_absolute_url()}#actions")
+
+
+def _posted_action(decision: Decision, public_id: str) -> Action:
+    try:
+        public_id = uuid.UUID(public_id)
+    except ValueError:
+        raise Http404("No such action.") from None
+    return get_object_or_404(Action, decision=decision, public_id=public_id)
+
+
+@permission_required(MANAGE, denied=STAFF_ONLY)
+@require_POST
+def action_status(request: HttpRequest, slug: str, decision_id: uuid.UUID) -> HttpResponse:
+    decision = get_decision_for_staff(request, slug, decision_id)
+    action = _posted_action(decision, request.POST.get("action", ""))
+    try:
+        action_set_status(action=action, status=request.POST.get("status", ""))
+    except DecisionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"The action “{action.description}” is now {action.get_status_display().lower()}.",
+        )
+    return redirect(f"{decision.get_absolute_url()}#actions")

@@ -1,0 +1,437 @@
+"""Forms for evidence, the impact summary, the learning library and report grants. Every
+message says what to do, beside its field."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from coprod.uploads import JPEG, PDF, PNG, CheckedFileField
+from decisions.models import Decision
+from evidence.models import (
+    BetterDirection,
+    EvidenceKind,
+    EvidenceRecord,
+    ImpactSummary,
+    LearningEntry,
+)
+from evidence.services import TAG_MAX_LENGTH, tag_names_from_text
+from projects.models import Project, Stage
+from stakeholders.models import User
+
+DATE_MESSAGE = "Enter a date, like 14/07/2026."
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DOCUMENT_KINDS = (PDF, PNG, JPEG)
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+NO_LONGER_CHOOSABLE = "One of the decisions you ticked is no longer in this project. Tick again."
+
+# The fields each kind of evidence asks for, after the name, date and source.
+KIND_FIELDS = {
+    EvidenceKind.OUTCOME: ["unit", "better", "baseline_value", "baseline_on", "text"],
+    EvidenceKind.FEEDBACK: ["text", "consent_to_publish"],
+    EvidenceKind.STORY: ["text", "consent_to_publish"],
+    EvidenceKind.COST: ["amount", "text"],
+    EvidenceKind.SAVING: ["amount", "text"],
+    EvidenceKind.DOCUMENT: ["document", "text"],
+}
+COMMON_FIELDS = ["title", "recorded_on", "source"]
+
+# What a kind asks beyond the common fields, with the message when it is left empty.
+REQUIRED_BY_KIND = {
+    EvidenceKind.OUTCOME: {
+        "unit": "Enter the unit, for example days, people or %.",
+        "better": "Choose which way is better: higher or lower.",
+        "baseline_value": "Enter the baseline: the measure before the work began.",
+        "baseline_on": "Enter the date of the baseline.",
+    },
+    EvidenceKind.FEEDBACK: {"text": "Write down the feedback, in the person's own words."},
+    EvidenceKind.STORY: {"text": "Write down the story."},
+    EvidenceKind.COST: {"amount": "Enter the cost in pounds, like 1250.00."},
+    EvidenceKind.SAVING: {
+        "amount": "Enter the saving in pounds, like 1250.00.",
+        "text": "Say how the saving was estimated, so that others can check it.",
+    },
+    EvidenceKind.DOCUMENT: {"document": "Choose the file to upload."},
+}
+
+TITLE_LABELS = {
+    EvidenceKind.OUTCOME: "Name of the measure",
+    EvidenceKind.COST: "What the cost was",
+    EvidenceKind.SAVING: "What the saving is",
+    EvidenceKind.DOCUMENT: "Name of the document",
+}
+TITLE_HELP = {
+    EvidenceKind.OUTCOME: "For example: days waiting for a first appointment.",
+    EvidenceKind.FEEDBACK: "A few words to find it by, for example: carer on the new rota.",
+    EvidenceKind.STORY: "A few words to find it by.",
+    EvidenceKind.COST: "For example: room hire for the workshops.",
+    EvidenceKind.SAVING: "For example: fewer missed appointments.",
+}
+TEXT_LABELS = {
+    EvidenceKind.OUTCOME: "Notes",
+    EvidenceKind.FEEDBACK: "The feedback or quote",
+    EvidenceKind.STORY: "The story",
+    EvidenceKind.COST: "Details",
+    EvidenceKind.SAVING: "How the saving was estimated",
+    EvidenceKind.DOCUMENT: "What the document shows",
+}
+TEXT_HELP = {
+    EvidenceKind.OUTCOME: "Optional: how the measure is taken.",
+    EvidenceKind.FEEDBACK: "In the person's own words. Leave out anything that names them.",
+    EvidenceKind.STORY: "Leave out anything that names people who did not agree to it.",
+    EvidenceKind.COST: "Optional.",
+    EvidenceKind.SAVING: "The figures and assumptions, for example: 40 fewer missed "
+    "appointments a year × £30 each.",
+    EvidenceKind.DOCUMENT: "Optional.",
+}
+SOURCE_HELP = {
+    EvidenceKind.OUTCOME: "Where the figures come from, for example: the booking system.",
+    EvidenceKind.FEEDBACK: "Who said it, without their name, for example: a carer, at the "
+    "March workshop.",
+    EvidenceKind.STORY: "Whose story it is, without their name.",
+    EvidenceKind.COST: "For example: the venue's invoice.",
+    EvidenceKind.SAVING: "For example: finance team estimate.",
+    EvidenceKind.DOCUMENT: "Who wrote it.",
+}
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date_field(label: str, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=_date_widget(),
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages={"invalid": DATE_MESSAGE},
+        **kwargs,
+    )
+
+
+class PoundsField(forms.DecimalField):
+    """An amount in pounds and pence. "£1,250.50" is read as 1250.50."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0.00"))
+        # A text box, so that "£1,250.50" can be typed as it is written.
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+        self.error_messages.update(
+            {
+                "invalid": "Enter an amount in pounds, like 1250.00.",
+                "min_value": "The amount cannot be below £0.00.",
+                "max_decimal_places": "Enter pounds and pence only, like 1250.50.",
+                "max_digits": "This amount is too big. Check it and enter it again.",
+                "max_whole_digits": "This amount is too big. Check it and enter it again.",
+            }
+        )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("£", "").replace(",", "")
+        return super().to_python(value)
+
+
+class DecisionChoiceField(forms.ModelMultipleChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Decision.objects.none(),
+            to_field_name="public_id",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={
+                "invalid_choice": NO_LONGER_CHOOSABLE,
+                "invalid_pk_value": NO_LONGER_CHOOSABLE,
+            },
+            **kwargs,
+        )
+
+    def label_from_instance(self, decision: Decision) -> str:
+        return f"{decision.title} ({decision.decided_on.day} {decision.decided_on:%B %Y})"
+
+
+class EvidenceForm(forms.ModelForm):
+    """One form for every kind of evidence: it shows and asks for only what the kind needs."""
+
+    recorded_on = _date_field("Date", help_text="When it was measured, said or written.")
+    baseline_on = _date_field("Baseline date", required=False)
+    baseline_value = forms.DecimalField(
+        label="Baseline value",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        help_text="The measure before the work began.",
+        error_messages={
+            "invalid": "Enter a number, like 42 or 12.5.",
+            "max_decimal_places": "Enter no more than 2 decimal places.",
+            "max_digits": "This number is too big. Check it and enter it again.",
+            "max_whole_digits": "This number is too big. Check it and enter it again.",
+        },
+    )
+    amount = PoundsField(label="Amount (£)", required=False, help_text="For example: 1250.00.")
+    consent_to_publish = forms.TypedChoiceField(
+        label="Did the person agree to this being published?",
+        choices=[("yes", "Yes, they agreed"), ("no", "No, or they were not asked")],
+        coerce=lambda answer: answer == "yes",
+        widget=forms.RadioSelect,
+        help_text="Only what people agreed to publish can appear in reports and on the "
+        "public board.",
+        error_messages={"required": "Say whether the person agreed to this being published."},
+    )
+    document = CheckedFileField(
+        label="The file",
+        kinds=DOCUMENT_KINDS,
+        max_bytes=DOCUMENT_MAX_BYTES,
+        required=False,
+        widget=forms.FileInput,
+        help_text="A PDF, or a photo or scan saved as PNG or JPEG, up to 10 MB.",
+    )
+    decisions = DecisionChoiceField(
+        label="Decisions it came from",
+        help_text="Tick the decisions this evidence came from or supports.",
+    )
+
+    class Meta:
+        model = EvidenceRecord
+        fields = [
+            *COMMON_FIELDS,
+            "unit",
+            "better",
+            "baseline_value",
+            "baseline_on",
+            "amount",
+            "document",
+            "text",
+            "consent_to_publish",
+            "decisions",
+        ]
+        labels = {"source": "Source", "unit": "Unit", "better": "Which way is better"}
+        error_messages = {
+            "title": {"required": "Give it a name or a title."},
+            "source": {"required": "Say where it came from."},
+        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, kind: str, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        wanted = [*COMMON_FIELDS, *KIND_FIELDS[kind], "decisions"]
+        for name in list(self.fields):
+            if name not in wanted:
+                del self.fields[name]
+        for name, message in REQUIRED_BY_KIND[kind].items():
+            field = self.fields[name]
+            field.required = True
+            field.error_messages["required"] = message
+        self.fields["recorded_on"].error_messages["required"] = "Enter the date."
+        self.fields["title"].label = TITLE_LABELS.get(kind, "Title")
+        self.fields["title"].help_text = TITLE_HELP.get(kind, "")
+        self.fields["text"].label = TEXT_LABELS[kind]
+        self.fields["text"].help_text = TEXT_HELP[kind]
+        self.fields["source"].help_text = SOURCE_HELP[kind]
+        if "better" in self.fields:
+            self.fields["better"].widget = forms.RadioSelect()
+            self.fields["better"].choices = BetterDirection.choices
+        if self.instance.pk:
+            self.initial["consent_to_publish"] = "yes" if self.instance.consent_to_publish else "no"
+            if self.instance.document and "document" in self.fields:
+                # Keep the stored file unless a new one is chosen: the old one is not
+                # checked again, and is not offered back to the browser.
+                self.initial.pop("document", None)
+                self.fields["document"].required = False
+                self.fields["document"].help_text += " Leave empty to keep the current file."
+        decisions = project.decisions.order_by("-decided_on", "-created_at")
+        self.fields["decisions"].queryset = decisions
+        if not decisions.exists():
+            del self.fields["decisions"]
+
+
+class OutcomeValueForm(forms.Form):
+    value = forms.DecimalField(
+        label="Value",
+        max_digits=12,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the value measured.",
+            "invalid": "Enter a number, like 42 or 12.5.",
+            "max_decimal_places": "Enter no more than 2 decimal places.",
+            "max_digits": "This number is too big. Check it and enter it again.",
+            "max_whole_digits": "This number is too big. Check it and enter it again.",
+        },
+    )
+    measured_on = _date_field("Date measured")
+
+    def __init__(self, *args, record: EvidenceRecord, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record = record
+        self.fields["measured_on"].error_messages["required"] = "Enter the date it was measured."
+        if record.unit:
+            self.fields["value"].label = f"Value ({record.unit})"
+
+    def clean_measured_on(self):
+        measured_on = self.cleaned_data["measured_on"]
+        if measured_on > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future.")
+        baseline_on = self.record.baseline_on
+        if baseline_on and measured_on < baseline_on:
+            raise forms.ValidationError(
+                f"A later value must be measured on or after the baseline date, "
+                f"{baseline_on.day} {baseline_on:%B %Y}."
+            )
+        return measured_on
+
+
+class ImpactSummaryForm(forms.ModelForm):
+    """The short form of the GRIPP2 checklist, with one line of guidance on each heading."""
+
+    class Meta:
+        model = ImpactSummary
+        fields = ["aim", "methods", "results", "influence", "reflections"]
+        labels = {
+            "aim": "Aim",
+            "methods": "Methods",
+            "results": "Results",
+            "influence": "Influence",
+            "reflections": "Reflections",
+        }
+        help_texts = {
+            "aim": "Why you involved people: what involvement was meant to achieve.",
+            "methods": "Who was involved, how, when, and in which stages of the work.",
+            "results": "What came of involvement, good and bad.",
+            "influence": "What changed in the service or the project because of it.",
+            "reflections": "What went well, what did not, and what you would do differently.",
+        }
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+
+
+class ProjectChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, project: Project) -> str:
+        return project.name
+
+
+class LearningEntryForm(forms.ModelForm):
+    project = ProjectChoiceField(
+        label="Project",
+        queryset=Project.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="Not linked to a project",
+        help_text="Optional.",
+        error_messages={"invalid_choice": "That project no longer exists. Choose again."},
+    )
+    tag_text = forms.CharField(
+        label="Tags",
+        required=False,
+        max_length=500,
+        help_text="Words others might search for, separated by commas, for example: "
+        "recruitment, online meetings, carers.",
+    )
+
+    class Meta:
+        model = LearningEntry
+        fields = ["title", "project", "stage", "tried", "happened", "learned", "differently"]
+        labels = {
+            "title": "Title",
+            "stage": "Stage",
+            "tried": "What we tried",
+            "happened": "What happened",
+            "learned": "What we learned",
+            "differently": "What we would do differently",
+        }
+        help_texts = {
+            "title": "A short summary others will recognise, for example: evening meetings "
+            "brought in more carers.",
+            "stage": "The co-production stage this is about.",
+            "differently": "Optional.",
+        }
+        error_messages = {
+            "title": {"required": "Give the entry a title."},
+            "tried": {"required": "Say what you tried."},
+            "happened": {"required": "Say what happened."},
+            "learned": {"required": "Say what you learned."},
+        }
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in ["tried", "happened", "learned", "differently"]
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", "Not about one stage")] + [
+            choice for choice in Stage.choices if choice[0] != Stage.CLOSED
+        ]
+        self.fields["stage"].error_messages["invalid_choice"] = "Choose a stage from the list."
+
+    def clean_tag_text(self) -> list[str]:
+        names = tag_names_from_text(self.cleaned_data["tag_text"])
+        too_long = [name for name in names if len(name) > TAG_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                f"Each tag must be {TAG_MAX_LENGTH} characters or fewer. Shorten "
+                f'"{too_long[0]}", or split it with commas.'
+            )
+        return names
+
+
+class LearningFilterForm(forms.Form):
+    """The search box and filters of the learning library; anything unknown is ignored."""
+
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    tag = forms.ChoiceField(label="Tag", required=False)
+    stage = forms.ChoiceField(
+        label="Stage", required=False, choices=[("", "Any stage"), *Stage.choices]
+    )
+
+    def __init__(self, *args, tag_names: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].choices = [("", "Any tag")] + [(name, name) for name in tag_names]
+        self.fields["tag"].error_messages["invalid_choice"] = "Nothing has that tag any more."
+        self.fields["stage"].error_messages["invalid_choice"] = "Choose a stage from the list."
+
+    def filters(self) -> dict:
+        """The search and filters to use: a value that is not valid is left out."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "search": data.get("q", ""),
+            "tag": data.get("tag", ""),
+            "stage": data.get("stage", ""),
+        }
+
+
+class CommissionerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user: User) -> str:
+        return f"{user.name} ({user.email})" if user.name else user.email
+
+
+class ReportGrantForm(forms.Form):
+    commissioner = CommissionerChoiceField(
+        label="Commissioner",
+        queryset=User.objects.none(),
+        to_field_name="email",
+        empty_label="Choose a commissioner",
+        help_text="They will be able to read this project's report, which has no personal "
+        "data in it, until you take access away.",
+        error_messages={
+            "required": "Choose the commissioner to give access to.",
+            "invalid_choice": "That person is not a commissioner any more. Choose again.",
+        },
+    )
+
+    def __init__(self, *args, commissioners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commissioner"].queryset = commissioners
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(
+        label="Move the project to",
+        choices=Stage.choices,
+        error_messages={
+            "required": "Choose a stage.",
+            "invalid_choice": "Choose one of the stages in the list.",
+        },
+    )
