@@ -350,6 +350,7 @@ def pool_invitation_send(*, invitation_id: int) -> bool:
 # Involvement payments ------------------------------------------------------------------
 
 PENNY = Decimal("0.01")
+ATTENDANCE_CANCELLED = "Attendance was changed to 'did not come'."
 
 
 class PaymentError(Exception):
@@ -395,7 +396,7 @@ def payment_for_attendance(*, attendance: Attendance) -> Payment | None:
         if attendance.status != AttendanceStatus.ATTENDED:
             if payment and payment.status in (PaymentStatus.OWED, PaymentStatus.APPROVED):
                 payment.status = PaymentStatus.CANCELLED
-                payment.reason = "Attendance was changed to 'did not come'."
+                payment.reason = ATTENDANCE_CANCELLED
                 payment.save(update_fields=["status", "reason"])
             return payment
         amount = fee_amount(policy=policy, hours=attendance.hours)
@@ -410,8 +411,11 @@ def payment_for_attendance(*, attendance: Attendance) -> Payment | None:
                 amount=amount,
                 method=_method_for(person, policy),
             )
+        # Only a fee cancelled by attendance comes back; one staff cancelled stays cancelled.
         restorable = payment.status == PaymentStatus.OWED or (
-            payment.status == PaymentStatus.CANCELLED and not person.declines_payment
+            payment.status == PaymentStatus.CANCELLED
+            and payment.reason == ATTENDANCE_CANCELLED
+            and not person.declines_payment
         )
         if restorable and amount > 0:
             payment.amount = amount
@@ -436,14 +440,14 @@ def _change_status(payment: Payment, allowed: tuple[str, ...], message: str) -> 
 def payment_approve(
     *, payment: Payment, approved_by: User, benefits_checked: bool = False
 ) -> Payment:
-    if payment.person.receives_benefits and not benefits_checked:
-        raise BenefitsWarning(benefits_warning(payment.person))
     with transaction.atomic():
         payment = _change_status(
             payment,
             (PaymentStatus.OWED,),
             "Only an owed fee can be approved; this one is {status}.",
         )
+        if payment.person.receives_benefits and not benefits_checked:
+            raise BenefitsWarning(benefits_warning(payment.person))
         payment.status = PaymentStatus.APPROVED
         payment.approved_by = approved_by
         payment.approved_at = timezone.now()
@@ -464,9 +468,13 @@ def benefits_warning(person: Person) -> str:
     )
 
 
-def payment_mark_paid(*, payment: Payment, paid_on, reference: str) -> Payment:
+def payment_mark_paid(*, payment: Payment, paid_on: date | str, reference: str) -> Payment:
     if not reference.strip():
         raise PaymentError("Give the payment reference, so that finance can match it.")
+    if isinstance(paid_on, str):
+        paid_on = date.fromisoformat(paid_on)
+    if paid_on > timezone.localdate():
+        raise PaymentError("The date paid cannot be in the future.")
     with transaction.atomic():
         payment = _change_status(
             payment,
@@ -484,6 +492,8 @@ def payment_decline(
     *, payment: Payment, reason: str, new_status: str = PaymentStatus.DECLINED
 ) -> Payment:
     """Decline or cancel a fee not yet paid, with the reason."""
+    if new_status not in (PaymentStatus.DECLINED, PaymentStatus.CANCELLED):
+        raise PaymentError("A fee can only be declined or cancelled here.")
     if not reason.strip():
         raise PaymentError("Give a reason, so that everyone knows why.")
     with transaction.atomic():
