@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-libs run test lint format migrations-check check-deploy bench bench-invitations clean
+.PHONY: install system-libs run test lint format migrations-check check-deploy audit bench bench-invitations clean
 
 install: system-libs $(STAMP)
 
@@ -50,10 +50,23 @@ check-deploy: install
 	DJANGO_ALLOWED_HOSTS=coprod.example.org COPROD_BASE_URL=https://coprod.example.org \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Known vulnerabilities in the exact versions pinned in requirements.lock, from PyPI's
+# advisory data (it needs to reach the package index); any finding, or a package it cannot
+# check, fails.
+audit: install
+	$(BIN)/pip-audit -r requirements.lock --no-deps --disable-pip --strict \
+		--vulnerability-service pypi --progress-spinner off
+
 # Invitations per second through Redis, a Celery worker and aiosmtpd, beside a bare SMTP loop.
 # Needs PostgreSQL (DATABASE_URL, default .../coprod_bench) and Redis (REDIS_URL).
 bench-invitations: install
 	$(BIN)/python bench/invitations.py
+
+# Pages per second and latency at the large demo's scale against the ceiling (a bare view),
+# written to bench/results.md. Needs PostgreSQL and Redis; installs wrk when missing, if root.
+bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

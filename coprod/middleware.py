@@ -1,9 +1,11 @@
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from coprod.sessions import idle_limit_seconds, session_is_idle, session_touch
 from stakeholders.rules import is_staff_member
 
 
@@ -38,3 +40,30 @@ class StaffMFARequiredMiddleware:
         return not Authenticator.objects.filter(
             user=request.user, type=Authenticator.Type.TOTP
         ).exists()
+
+
+class IdleSessionMiddleware:
+    """Ends a signed-in session left unused longer than the person's role allows.
+
+    Each request by a signed-in person records their activity and sets the session to
+    expire after their role's idle limit (staff soonest, participants latest); a request
+    arriving after the limit is signed out and carries on as an anonymous visitor.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            if session_is_idle(request.session, user):
+                minutes = idle_limit_seconds(user) // 60
+                logout(request)
+                messages.info(
+                    request,
+                    f"You were signed out because you had not used coprod for {minutes} "
+                    "minutes. Please log in again.",
+                )
+            else:
+                session_touch(request.session, user)
+        return self.get_response(request)

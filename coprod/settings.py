@@ -10,7 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "coprod.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -248,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stakeholders.tasks.send_claim_reminders",
         "schedule": crontab(hour=10, minute=0),
     },
+    "apply-retention": {
+        "task": "stakeholders.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # Meetings: reminders go this many hours before; an email claimed by a worker that died is
@@ -260,12 +265,15 @@ COPROD_EMAIL_SWEEP_BATCH = 1000
 COPROD_PAYMENT_OVERDUE_DAYS = env.int("COPROD_PAYMENT_OVERDUE_DAYS", default=14)
 # Days after a meeting that people who came are told they can claim expenses.
 COPROD_CLAIM_REMINDER_DAYS = env.int("COPROD_CLAIM_REMINDER_DAYS", default=3)
+# Retention: sign-ups whose email was never confirmed are deleted after this many days.
+COPROD_UNCONFIRMED_SIGNUP_DAYS = env.int("COPROD_UNCONFIRMED_SIGNUP_DAYS", default=90)
 
-# Content-Security-Policy (django-csp 4): no inline scripts, nothing from other origins.
+# Content-Security-Policy (django-csp 4): nothing from other origins, and no inline script
+# unless it carries the per-response nonce (`<script nonce="{{ request.csp_nonce }}">`).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
@@ -281,6 +289,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A signed-in session left unused this long ends (coprod.middleware.IdleSessionMiddleware).
+COPROD_IDLE_TIMEOUT_STAFF_MINUTES = env.int("COPROD_IDLE_TIMEOUT_STAFF_MINUTES", default=30)
+COPROD_IDLE_TIMEOUT_COMMISSIONER_MINUTES = env.int(
+    "COPROD_IDLE_TIMEOUT_COMMISSIONER_MINUTES", default=2 * 60
+)
+COPROD_IDLE_TIMEOUT_PARTICIPANT_MINUTES = env.int(
+    "COPROD_IDLE_TIMEOUT_PARTICIPANT_MINUTES", default=8 * 60
+)
+# Requests per minute from one address to the emailed RSVP links (GET and POST).
+COPROD_RSVP_RATE_LIMIT_PER_MINUTE = env.int("COPROD_RSVP_RATE_LIMIT_PER_MINUTE", default=30)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -21,3 +21,6 @@ class ProjectAdmin(SimpleHistoryAdmin):
     list_filter = ["stage", "is_open_to_join"]
     search_fields = ["name", "summary"]
     prepopulated_fields = {"slug": ["name"]}
+    # Set once, when the project is made; the admin's split date/time inputs for it also had
+    # no labels (axe: critical).
+    readonly_fields = ["created_at"]

@@ -269,12 +269,19 @@ def meeting_participation_by_group(meeting: Meeting) -> list[dict]:
 
 
 def upcoming_meetings_panel(*, limit: int = 8) -> list[Meeting]:
-    """The next meetings across all projects, with their answers counted: one query."""
-    return list(
+    """The next meetings across all projects, with their answers counted: one query.
+    The next few are picked first, so only their invitations are counted, not those of
+    every meeting still to come."""
+    upcoming = (
         Meeting.objects.filter(cancelled_at=None, starts_at__gte=timezone.now())
+        .order_by("starts_at", "pk")
+        .values("pk")[:limit]
+    )
+    return list(
+        Meeting.objects.filter(pk__in=upcoming)
         .select_related("project")
         .annotate(**_response_counts())
-        .order_by("starts_at", "pk")[:limit]
+        .order_by("starts_at", "pk")
     )
 
 

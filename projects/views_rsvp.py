@@ -1,9 +1,11 @@
 """Answering a meeting invitation from the emailed links, without logging in."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from coprod.ratelimit import rate_limited, too_many_requests
 from projects.models import Invitation, Response
 from projects.rsvp import BadToken, RsvpAction, rsvp_read
 from projects.services import MeetingClosed, invitation_respond
@@ -44,7 +46,10 @@ def _problem(request: HttpRequest, key, status: int) -> HttpResponse:
 @never_cache
 def rsvp(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows what the button will do (mail scanners follow links, so GET changes
-    nothing); POST records the answer."""
+    nothing); POST records the answer. Both are counted per address, so the links cannot
+    be tried in bulk."""
+    if rate_limited(request, action="rsvp", per_minute=settings.COPROD_RSVP_RATE_LIMIT_PER_MINUTE):
+        return too_many_requests(request)
     try:
         answer = rsvp_read(token)
     except BadToken:

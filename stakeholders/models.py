@@ -629,3 +629,52 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ErasureRequest(models.Model):
+    """A participant asked for their details to be erased; staff confirm, then it is done."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="erasure_requests")
+    requested_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(confirmed_at=None),
+                name="erasure_request_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "done" if self.confirmed_at else "waiting"
+        return f"Erasure request {self.public_id} ({state})"
+
+
+class ExportKind(models.TextChoices):
+    OWN = "own", "Downloaded by the person"
+    SUBJECT_ACCESS = "subject_access", "Subject access request, by staff on their behalf"
+
+
+class DataExportLog(models.Model):
+    """Every export of someone's personal data: who took it, whose it was, when."""
+
+    exported_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="data_exports")
+    exported_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=15, choices=ExportKind.choices)
+    note = models.TextField(blank=True, help_text="How the request reached us, for example.")
+
+    class Meta:
+        ordering = ["-exported_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.exported_at:%Y-%m-%d %H:%M}"

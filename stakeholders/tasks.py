@@ -2,6 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from stakeholders.privacy import retention_apply
 from stakeholders.services import (
     claim_reminders_send,
     payment_digest_send,
@@ -28,3 +29,8 @@ def send_payment_digest() -> bool:
 @shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
 def send_claim_reminders() -> int:
     return claim_reminders_send()
+
+
+@shared_task
+def apply_retention() -> dict[str, int]:
+    return retention_apply()

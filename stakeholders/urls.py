@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stakeholders import views
+from stakeholders import views, views_privacy
 
 app_name = "stakeholders"
 
@@ -27,6 +27,17 @@ urlpatterns = [
     path("me/decisions/", views.my_decisions, name="my_decisions"),
     path("me/decisions/<uuid:decision_id>/vote/", views.vote, name="vote"),
     path("me/ladder/<slug:slug>/", views.ladder, name="ladder"),
+    path("me/data/", views_privacy.my_data, name="my_data"),
+    path("me/data.json", views_privacy.my_data_json, name="my_data_json"),
+    path("me/erase/", views_privacy.erasure_request, name="erasure_request"),
+    path("people/erasure-requests/", views_privacy.erasure_requests, name="erasure_requests"),
+    path(
+        "people/erasure-requests/<uuid:request_id>/confirm/",
+        views_privacy.erasure_confirm_view,
+        name="erasure_confirm",
+    ),
+    path("people/data-exports/", views_privacy.export_log, name="export_log"),
+    path("people/<uuid:person_id>/data/", views_privacy.subject_access, name="sar"),
     path("join/<slug:slug>/", views.join, name="join"),
     path("join/<slug:slug>/thank-you/", views.joined, name="joined"),
 ]

@@ -4,11 +4,12 @@ from allauth.account.internal.flows.signup import complete_signup
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.decorators import rate_limit
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from coprod.access import permission_required
 from coprod.uploads import RECEIPT_KINDS, file_kind
@@ -242,6 +243,8 @@ def _sign_up_and_join(request, project, form, equality_form) -> HttpResponse | N
 
 def _join_signed_in(request: HttpRequest, project: Project) -> HttpResponse:
     person = person_for_user(request.user) if is_participant(request.user) else None
+    if request.method == "POST" and person is None:
+        raise PermissionDenied("Only people taking part in projects can join one.")
     if request.method == "POST" and person is not None and person.involvement_consent_given:
         membership_express_interest(person=person, project=project)
         messages.success(
@@ -255,6 +258,7 @@ def _join_signed_in(request: HttpRequest, project: Project) -> HttpResponse:
     )
 
 
+@require_safe
 def joined(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.open_to_join(), slug=slug)
     return render(request, "stakeholders/joined.html", {"project": project})

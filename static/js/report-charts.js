@@ -23,6 +23,20 @@
     Chart.defaults.animation = false;
   }
 
+  // Long group names on one line were cut off at the left edge of a phone screen.
+  function wrapWords(label) {
+    var lines = [];
+    label.split(" ").forEach(function (word) {
+      var last = lines.length - 1;
+      if (last >= 0 && (lines[last] + " " + word).length <= 16) {
+        lines[last] += " " + word;
+      } else {
+        lines.push(word);
+      }
+    });
+    return lines;
+  }
+
   function drawEngagement() {
     var canvas = document.getElementById("engagement-chart");
     var data = readData("engagement-chart-data");
@@ -32,7 +46,7 @@
     new Chart(canvas, {
       type: "bar",
       data: {
-        labels: data.labels,
+        labels: data.labels.map(wrapWords),
         datasets: [
           { label: "Active people", data: data.active, backgroundColor: BLUE },
           {

@@ -3,10 +3,12 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from coprod import demo_large
 from coprod.management.commands.seed_demo import DEMO_PASSWORD
-from evidence.models import ReportGrant
-from projects.models import Project
-from stakeholders.models import Role, User
+from decisions.models import Vote
+from evidence.models import EvidenceRecord, LearningEntry, ReportGrant
+from projects.models import Attendance, Invitation, Project
+from stakeholders.models import ConsentRecord, Payment, Person, Role, User
 
 pytestmark = pytest.mark.django_db
 
@@ -72,11 +74,27 @@ def test_force_runs_it_when_debug_is_off(settings):
     assert User.objects.filter(email="staff@example.org").exists()
 
 
-def test_large_size_adds_many_projects_once():
+def test_large_size_builds_every_kind_of_row_once(monkeypatch):
+    """At a tenth of a per-project scale, so the test stays quick; the full build is timed
+    by hand (see bench/results.md)."""
+    monkeypatch.setattr(
+        demo_large,
+        "SIZE",
+        demo_large.LargeDemoSize(
+            people=400, meetings_per_project=5, decisions_per_project=5, evidence_per_project=5
+        ),
+    )
     call_command("seed_demo", "--size", "large")
-    count = Project.objects.count()
+    first = _row_counts()
     call_command("seed_demo", "--size", "large")
-    assert Project.objects.count() == count > 200
+    assert _row_counts() == first
+    assert Project.objects.count() > 200
+    large = Person.objects.filter(email__endswith="@large.example.net")
+    assert large.count() == 400
+    assert not large.filter(involvement_consent_given=False).exists()
+    assert ConsentRecord.objects.filter(person__in=large).count() == 400
+    for model in (Invitation, Attendance, Payment, Vote, EvidenceRecord, LearningEntry):
+        assert model.objects.count() > 200, model
 
 
 def test_the_demo_shows_something_on_every_home_and_roster(client):

@@ -1,14 +1,17 @@
-"""Who may open which page: every named URL of coprod's own apps, for every kind of visitor.
+"""Who may open which page: every named URL of coprod's own apps, for every kind of visitor,
+by GET and by POST.
 
 The walk over the URL resolver means a new URL cannot escape: a test fails until the URL
-is given its expectations in MATRIX. Third-party pages (allauth, the Django admin) are
-tested by their libraries and by tests/stakeholders/test_admin_access.py.
+is given its expectations in MATRIX. A POST that is refused (login, 403, 404 or 405) must
+change no row of any table. Third-party pages (allauth, the Django admin) are tested by
+their libraries and by tests/stakeholders/test_admin_access.py.
 """
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -16,16 +19,35 @@ from decisions.models import Decision
 from decisions.services import decision_create, voting_open
 from evidence.models import EvidenceRecord, LearningEntry
 from projects.rsvp import RsvpAction, rsvp_token
-from stakeholders.models import ExpenseClaim, Payment
+from stakeholders.models import ErasureRequest, ExpenseClaim, Payment
 
 OWN_APPS = ("coprod", "projects", "stakeholders", "decisions", "evidence")
 
 OK = 200
+# Done, and sent on to the next page (a POST that worked, or a form that needs nothing).
+REDIRECT = 302
 LOGIN = "login"
 FORBIDDEN = 403
 NOT_FOUND = 404
+NOT_ALLOWED = 405
+# A POST meeting one of these answers must have changed nothing.
+REFUSED = {LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED}
 
-VISITORS = ["anonymous", "staff", "participant", "commissioner", "ungranted_commissioner"]
+# Each row of MATRIX answers for these visitors in this order. `participant` is participant A
+# (invited to the meeting, owner of the payment and the claim); `participant_b` is another
+# participant of the same project, who must get a 404 for anything that is A's.
+VISITORS = [
+    "anonymous",
+    "participant",
+    "participant_b",
+    "staff",
+    "commissioner",
+    "ungranted_commissioner",
+]
+# Placeholders naming something of participant A's.
+PARTICIPANT_A_OBJECTS = {"meeting", "payment", "claim"}
+# The signed link, not who is logged in, decides what these pages do.
+TOKEN_PAGES = {"projects:rsvp"}
 
 # Pages anyone may open without logging in.
 PUBLIC = {
@@ -37,208 +59,443 @@ PUBLIC = {
     "decisions:you_said_we_did",
 }
 
-# url name -> kwargs builder -> expected result for each visitor, in VISITORS order.
-# `granted` is the project granted to the commissioner; `other` is granted to nobody.
+# url name -> (kwargs placeholders, GET answers, POST answers), answers in VISITORS order.
+# The POST is sent with no data. `granted` is the project granted to the commissioner;
+# `other` is granted to nobody.
 MATRIX = {
-    "home": ({}, [OK, OK, OK, OK, OK]),
-    "healthz": ({}, [OK, OK, OK, OK, OK]),
-    "projects:dashboard": ({}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-    "projects:list": ({}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-    "projects:detail": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-    "projects:finder": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "home": (
+        {},
+        [OK, OK, OK, OK, OK, OK],
+        [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
+    ),
+    "healthz": (
+        {},
+        [OK, OK, OK, OK, OK, OK],
+        [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
+    ),
+    "projects:dashboard": (
+        {},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:list": (
+        {},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:detail": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:finder": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
     # POST only: staff opening it with GET are told the method is not allowed.
-    "projects:finder_invite": ({"slug": "granted"}, [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-    "projects:roster": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-    "projects:roster_add": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "projects:finder_invite": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:roster": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:roster_add": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
     "projects:coverage_targets": (
         {"slug": "granted"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "projects:membership_status": (
         {"slug": "granted", "person_id": "participant"},
-        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
     ),
-    "projects:roster_import": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "projects:roster_import": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
     "projects:roster_import_confirm": (
         {"slug": "granted"},
-        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
     ),
     "projects:roster_import_template": (
         {"slug": "granted"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
-    "projects:meetings": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-    "projects:meeting_add": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "projects:meetings": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:meeting_add": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
     "projects:meeting": (
         {"slug": "granted", "meeting_id": "meeting"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "projects:meeting_edit": (
         {"slug": "granted", "meeting_id": "meeting"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "projects:meeting_cancel": (
         {"slug": "granted", "meeting_id": "meeting"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
     ),
     "projects:meeting_invite": (
         {"slug": "granted", "meeting_id": "meeting"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "projects:meeting_attendance": (
         {"slug": "granted", "meeting_id": "meeting"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
     ),
     "projects:meeting_minutes": (
         {"slug": "granted", "meeting_id": "meeting"},
-        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
     ),
     "projects:meeting_emails_retry": (
         {"slug": "granted", "meeting_id": "meeting"},
-        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
     ),
     "projects:payment_policy": (
         {"slug": "granted"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
-    "projects:payments": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "projects:payments": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
     "projects:payment": (
         {"slug": "granted", "payment_id": "payment"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "projects:payment_approve": (
         {"slug": "granted", "payment_id": "payment"},
-        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
     ),
     "projects:payment_decline": (
         {"slug": "granted", "payment_id": "payment"},
-        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "projects:payment_paid": (
         {"slug": "granted", "payment_id": "payment"},
-        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "projects:payment_reverse": (
         {"slug": "granted", "payment_id": "payment"},
-        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "projects:claim": (
         {"slug": "granted", "claim_id": "claim"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "projects:claim_decide": (
         {"slug": "granted", "claim_id": "claim"},
-        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "projects:claim_paid": (
         {"slug": "granted", "claim_id": "claim"},
-        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
-    "projects:finance": ({}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-    "stakeholders:me": ({}, [LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
-    "stakeholders:profile": ({}, [LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
-    "stakeholders:equality": ({}, [LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
+    "projects:finance": (
+        {},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "stakeholders:me": (
+        {},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "stakeholders:profile": (
+        {},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "stakeholders:equality": (
+        {},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
     "stakeholders:consent_withdraw": (
         {"kind": "equality"},
-        [LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
     "stakeholders:meeting_answer": (
         {"meeting_id": "meeting"},
-        [LOGIN, FORBIDDEN, 405, FORBIDDEN, FORBIDDEN],
+        [LOGIN, NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
     "stakeholders:meeting_calendar": (
         {"meeting_id": "meeting"},
-        [LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
-    "stakeholders:my_payments": ({}, [LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
-    "stakeholders:payment_choices": ({}, [LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
+    "stakeholders:my_payments": (
+        {},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "stakeholders:payment_choices": (
+        {},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
     "stakeholders:payment_decline_mine": (
         {"payment_id": "payment"},
-        [LOGIN, FORBIDDEN, 405, FORBIDDEN, FORBIDDEN],
+        [LOGIN, NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
-    "stakeholders:claim_new": ({}, [LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
+    "stakeholders:claim_new": (
+        {},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
     # The receipt of the participant's own claim: theirs and staff's only.
     "stakeholders:claim_receipt": (
         {"claim_id": "claim"},
-        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, NOT_FOUND, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, NOT_FOUND, OK, FORBIDDEN, FORBIDDEN],
     ),
-    "stakeholders:my_decisions": ({}, [LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
+    "stakeholders:my_decisions": (
+        {},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
     "stakeholders:vote": (
         {"decision_id": "open_vote"},
-        [LOGIN, FORBIDDEN, 405, FORBIDDEN, FORBIDDEN],
+        [LOGIN, NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
-    "stakeholders:ladder": ({"slug": "granted"}, [LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
+    "stakeholders:ladder": (
+        {"slug": "granted"},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "stakeholders:my_data": (
+        {},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "stakeholders:my_data_json": (
+        {},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "stakeholders:erasure_request": (
+        {},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "stakeholders:erasure_requests": (
+        {},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "stakeholders:erasure_confirm": (
+        {"request_id": "erasure_request"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
+    ),
+    "stakeholders:export_log": (
+        {},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "stakeholders:sar": (
+        {"person_id": "participant"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
     # The public board holds no personal data, so anyone may read it.
-    "decisions:you_said_we_did": ({"slug": "granted"}, [OK, OK, OK, OK, OK]),
+    "decisions:you_said_we_did": (
+        {"slug": "granted"},
+        [OK, OK, OK, OK, OK, OK],
+        [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
+    ),
     # The signed link is the key: anyone holding it sees the same page, no login needed.
-    "projects:rsvp": ({"token": "rsvp_token"}, [OK, OK, OK, OK, OK]),
-    "stakeholders:join": ({"slug": "granted"}, [OK, OK, OK, OK, OK]),
-    "stakeholders:joined": ({"slug": "granted"}, [OK, OK, OK, OK, OK]),
-    "evidence:reports": ({}, [LOGIN, OK, FORBIDDEN, OK, OK]),
-    "evidence:report": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, OK, FORBIDDEN]),
-    "evidence:report#other": ({"slug": "other"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "projects:rsvp": (
+        {"token": "rsvp_token"},
+        [OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK],
+    ),
+    "stakeholders:join": (
+        {"slug": "granted"},
+        [OK, OK, OK, OK, OK, OK],
+        [OK, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "stakeholders:joined": (
+        {"slug": "granted"},
+        [OK, OK, OK, OK, OK, OK],
+        [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
+    ),
+    "evidence:reports": (
+        {},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK],
+        [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
+    ),
+    "evidence:report": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN],
+        [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
+    ),
+    "evidence:report#other": (
+        {"slug": "other"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
+    ),
     "evidence:project_evidence": (
         {"slug": "granted"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
-    "evidence:evidence_add": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-    "evidence:impact_summary": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-    "evidence:cost_benefit": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "evidence:evidence_add": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:impact_summary": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:cost_benefit": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
     "evidence:evidence": (
         {"slug": "granted", "evidence_id": "evidence"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "evidence:evidence_edit": (
         {"slug": "granted", "evidence_id": "evidence"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "evidence:evidence_delete": (
         {"slug": "granted", "evidence_id": "evidence"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
     ),
     "evidence:evidence_document": (
         {"slug": "granted", "evidence_id": "evidence_document"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "evidence:outcome_value_add": (
         {"slug": "granted", "evidence_id": "evidence"},
-        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
-    "evidence:grants": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-    "evidence:grant_revoke": ({"slug": "granted"}, [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-    "evidence:learning": ({}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-    "evidence:learning_add": ({}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "evidence:grants": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:grant_revoke": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:learning": (
+        {},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:learning_add": (
+        {},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
     "evidence:learning_entry": (
         {"entry_id": "learning_entry"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
-    "projects:stage": ({"slug": "granted"}, [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-    "decisions:list": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-    "decisions:add": ({"slug": "granted"}, [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
-    "decisions:assess": ({"slug": "granted"}, [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "projects:stage": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
+    ),
+    "decisions:list": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "decisions:add": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "decisions:assess": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
     "decisions:detail": (
         {"slug": "granted", "decision_id": "decision"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "decisions:edit": (
         {"slug": "granted", "decision_id": "decision"},
-        [LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "decisions:voting_open": (
         {"slug": "granted", "decision_id": "decision"},
-        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
     ),
     "decisions:voting_close": (
         {"slug": "granted", "decision_id": "decision"},
-        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
     ),
     "decisions:action_add": (
         {"slug": "granted", "decision_id": "decision"},
-        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "decisions:action_status": (
         {"slug": "granted", "decision_id": "decision"},
-        [LOGIN, 405, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN, FORBIDDEN],
     ),
 }
 
@@ -264,9 +521,47 @@ def test_every_url_of_our_apps_has_expectations():
     assert not missing, f"add these URLs to MATRIX in {__file__}: {sorted(missing)}"
 
 
+def test_url_matrix_answers_for_every_visitor_by_get_and_by_post():
+    malformed = [
+        name
+        for name, row in MATRIX.items()
+        if len(row) != 3 or len(row[1]) != len(VISITORS) or len(row[2]) != len(VISITORS)
+    ]
+    assert not malformed, f"give each a GET and a POST answer for each of {VISITORS}"
+
+
 def test_public_pages_are_exactly_the_allow_list():
-    public = {name for name, (_, expected) in MATRIX.items() if expected[0] == OK}
+    public = {name for name, (_, get, _) in MATRIX.items() if get[0] == OK}
     assert public == PUBLIC
+
+
+def _answers(visitor: str, method: str) -> dict[str, object]:
+    column = VISITORS.index(visitor)
+    return {name: row[1 if method == "GET" else 2][column] for name, row in MATRIX.items()}
+
+
+@pytest.mark.parametrize("visitor", ["commissioner", "ungranted_commissioner"])
+def test_matrix_commissioners_can_post_nothing(visitor):
+    allowed = {
+        name: answer
+        for name, answer in _answers(visitor, "POST").items()
+        if answer not in {FORBIDDEN, NOT_FOUND, NOT_ALLOWED} and name not in TOKEN_PAGES
+    }
+    assert not allowed
+
+
+def test_matrix_another_participant_gets_404_for_what_is_participant_a_s():
+    a = VISITORS.index("participant")
+    own_pages = [
+        name
+        for name, (kwargs, get, post) in MATRIX.items()
+        if PARTICIPANT_A_OBJECTS & set(kwargs.values())
+        and (get[a] not in REFUSED or post[a] not in REFUSED)
+    ]
+    assert len(own_pages) >= 4
+    for name in own_pages:
+        assert _answers("participant_b", "POST")[name] == NOT_FOUND, name
+        assert _answers("participant_b", "GET")[name] in (NOT_FOUND, NOT_ALLOWED), name
 
 
 def _decision(personas) -> Decision:
@@ -341,6 +636,8 @@ def _learning_entry() -> LearningEntry:
 
 
 def _slug(value: str, personas) -> str:
+    if value == "erasure_request":
+        return str(ErasureRequest.objects.create(person=personas.participant.person).public_id)
     if value == "open_vote":
         return str(_open_vote(personas).public_id)
     if value == "evidence":
@@ -367,26 +664,44 @@ def _slug(value: str, personas) -> str:
 
 
 CASES = [
-    (name, visitor, expected[index])
-    for name, (_, expected) in MATRIX.items()
-    for index, visitor in enumerate(VISITORS)
+    pytest.param(name, method, visitor, answers[column], id=f"{name}-{method}-{visitor}")
+    for name, (_, get, post) in MATRIX.items()
+    for method, answers in (("GET", get), ("POST", post))
+    for column, visitor in enumerate(VISITORS)
 ]
 
 
-@pytest.mark.parametrize(("name", "visitor", "expected"), CASES)
-def test_url_matrix(client, personas, name, visitor, expected):
-    kwargs, _ = MATRIX[name]
+def _visitor(personas, visitor: str):
+    if visitor == "participant_b":
+        return personas.other_participant
+    return personas.by_role()[visitor]
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_models(include_auto_created=True)
+    }
+
+
+@pytest.mark.parametrize(("name", "method", "visitor", "expected"), CASES)
+def test_url_matrix(client, personas, name, method, visitor, expected):
+    kwargs = MATRIX[name][0]
     resolved = {key: _slug(value, personas) for key, value in kwargs.items()}
     url = reverse(name.split("#")[0], kwargs=resolved)
     if visitor != "anonymous":
-        client.force_login(personas.by_role()[visitor])
+        client.force_login(_visitor(personas, visitor))
+    refused_post = method == "POST" and expected in REFUSED
+    rows_before = _row_counts() if refused_post else None
 
-    response = client.get(url)
+    response = client.get(url) if method == "GET" else client.post(url, {})
 
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login") + "?next=")
     else:
-        assert response.status_code == expected, f"{visitor} on {url}"
+        assert response.status_code == expected, f"{visitor} {method} {url}"
     if expected == FORBIDDEN:
         assert b"You cannot see this page" in response.content
+    if refused_post:
+        assert _row_counts() == rows_before, f"a refused POST by {visitor} to {url} changed rows"

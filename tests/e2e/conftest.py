@@ -52,6 +52,119 @@ def screenshot(request, page):
         for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
             page.set_viewport_size(size)
             page.screenshot(path=folder / f"{name}-{label}.png", full_page=True)
+            # WCAG 1.4.10 (reflow): nothing may make a person scroll sideways.
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= size["width"], f"{name} is {width}px wide at {label} width"
         page.set_viewport_size(DESKTOP)
 
     return take
+
+
+# axe-core 4.14.1 from the npm registry (`npm pack axe-core@4`), kept here so the audit never
+# needs the network. It is evaluated through the DevTools protocol, which the page's
+# Content-Security-Policy (no inline scripts) does not block, so the journeys keep the real CSP.
+AXE_SOURCE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2 A and AA, and axe's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+class PageAudit:
+    """Checks the page in the browser against axe-core and the HTML the server sent against
+    html5lib's strict parser. Every HTML page a journey loads must be audited: the fixture
+    fails the test at the end if one was not."""
+
+    def __init__(self, page):
+        self.page = page
+        self.documents = {}
+        self.audited = set()
+        self.axe_source = AXE_SOURCE.read_text()
+        page.on("response", self._keep_document)
+
+    def _keep_document(self, response) -> None:
+        if (
+            response.request.resource_type == "document"
+            and response.frame == self.page.main_frame
+            and not 300 <= response.status < 400
+            and response.headers.get("content-type", "").startswith("text/html")
+        ):
+            self.documents[response.url.split("#")[0]] = response
+
+    def __call__(self) -> None:
+        self.page.wait_for_load_state("load")
+        url = self.page.url.split("#")[0]
+        self._check_html(url)
+        self._check_axe(url)
+        self.audited.add(url)
+
+    def _check_html(self, url: str) -> None:
+        import html5lib
+
+        response = self.documents.get(url)
+        assert response is not None, f"no HTML response was seen for {url}"
+        parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+        try:
+            parser.parse(response.text())
+        except html5lib.html5parser.ParseError as error:
+            raise AssertionError(f"{url} is not valid HTML: {error}") from error
+
+    def _check_axe(self, url: str) -> None:
+        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
+            self.page.evaluate(self.axe_source)
+        violations = self.page.evaluate(
+            """async (tags) => {
+                const results = await axe.run(document, {
+                    runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
+                });
+                return results.violations.map((v) => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+                }));
+            }""",
+            AXE_TAGS,
+        )
+        blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+        assert not blocking, f"accessibility problems on {url}:\n" + "\n".join(
+            f"  {v['impact']} {v['id']}: {v['help']} at {v['nodes']}" for v in blocking
+        )
+
+    def unaudited(self) -> list[str]:
+        return sorted(set(self.documents) - self.audited)
+
+
+@pytest.fixture
+def audit(page):
+    """audit() checks the page now showing; call it on every page the journey visits."""
+    checker = PageAudit(page)
+    yield checker
+    missed = checker.unaudited()
+    assert not missed, f"pages the journey visited without an audit: {missed}"
+
+
+@pytest.fixture
+def outbox():
+    """Emails sent so far (Django's locmem backend in tests)."""
+    from django.core import mail
+
+    return mail.outbox
+
+
+def link_in(email, starting_with: str) -> str:
+    """The path (and query) of the first link in an email's text whose path starts with
+    `starting_with`; emails sent by background jobs name COPROD_BASE_URL, not the test server."""
+    import re
+    from urllib.parse import urlsplit
+
+    for link in re.findall(r"https?://\S+", email.body):
+        parts = urlsplit(link)
+        if parts.path.startswith(starting_with):
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    raise AssertionError(f"no link containing {starting_with!r} in {email.subject!r}")
+
+
+def exactly(label: str):
+    """Match a form label exactly, ignoring the spaces around it and crispy-forms' "*" after
+    a required field's label."""
+    import re
+
+    return re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$")

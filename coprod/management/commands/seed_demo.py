@@ -2,6 +2,7 @@
 people, so that every page shows something. Safe to run twice."""
 
 import random
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from coprod.demo_large import large_demo_build
 from decisions.models import (
     AssessorRole,
     Decision,
@@ -490,7 +492,6 @@ DEMO_LEARNING = [
 ]
 
 DEMO_PEOPLE = 60
-LARGE_PROJECT_COUNT = 200
 
 
 class Command(BaseCommand):
@@ -526,7 +527,14 @@ class Command(BaseCommand):
             self._decisions(projects, users["staff@example.org"])
             self._evidence(projects, users["staff@example.org"])
             if size == "large":
-                self._large_projects()
+                started = time.monotonic()
+                built = large_demo_build(
+                    staff=users["staff@example.org"],
+                    commissioner=users["commissioner@example.org"],
+                    say=lambda made: self.stdout.write(f"  {made}"),
+                )
+                if built:
+                    self.stdout.write(f"Large demo built in {time.monotonic() - started:.0f} s.")
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with:"))
         for email, _, role in DEMO_LOGINS:
@@ -756,26 +764,6 @@ class Command(BaseCommand):
             "disability": chance.choice(YesNoPreferNot.values),
             "long_term_condition": chance.choice(YesNoPreferNot.values),
         }
-
-    def _large_projects(self) -> None:
-        existing = set(
-            Project.objects.filter(slug__startswith="demo-project-").values_list("slug", flat=True)
-        )
-        stages = [stage for stage in Stage if stage != Stage.CLOSED]
-        Project.objects.bulk_create(
-            [
-                Project(
-                    slug=f"demo-project-{number:04d}",
-                    name=f"Demo project {number}",
-                    summary="A generated project for trying coprod at scale.",
-                    stage=stages[number % len(stages)],
-                    is_open_to_join=number % 3 == 0,
-                )
-                for number in range(1, LARGE_PROJECT_COUNT + 1)
-                if f"demo-project-{number:04d}" not in existing
-            ],
-            batch_size=500,
-        )
 
     def _decisions(self, projects: list[Project], staff: User) -> None:
         """The decision log of three projects (DEMO_DECISIONS), with votes, actions (one

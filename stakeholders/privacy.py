@@ -1,0 +1,506 @@
+"""Participants' rights under UK GDPR: see everything held about them, have it erased, and
+have it kept no longer than needed.
+
+Every model that refers to a person (or their login) is named below, either as exported or
+as left out with the reason; tests/stakeholders/test_privacy_export.py fails when a new one
+is neither, so no new kind of personal data can slip past the export or the erasure.
+"""
+
+import re
+import uuid
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
+from django.core.paginator import Page, Paginator
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.text import capfirst
+from phonenumber_field.phonenumber import PhoneNumber
+
+from coprod.sessions import sessions_end_for_user
+from decisions.models import DecisionParticipant, Vote
+from projects.models import Attendance, Invitation, MeetingEmail
+from stakeholders.models import (
+    ConsentKind,
+    ConsentRecord,
+    ConsentWording,
+    DataExportLog,
+    EqualityMonitoring,
+    ErasureRequest,
+    ExpenseClaim,
+    Payment,
+    Person,
+    Role,
+    User,
+)
+from stakeholders.services import consent_withdraw
+
+ERASED_NAME = "Erased person"
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+# Shorter strings would match inside unrelated words when free text is scrubbed.
+SHORTEST_SCRUBBED = 5
+PAGE_SIZE = 25
+# Person fields erasure keeps: not identifying, and needed by counts by group and finance.
+KEPT_ON_ERASURE = {
+    "id",
+    "public_id",
+    "user",
+    "stakeholder_group",
+    "payment_method",
+    "created_at",
+    "created_by",
+}
+
+# (model label, field) -> the heading of its section in the export. Each field is a
+# ForeignKey or OneToOneField to Person ("person") or to User (the person's login).
+EXPORTED = {
+    ("stakeholders.ConsentRecord", "person"): "Consents you gave or withdrew",
+    ("stakeholders.EqualityMonitoring", "person"): "Your equality monitoring answers",
+    ("stakeholders.Membership", "person"): "Projects you joined",
+    ("stakeholders.ProjectInvitation", "person"): "Invitations to join a project",
+    ("projects.Invitation", "person"): "Meeting invitations and your answers",
+    ("projects.Attendance", "person"): "Meetings you came to",
+    ("projects.HistoricalAttendance", "person"): "Changes to your attendance records",
+    ("stakeholders.Payment", "person"): "Payments for taking part",
+    ("stakeholders.HistoricalPayment", "person"): "Changes to your payments",
+    ("stakeholders.ExpenseClaim", "person"): "Expense claims",
+    ("stakeholders.HistoricalExpenseClaim", "person"): "Changes to your expense claims",
+    ("decisions.DecisionParticipant", "person"): "Decisions you took part in",
+    # Your own vote is your data, even in a secret ballot: only you see it here.
+    ("decisions.Vote", "person"): "Your votes",
+    ("stakeholders.ErasureRequest", "person"): "Requests to erase your details",
+    ("stakeholders.DataExportLog", "person"): "Times your data was exported",
+    ("account.EmailAddress", "user"): "Email addresses of your login",
+    ("mfa.Authenticator", "user"): "Authenticator apps and recovery codes you set up",
+    ("decisions.LadderAssessment", "assessed_by"): "How much say you told us people have in "
+    "your projects",
+}
+
+# (model label, field) -> why it is not exported. These record which member of staff did
+# something (or are staff's and commissioners' own records); the rows that are about the
+# person are exported through their person field above.
+NOT_EXPORTED = {
+    ("stakeholders.Person", "user"): "the login itself is exported as the account",
+    ("stakeholders.Person", "created_by"): "which staff member added someone",
+    ("stakeholders.ConsentRecord", "recorded_by"): "staff audit; the record is exported",
+    ("stakeholders.ConsentRecord", "withdrawn_by"): "staff audit; the record is exported",
+    ("stakeholders.ProjectInvitation", "invited_by"): "staff audit",
+    ("stakeholders.Payment", "approved_by"): "staff audit",
+    ("stakeholders.HistoricalPayment", "approved_by"): "staff audit",
+    ("stakeholders.HistoricalPayment", "history_user"): "who made a change; rows exported",
+    ("stakeholders.ExpenseClaim", "decided_by"): "staff audit",
+    ("stakeholders.HistoricalExpenseClaim", "decided_by"): "staff audit",
+    ("stakeholders.HistoricalExpenseClaim", "history_user"): "who made a change; rows exported",
+    ("stakeholders.ErasureRequest", "confirmed_by"): "staff audit",
+    ("stakeholders.DataExportLog", "exported_by"): "who exported; rows exported by person",
+    ("projects.Meeting", "created_by"): "staff audit",
+    ("projects.HistoricalMeeting", "created_by"): "staff audit",
+    ("projects.HistoricalMeeting", "history_user"): "staff audit",
+    ("projects.HistoricalProject", "history_user"): "staff audit",
+    ("projects.HistoricalPaymentPolicy", "history_user"): "staff audit",
+    ("projects.Invitation", "invited_by"): "staff audit",
+    ("projects.Attendance", "recorded_by"): "staff audit",
+    ("projects.HistoricalAttendance", "recorded_by"): "staff audit",
+    ("projects.HistoricalAttendance", "history_user"): "who made a change; rows exported",
+    ("decisions.Decision", "created_by"): "staff audit",
+    ("decisions.HistoricalDecision", "created_by"): "staff audit",
+    ("decisions.HistoricalDecision", "history_user"): "staff audit",
+    ("evidence.ReportGrant", "commissioner"): "commissioners' access, not participants'",
+    ("evidence.ReportGrant", "granted_by"): "staff audit",
+    ("evidence.EvidenceRecord", "created_by"): "staff audit",
+    ("evidence.HistoricalImpactSummary", "history_user"): "staff audit",
+    ("evidence.LearningEntry", "created_by"): "staff audit",
+    # Only staff can use the Django admin, so participants have no entries of their own.
+    ("admin.LogEntry", "user"): "staff's own admin actions",
+}
+
+# Never exported, even to the person: secrets that would let anyone holding the file in.
+SECRET_FIELDS = {"password", "data"}
+NOT_HELD = [
+    "Evidence records (quotes, stories, feedback) have no link to any person: they are "
+    "kept as free text without names, so they cannot be listed here. If you think one is "
+    "about you, ask the project team.",
+    "Receipts you uploaded are not included in this file; their file names are.",
+]
+
+
+def person_references() -> set[tuple[str, str]]:
+    """Every (model label, field) in coprod that is a ForeignKey or OneToOneField to a
+    Person or a User."""
+    found = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if (
+                field.concrete
+                and field.is_relation
+                and (field.many_to_one or field.one_to_one)
+                and field.related_model in (Person, User)
+            ):
+                found.add((model._meta.label, field.name))
+    return found
+
+
+# The export ----------------------------------------------------------------------------
+
+
+def _value(obj: models.Model, field: models.Field, person: Person):
+    if field.is_relation:
+        related = getattr(obj, field.name)
+        if related is None:
+            return None
+        if isinstance(related, Person):
+            return "you" if related.pk == person.pk else "someone else"
+        if isinstance(related, User):
+            return "you" if related.pk == person.user_id else Role(related.role).label
+        if isinstance(related, ConsentWording):
+            return {"version": related.version, "text": related.text, "sha256": related.sha256}
+        return str(related)
+    value = getattr(obj, field.attname)
+    if field.choices and value not in (None, ""):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name.rsplit("/", 1)[-1] if value else ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, PhoneNumber):
+        return value.as_e164
+    return value
+
+
+def _fields(model: type[models.Model], *, leave_out: set[str] = frozenset()) -> list:
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name not in SECRET_FIELDS | leave_out
+    ]
+
+
+def _labels(model: type[models.Model]) -> dict[str, str]:
+    return {
+        field.name: capfirst(str(field.verbose_name))
+        for field in model._meta.get_fields()
+        if hasattr(field, "verbose_name")
+    }
+
+
+def person_data_export(person: Person) -> dict:
+    """Everything coprod keeps about `person`, for them to read: nobody else's details."""
+    user = person.user
+    account = None
+    if user is not None:
+        account_fields = ["email", "name", "role", "is_active", "date_joined", "last_login"]
+        account = {
+            name: _value(user, User._meta.get_field(name), person) for name in account_fields
+        }
+    profile = {field.name: _value(person, field, person) for field in _fields(Person)}
+    profile["skills"] = [str(skill) for skill in person.skills.all()]
+    sections = []
+    for (label, field_name), title in EXPORTED.items():
+        model = apps.get_model(label)
+        subject = user if model._meta.get_field(field_name).related_model is User else person
+        if subject is None:
+            continue
+        queryset = model._base_manager.filter(**{field_name: subject}).order_by("pk")
+        fields = _fields(model, leave_out={field_name})
+        rows = [{field.name: _value(obj, field, person) for field in fields} for obj in queryset]
+        sections.append({"key": f"{label}.{field_name}", "title": title, "rows": rows})
+    return {
+        "about": "Everything coprod keeps about you, as of the time below.",
+        "exported_at": timezone.now().isoformat(),
+        "account": account,
+        "person": profile,
+        "records": sections,
+        "not_included": NOT_HELD,
+    }
+
+
+def _readable(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    if isinstance(value, list):
+        return ", ".join(value) or "–"
+    if isinstance(value, dict):
+        return f"version {value['version']}: “{value['text']}” (SHA-256 {value['sha256']})"
+    return str(value)
+
+
+def export_as_page(export: dict) -> dict:
+    """The export as label and value pairs, for the readable page."""
+
+    def pairs(row: dict, labels: dict) -> list[tuple[str, str]]:
+        return [(labels.get(name, capfirst(name)), _readable(value)) for name, value in row.items()]
+
+    return {
+        "exported_at": datetime.fromisoformat(export["exported_at"]),
+        "account": pairs(export["account"], _labels(User)) if export["account"] else None,
+        "person": pairs(export["person"], _labels(Person)),
+        "records": [
+            {
+                "title": section["title"],
+                "rows": [
+                    pairs(row, _labels(apps.get_model(section["key"].rsplit(".", 1)[0])))
+                    for row in section["rows"]
+                ],
+            }
+            for section in export["records"]
+        ],
+        "not_included": export["not_included"],
+    }
+
+
+def data_export_record(
+    *, person: Person, exported_by: User, kind: str, note: str = ""
+) -> DataExportLog:
+    """Log one export of someone's personal data: who took it, whose it was, when."""
+    log = DataExportLog(person=person, exported_by=exported_by, kind=kind, note=note.strip())
+    log.full_clean()
+    log.save()
+    return log
+
+
+# Erasure -------------------------------------------------------------------------------
+
+
+class ErasureError(Exception):
+    pass
+
+
+def erasure_request_make(*, person: Person) -> ErasureRequest:
+    """Ask for erasure; asking again while a request waits changes nothing."""
+    if Person.objects.filter(pk=person.pk).exclude(erased_at=None).exists():
+        raise ErasureError("These details have already been erased.")
+    pending = ErasureRequest.objects.filter(person=person, confirmed_at=None)
+    try:
+        with transaction.atomic():
+            return pending.first() or ErasureRequest.objects.create(person=person)
+    except IntegrityError:
+        # The same request sent twice at once: the first one stands.
+        return pending.get()
+
+
+def erasure_confirm(*, request: ErasureRequest, confirmed_by: User) -> ErasureRequest:
+    """Staff confirm a waiting request: the person's details are erased at once."""
+    with transaction.atomic():
+        claimed = ErasureRequest.objects.filter(pk=request.pk, confirmed_at=None).update(
+            confirmed_at=timezone.now(), confirmed_by=confirmed_by
+        )
+        if not claimed:
+            raise ErasureError("This request has already been confirmed.")
+        person_erase(person=request.person, erased_by=confirmed_by)
+    request.refresh_from_db()
+    return request
+
+
+def _identifiers(person: Person) -> dict[str, str]:
+    """What could name the person in free text, and what replaces it."""
+    found = {person.full_name: ERASED_NAME}
+    if person.email:
+        found[person.email] = "[email removed]"
+    if person.phone:
+        found[person.phone.as_e164] = "[phone removed]"
+        found[person.phone.as_national] = "[phone removed]"
+    if person.user is not None:
+        if person.user.name:
+            found[person.user.name] = ERASED_NAME
+        found[person.user.email] = "[email removed]"
+    return {text: new for text, new in found.items() if len(text) >= SHORTEST_SCRUBBED}
+
+
+def _free_text_columns() -> dict[type[models.Model], list[str]]:
+    """Every model's columns that people write into: text, neither a key nor a choice."""
+    found = {}
+    for model in apps.get_models(include_auto_created=True):
+        columns = [
+            field.name
+            for field in model._meta.concrete_fields
+            if isinstance(field, models.CharField | models.TextField)
+            and not field.choices
+            and not field.primary_key
+        ]
+        if columns:
+            found[model] = columns
+    return found
+
+
+def _mention(text: str) -> re.Pattern:
+    """`text` as a whole mention: "pat@example.org" is not inside "other.pat@example.org",
+    nor "Pat Smith" inside "Pat Smithson"."""
+    return re.compile(rf"(?<![\w.%+-]){re.escape(text)}(?![\w-]|\.\w)", re.IGNORECASE)
+
+
+def _scrub_free_text(identifiers: dict[str, str]) -> None:
+    """Replace the person's name, email and phone wherever staff wrote them in free text
+    (minutes, actions, reasons, past versions of records), in every table."""
+    patterns = [(_mention(text), new) for text, new in identifiers.items()]
+    for model, columns in _free_text_columns().items():
+        mentions = Q()
+        for column in columns:
+            for text in identifiers:
+                mentions |= Q(**{f"{column}__icontains": text})
+        for pk, *values in model._base_manager.filter(mentions).values_list("pk", *columns):
+            changes = {}
+            for column, value in zip(columns, values, strict=True):
+                scrubbed = value
+                for pattern, new in patterns:
+                    scrubbed = pattern.sub(new, scrubbed or "")
+                if value and scrubbed != value:
+                    changes[column] = scrubbed
+            if changes:
+                model._base_manager.filter(pk=pk).update(**changes)
+
+
+def _scrub_admin_log(person: Person) -> None:
+    """The admin's log names the objects it touched; those about this person lose the name."""
+    owned = {Person: [person.pk]}
+    for label, field_name in EXPORTED:
+        model = apps.get_model(label)
+        if field_name == "person" and not label.split(".")[1].startswith("Historical"):
+            owned[model] = list(
+                model._base_manager.filter(person=person).values_list("pk", flat=True)
+            )
+    for model, pks in owned.items():
+        if pks:
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=[str(pk) for pk in pks],
+            ).update(object_repr=f"{capfirst(model._meta.verbose_name)} of an erased person")
+
+
+def person_erase(*, person: Person, erased_by: User | None) -> Person:
+    """Wipe what identifies `person`, keeping what counts and totals need.
+
+    Attendance, payments, claims, votes and who took part in decisions keep their rows, so
+    every report and financial total stays the same; votes and decision participation lose
+    their link to the person; payments and claims keep amount, dates, reference and
+    project, and now show "Erased person". Erasing twice changes nothing.
+    """
+    with transaction.atomic():
+        person = (
+            Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+        )
+        if person.erased_at:
+            return person
+        identifiers = _identifiers(person)
+        claims = ExpenseClaim.objects.filter(person=person)
+        old_claims = ExpenseClaim.history.filter(person=person)
+        receipts = {name for name in claims.values_list("receipt", flat=True) if name} | {
+            name for name in old_claims.values_list("receipt", flat=True) if name
+        }
+        for kind in ConsentKind:
+            consent_withdraw(person=person, kind=kind, withdrawn_by=erased_by)
+        EqualityMonitoring.objects.filter(person=person).delete()
+        person.skills.clear()
+        for field in Person._meta.concrete_fields:
+            if field.name not in KEPT_ON_ERASURE:
+                setattr(person, field.attname, field.get_default())
+        person.full_name = ERASED_NAME
+        person.erased_at = timezone.now()
+        person.save()
+        _scrub_admin_log(person)
+        Vote.objects.filter(person=person).update(person=None)
+        DecisionParticipant.objects.filter(person=person).update(person=None)
+        Invitation.objects.filter(person=person).update(support_note="")
+        MeetingEmail.objects.filter(invitation__person=person).update(last_error="")
+        claims.update(note="", receipt="")
+        old_claims.update(note="", receipt="")
+        if person.user is not None:
+            _erase_login(person.user)
+        _scrub_free_text(identifiers)
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in receipts])
+    return person
+
+
+def _erase_login(user: User) -> None:
+    EmailAddress.objects.filter(user=user).delete()
+    apps.get_model("mfa", "Authenticator").objects.filter(user=user).delete()
+    user.set_unusable_password()
+    User.objects.filter(pk=user.pk).update(
+        email=f"erased-{uuid.uuid4().hex}@{ERASED_EMAIL_DOMAIN}",
+        name="",
+        is_active=False,
+        password=user.password,
+    )
+    sessions_end_for_user(user)
+
+
+# Retention -----------------------------------------------------------------------------
+
+
+def _has_taken_part(person: Person) -> bool:
+    return (
+        Attendance.objects.filter(person=person).exists()
+        or Payment.objects.filter(person=person).exists()
+        or ExpenseClaim.objects.filter(person=person).exists()
+        or Vote.objects.filter(person=person).exists()
+        or DecisionParticipant.objects.filter(person=person).exists()
+    )
+
+
+def unconfirmed_signups_delete(*, now: datetime | None = None) -> int:
+    """Delete logins whose email was never confirmed within the retention period, with
+    their roster entry unless that person has since taken part (then only the login goes).
+    Returns how many logins were deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.COPROD_UNCONFIRMED_SIGNUP_DAYS)
+    addresses = EmailAddress.objects.filter(user=OuterRef("pk"))
+    stale = (
+        User.objects.filter(role=Role.PARTICIPANT, date_joined__lt=cutoff)
+        .filter(Exists(addresses.filter(verified=False)))
+        .exclude(Exists(addresses.filter(verified=True)))
+    )
+    deleted = 0
+    for user in stale.iterator():
+        with transaction.atomic():
+            person = Person.objects.filter(user=user).first()
+            if person is not None and not _has_taken_part(person):
+                person.delete()
+            user.delete()
+        deleted += 1
+    return deleted
+
+
+def equality_without_consent_delete() -> int:
+    """Equality answers are held only while their consent stands; delete any left over."""
+    standing = ConsentRecord.objects.filter(
+        person=OuterRef("person"), kind=ConsentKind.EQUALITY, withdrawn_at=None
+    )
+    deleted, _ = EqualityMonitoring.objects.exclude(Exists(standing)).delete()
+    return deleted
+
+
+def retention_apply(*, now: datetime | None = None) -> dict[str, int]:
+    return {
+        "unconfirmed_signups": unconfirmed_signups_delete(now=now),
+        "equality_answers": equality_without_consent_delete(),
+    }
+
+
+# Reads for the staff pages -------------------------------------------------------------
+
+
+def erasure_requests_waiting() -> list[ErasureRequest]:
+    return list(ErasureRequest.objects.filter(confirmed_at=None).select_related("person"))
+
+
+def erasure_requests_done_page(*, page_number) -> Page:
+    done = ErasureRequest.objects.exclude(confirmed_at=None).select_related("confirmed_by")
+    return Paginator(done.order_by("-confirmed_at", "-pk"), PAGE_SIZE).get_page(page_number)
+
+
+def export_log_page(*, page_number, person: Person | None = None) -> Page:
+    logs = DataExportLog.objects.select_related("person", "exported_by")
+    if person is not None:
+        logs = logs.filter(person=person)
+    return Paginator(logs, PAGE_SIZE).get_page(page_number)

@@ -1,0 +1,167 @@
+"""Participants' rights: download my data, ask for erasure; staff's side of both."""
+
+import json
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from coprod.access import get_object_for_user, permission_required
+from stakeholders.models import ErasureRequest, ExportKind, Person
+from stakeholders.privacy import (
+    ErasureError,
+    data_export_record,
+    erasure_confirm,
+    erasure_request_make,
+    erasure_requests_done_page,
+    erasure_requests_waiting,
+    export_as_page,
+    export_log_page,
+    person_data_export,
+)
+from stakeholders.views import PARTICIPANTS_ONLY, _get_own_person
+
+STAFF_ONLY = "This page is for staff who look after people's personal data."
+PERM = "stakeholders.manage_personal_data"
+
+
+def get_person_for_staff(request: HttpRequest, person_id: uuid.UUID) -> Person:
+    """Anyone on the roster (404 if nobody has this id), for staff only (403 otherwise)."""
+    return get_object_for_user(
+        request, Person.objects.select_related("user"), PERM, denied=STAFF_ONLY, public_id=person_id
+    )
+
+
+def _json_attachment(data: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
+def my_data(request: HttpRequest) -> HttpResponse:
+    person = _get_own_person(request)
+    export = person_data_export(person)
+    data_export_record(
+        person=person, exported_by=request.user, kind=ExportKind.OWN, note="Read on the page"
+    )
+    return render(
+        request, "stakeholders/my_data.html", {"export": export_as_page(export), "own": True}
+    )
+
+
+@permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
+def my_data_json(request: HttpRequest) -> HttpResponse:
+    person = _get_own_person(request)
+    export = person_data_export(person)
+    data_export_record(
+        person=person, exported_by=request.user, kind=ExportKind.OWN, note="Downloaded as a file"
+    )
+    return _json_attachment(export, "my-coprod-data.json")
+
+
+@permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
+def erasure_request(request: HttpRequest) -> HttpResponse:
+    person = _get_own_person(request)
+    pending = person.erasure_requests.filter(confirmed_at=None).first()
+    if request.method == "POST":
+        try:
+            erasure_request_make(person=person)
+        except ErasureError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                "We have your request. Staff will erase your details within one month and "
+                "you will then no longer be able to log in.",
+            )
+        return redirect("stakeholders:me")
+    return render(request, "stakeholders/erasure_request.html", {"pending": pending})
+
+
+@permission_required(PERM, denied=STAFF_ONLY)
+def erasure_requests(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "stakeholders/erasure_requests.html",
+        {
+            "waiting": erasure_requests_waiting(),
+            "done": erasure_requests_done_page(page_number=request.GET.get("page")),
+        },
+    )
+
+
+@permission_required(PERM, denied=STAFF_ONLY)
+@require_POST
+def erasure_confirm_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+    erasure = get_object_or_404(
+        ErasureRequest.objects.select_related("person"), public_id=request_id
+    )
+    try:
+        erasure_confirm(request=erasure, confirmed_by=request.user)
+    except ErasureError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The person's details have been erased.")
+    return redirect("stakeholders:erasure_requests")
+
+
+class SubjectAccessForm(forms.Form):
+    note = forms.CharField(
+        label="How did the request reach us?",
+        help_text="For example: letter received 3 March, asked by phone to their carer.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say how the request reached us, for the record."},
+    )
+    format = forms.ChoiceField(
+        label="What do you need?",
+        choices=[("json", "A file to send them (JSON)"), ("page", "A page to print")],
+        initial="json",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a file or a page."},
+    )
+
+
+@permission_required(PERM, denied=STAFF_ONLY)
+def subject_access(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person = get_person_for_staff(request, person_id)
+    form = SubjectAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        export = person_data_export(person)
+        data_export_record(
+            person=person,
+            exported_by=request.user,
+            kind=ExportKind.SUBJECT_ACCESS,
+            note=form.cleaned_data["note"],
+        )
+        if form.cleaned_data["format"] == "page":
+            return render(
+                request,
+                "stakeholders/my_data.html",
+                {"export": export_as_page(export), "own": False, "person": person},
+            )
+        return _json_attachment(export, f"coprod-data-{person.public_id}.json")
+    return render(
+        request,
+        "stakeholders/subject_access.html",
+        {
+            "person": person,
+            "form": form,
+            "page": export_log_page(page_number=request.GET.get("page"), person=person),
+        },
+    )
+
+
+@permission_required(PERM, denied=STAFF_ONLY)
+def export_log(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "stakeholders/export_log.html",
+        {"page": export_log_page(page_number=request.GET.get("page"))},
+    )
