@@ -231,6 +231,8 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 # Publishing a task also subscribes to its result in Redis; left at Celery's default
 # (20 reconnects, 1 s apart) that alone blocks `delay()` about 19 s when Redis is down.
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+# Workers keep their database connection across tasks instead of reconnecting for each.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_BEAT_SCHEDULE = {
     "sweep-meeting-emails": {"task": "projects.tasks.sweep_meeting_emails", "schedule": 60.0},
     "sweep-pool-invitations": {

@@ -4,8 +4,10 @@ import logging
 from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal
+from functools import cache
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -245,14 +247,25 @@ def meeting_email_send(*, email_id: int) -> bool:
         return False
     try:
         message = _build_email(email)
+        message.connection = _mail_connection(settings.EMAIL_BACKEND)
         message.send()
     except Exception as error:
+        _mail_connection.cache_clear()
         MeetingEmail.objects.filter(pk=email_id).update(
             claimed_at=None, last_error=str(error)[:1000]
         )
         raise
     MeetingEmail.objects.filter(pk=email_id).update(sent_at=timezone.now(), last_error="")
     return True
+
+
+@cache
+def _mail_connection(backend: str):
+    """One open mail connection per worker process, not a new one for every email; it is
+    dropped on any failure, so the retry reconnects."""
+    connection = get_connection(backend)
+    connection.open()
+    return connection
 
 
 def meeting_email_give_up(*, email_id: int, error: str) -> None:
