@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "coprod.middleware.StaffMFARequiredMiddleware",
+    "coprod.pagecache.DataChangedMiddleware",
 ]
 
 ROOT_URLCONF = "coprod.urls"
@@ -110,7 +111,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Pages keep serving while Redis is down (see coprod/cache.py).
+            "BACKEND": "coprod.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "coprod",
         }

@@ -15,8 +15,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    status = {"database": database_status(), "broker": broker_status()}
-    healthy = all(value in ("ok", "eager") for value in status.values())
+    checks = {"database": database_status(), "broker": broker_status()}
+    body = {name: status for name, (status, _reason) in checks.items()}
+    # Whoever is on call sees at once what is wrong, not just that something is.
+    body.update({f"{name}_error": reason for name, (_status, reason) in checks.items() if reason})
+    healthy = all(status in ("ok", "eager") for status, _reason in checks.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "error", **body}, status=200 if healthy else 503
     )

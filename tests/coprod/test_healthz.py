@@ -2,6 +2,7 @@ import pytest
 from django.db import OperationalError
 
 from coprod.celery import app as celery_app
+from coprod.health import failure_reason
 
 
 def test_it_reports_database_and_broker_ok(client, db):
@@ -27,7 +28,16 @@ def test_it_returns_503_when_the_broker_is_unreachable(client, db, settings):
     finally:
         celery_app.conf.update(broker_url=previous[0], task_always_eager=previous[1])
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "ok", "broker": "error"}
+    body = response.json()
+    assert {key: body[key] for key in ("status", "database", "broker")} == {
+        "status": "error",
+        "database": "ok",
+        "broker": "error",
+    }
+    assert "database_error" not in body
+    # Celery reports a refused connection to Redis as an OperationalError.
+    assert body["broker_error"].startswith("OperationalError: ")
+    assert "refused" in body["broker_error"].lower()
 
 
 def test_it_returns_503_when_the_database_fails(client, db, monkeypatch):
@@ -39,6 +49,19 @@ def test_it_returns_503_when_the_database_fails(client, db, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "error"
+    assert response.json()["database_error"] == "OperationalError: database is down"
+
+
+def test_a_healthy_answer_gives_no_reasons(client, db):
+    body = client.get("/healthz").json()
+    assert not [key for key in body if key.endswith("_error")]
+
+
+def test_the_reason_is_one_short_line_of_the_error():
+    error = OperationalError("could not connect to server\nIs the server running?\n" + "x" * 500)
+    assert failure_reason(error) == "OperationalError: could not connect to server"
+    assert failure_reason(OperationalError("y" * 500)) == ("OperationalError: " + "y" * 500)[:200]
+    assert failure_reason(TimeoutError()) == "TimeoutError"
 
 
 def test_it_is_never_cached(client, db):

@@ -1,0 +1,97 @@
+"""The Redis cache keeps pages serving when Redis is down: every call is a quick miss."""
+
+import logging
+import socket
+import time
+
+import pytest
+import redis
+from django.core.cache.backends.redis import RedisCache
+
+from coprod.cache import ResilientRedisCache
+from tests.redis_server import RedisServer
+
+pytestmark = pytest.mark.redis
+
+
+def _cache(url: str) -> ResilientRedisCache:
+    return ResilientRedisCache(url, {"KEY_PREFIX": "test"})
+
+
+@pytest.fixture
+def redis_server():
+    with RedisServer() as server:
+        yield server
+
+
+def test_it_works_as_a_redis_cache_while_redis_is_up(redis_server):
+    cache = _cache(redis_server.url)
+    assert cache.add("count", 1) is True
+    assert cache.add("count", 5) is False
+    assert cache.incr("count") == 2
+    cache.set("answer", {"value": 42})
+    assert cache.get("answer") == {"value": 42}
+    assert cache.get_many(["answer", "missing"]) == {"answer": {"value": 42}}
+    assert cache.set_many({"a": 1, "b": 2}) == []
+    assert cache.has_key("a")
+    assert cache.delete("a") is True
+    assert cache.get("a") is None
+
+
+def test_with_redis_stopped_reads_miss_and_writes_are_dropped_with_a_warning(redis_server, caplog):
+    cache = _cache(redis_server.url)
+    cache.set("answer", 42)
+    redis_server.stop()
+
+    with caplog.at_level(logging.WARNING, logger="coprod.cache"):
+        started = time.monotonic()
+        assert cache.get("answer") is None
+        assert cache.get("answer", "default") == "default"
+        assert cache.get_many(["answer"]) == {}
+        assert cache.has_key("answer") is False
+        # The key is not there, so adding it "succeeds": a lock taken with `add` (allauth's
+        # rate limits) goes ahead instead of waiting for a Redis that is not there.
+        assert cache.add("lock", True) is True
+        with pytest.raises(ValueError):
+            cache.incr("count")
+        cache.set("answer", 43)
+        assert cache.set_many({"a": 1, "b": 2}) == ["a", "b"]
+        assert cache.delete("answer") is False
+        assert cache.touch("answer") is False
+        cache.delete_many(["a", "b"])
+        assert cache.clear() is False
+        elapsed = time.monotonic() - started
+
+    assert elapsed < 2, f"12 calls to a stopped Redis took {elapsed:.1f} s"
+    assert len(caplog.records) == 12
+    assert all("Redis cache unavailable" in record.getMessage() for record in caplog.records)
+
+
+def test_it_works_again_once_redis_is_back(redis_server):
+    cache = _cache(redis_server.url)
+    redis_server.stop()
+    assert cache.get("answer") is None
+    redis_server.start()
+    cache.set("answer", 42)
+    assert cache.get("answer") == 42
+
+
+def test_djangos_own_redis_cache_raises_when_redis_is_stopped(redis_server):
+    """Why coprod has its own backend."""
+    cache = RedisCache(redis_server.url, {})
+    redis_server.stop()
+    with pytest.raises(redis.ConnectionError):
+        cache.get("answer")
+
+
+def test_a_redis_that_accepts_but_never_answers_costs_a_fraction_of_a_second():
+    # A listening socket nobody accepts from: the connection is made, no reply ever comes.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        host, port = silent.getsockname()
+        cache = _cache(f"redis://{host}:{port}/0")
+        started = time.monotonic()
+        assert cache.get("answer") is None
+        elapsed = time.monotonic() - started
+    assert 0.2 < elapsed < 1.5, f"a silent Redis held the request {elapsed:.2f} s"
