@@ -4,8 +4,13 @@ with SmtpSink() as sink:
     ...  # send to sink.url, e.g. EMAIL_URL=smtp://127.0.0.1:<port>
     sink.wait_for(50, timeout=60)
     sink.count_by_recipient()
+
+A sink made with `hold_after=N` accepts N messages, then holds every further one at DATA:
+it never answers and keeps nothing, as a server that hangs mid-transfer, until `release()`;
+held messages are then refused with a temporary error and later ones accepted as usual.
 """
 
+import asyncio
 import email
 import email.policy
 import logging
@@ -38,6 +43,12 @@ class _Collector:
         self.sink = sink
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        if self.sink._hold_this_message():
+            try:
+                await self.sink._until_released()
+            finally:
+                self.sink._held_changed(-1)
+            return "451 Requested action aborted: try again later"
         self.sink._receive(
             ReceivedEmail(
                 mail_from=envelope.mail_from,
@@ -51,10 +62,13 @@ class _Collector:
 class SmtpSink:
     """An SMTP server on 127.0.0.1 and a free port, collecting messages thread-safely."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, hold_after: int | None = None) -> None:
         self._received: list[ReceivedEmail] = []
         self._changed = threading.Condition()
         self._controller: Controller | None = None
+        self._hold_after = hold_after
+        self._held = 0
+        self._released = threading.Event()
 
     @property
     def port(self) -> int:
@@ -75,6 +89,8 @@ class SmtpSink:
         return self
 
     def stop(self) -> None:
+        # Held messages must not keep the server's event loop from stopping.
+        self._released.set()
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
@@ -84,6 +100,43 @@ class SmtpSink:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+    def _hold_this_message(self) -> bool:
+        # Called on the server's event loop with no await before `_receive`, so exactly
+        # `hold_after` messages are accepted however many clients send at once.
+        with self._changed:
+            if (
+                self._hold_after is None
+                or self._released.is_set()
+                or len(self._received) < self._hold_after
+            ):
+                return False
+        self._held_changed(+1)
+        return True
+
+    def _held_changed(self, change: int) -> None:
+        with self._changed:
+            self._held += change
+            self._changed.notify_all()
+
+    async def _until_released(self) -> None:
+        while not self._released.is_set():
+            await asyncio.sleep(0.05)
+
+    @property
+    def held(self) -> int:
+        """Messages waiting at DATA for `release()`: their senders are blocked mid-send."""
+        with self._changed:
+            return self._held
+
+    def wait_until_held(self, count: int, timeout: float) -> bool:
+        """Wait until `count` messages are held; False if `timeout` passed first."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._held >= count, timeout=timeout)
+
+    def release(self) -> None:
+        """Stop holding: held messages are refused (451, not kept), later ones accepted."""
+        self._released.set()
 
     def _receive(self, received: ReceivedEmail) -> None:
         with self._changed:
