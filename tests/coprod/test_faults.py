@@ -2,12 +2,25 @@
 minute of load. Each service that goes down is a private one the test starts itself (a
 redis-server, a TCP proxy in front of PostgreSQL), never the machine's shared ones."""
 
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 
@@ -19,8 +32,11 @@ from tests.factories.meetings import MeetingFactory
 from tests.factories.projects import ProjectFactory
 from tests.factories.roster import MembershipFactory
 from tests.redis_server import RedisServer
+from tests.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 # Generous for a loaded 2-core machine; each wait ends as soon as its condition holds.
 DEADLINE_SECONDS = 120
@@ -154,3 +170,187 @@ def test_with_redis_stopped_pages_serve_invites_answer_at_once_and_are_sent_when
 
     assert smtp_sink.count_by_recipient() == Counter({person.email: 1 for person in invitees})
     assert client.get("/dashboard/").status_code == 200
+
+
+# gunicorn on production settings ------------------------------------------------------
+
+HOST_NAME = "coprod.example.org"
+# What the reverse proxy in front of gunicorn says: the visitor came over https.
+PROXY_HEADERS = {"Host": HOST_NAME, "X-Forwarded-Proto": "https"}
+GUNICORN_WORKERS = 4
+
+
+def _production_env_without_secrets() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "COPROD_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="coprod.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="test-only-" + secrets.token_hex(32),
+        DJANGO_ALLOWED_HOSTS=HOST_NAME,
+        COPROD_BASE_URL=f"https://{HOST_NAME}",
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory) -> Path:
+    """Production pages name their CSS through the collected files' manifest."""
+    root = tmp_path_factory.mktemp("static")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**_production_env_without_secrets(), "DJANGO_STATIC_ROOT": str(root)},
+        check=True,
+        timeout=300,
+    )
+    return root
+
+
+def _database_url(*, port: int | None = None) -> str:
+    """The test database, which gunicorn must use too; `port` to go through a proxy."""
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    return f"postgres://{db['USER']}{password}@{host}:{port or db.get('PORT') or 5432}/{db['NAME']}"
+
+
+class Gunicorn:
+    """gunicorn serving coprod on production settings on a free port of 127.0.0.1."""
+
+    def __init__(self, *, env: dict, log_path: Path) -> None:
+        self.env, self.log_path = env, log_path
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> "Gunicorn":
+        self._log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "coprod.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(GUNICORN_WORKERS),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            self._wait_until_serving()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _wait_until_serving(self) -> None:
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"gunicorn exited:\n{self.log()}")
+            try:
+                self.get("/healthz")
+                return
+            except OSError:
+                time.sleep(0.3)
+        pytest.fail(f"gunicorn did not answer within {DEADLINE_SECONDS} s:\n{self.log()}")
+
+    def __exit__(self, *exc_info) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=30)
+        self._log.close()
+
+    def get(self, path: str, cookie: str = "") -> tuple[int, bytes]:
+        """(status, body) of one GET; redirects are returned, not followed."""
+        request = urllib.request.Request(  # noqa: S310 - loopback
+            self.base + path, headers={**PROXY_HEADERS, "Cookie": cookie}
+        )
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(request, timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def worker_pids(self) -> set[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return {int(pid) for pid in children.read_text().split()}
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _session_cookie(user) -> str:
+    """A signed-in session made directly in the database, as the login form would."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = django_settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{django_settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+# The PostgreSQL connection dropped ----------------------------------------------------
+
+
+def test_with_the_database_connection_dropped_healthz_says_why_and_recovers_without_a_restart(
+    transactional_db, postgres, static_root, tmp_path
+):
+    project = ProjectFactory()
+    db = connection.settings_dict
+    with TcpProxy(db.get("HOST") or "127.0.0.1", int(db.get("PORT") or 5432)) as proxy:
+        env = {
+            **_production_env_without_secrets(),
+            "DATABASE_URL": _database_url(port=proxy.port),
+            "DJANGO_STATIC_ROOT": str(static_root),
+        }
+        with Gunicorn(env=env, log_path=tmp_path / "gunicorn.log") as server:
+            workers = server.worker_pids()
+            # Enough requests that every worker is likely to hold a database connection.
+            for _ in range(3 * GUNICORN_WORKERS):
+                assert server.get("/healthz")[0] == 200
+                assert server.get(f"/join/{project.slug}/")[0] == 200
+            assert proxy.live_connections >= 1
+
+            proxy.cut()
+            for _ in range(2 * GUNICORN_WORKERS):
+                status, body = server.get("/healthz")
+                assert status == 503, server.log()
+                health = json.loads(body)
+                assert health["status"] == "error"
+                assert health["database"] == "error"
+                assert health["database_error"].startswith("OperationalError: ")
+                assert "refused" in health["database_error"]
+                assert health["broker"] == "ok"
+
+            proxy.restore()
+            # Every request, from the first on, whichever worker takes it: the workers
+            # notice their connection is dead and open a new one.
+            for _ in range(2 * GUNICORN_WORKERS):
+                status, body = server.get("/healthz")
+                assert status == 200, body
+                assert json.loads(body)["database"] == "ok"
+                status, body = server.get(f"/join/{project.slug}/")
+                assert status == 200, server.log()
+                assert project.name in body.decode()
+            assert server.worker_pids() == workers, "a gunicorn worker was restarted"
