@@ -5,6 +5,7 @@ redis-server, a TCP proxy in front of PostgreSQL), never the machine's shared on
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -22,12 +23,14 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.db.models import F
+from django.test import override_settings
 from django.urls import reverse
 
 from coprod.celery import app as celery_app
 from projects.models import MeetingEmail
 from projects.rsvp import RsvpAction, rsvp_token
 from projects.services import meeting_emails_sweep
+from tests.conftest import require_service
 from tests.factories.meetings import MeetingFactory
 from tests.factories.projects import ProjectFactory
 from tests.factories.roster import MembershipFactory
@@ -180,7 +183,7 @@ PROXY_HEADERS = {"Host": HOST_NAME, "X-Forwarded-Proto": "https"}
 GUNICORN_WORKERS = 4
 
 
-def _production_env_without_secrets() -> dict[str, str]:
+def _production_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "COPROD_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="coprod.settings",
@@ -200,7 +203,7 @@ def static_root(tmp_path_factory) -> Path:
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT,
-        env={**_production_env_without_secrets(), "DJANGO_STATIC_ROOT": str(root)},
+        env={**_production_env(), "DJANGO_STATIC_ROOT": str(root)},
         check=True,
         timeout=300,
     )
@@ -300,13 +303,15 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _session_cookie(user) -> str:
-    """A signed-in session made directly in the database, as the login form would."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = django_settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
+def _session_cookie(user, *, secret_key: str) -> str:
+    """A signed-in session made directly in the database, as the login form would, signed
+    with the key of the server that will read it."""
+    with override_settings(SECRET_KEY=secret_key):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = django_settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
     return f"{django_settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
@@ -320,7 +325,7 @@ def test_with_the_database_connection_dropped_healthz_says_why_and_recovers_with
     db = connection.settings_dict
     with TcpProxy(db.get("HOST") or "127.0.0.1", int(db.get("PORT") or 5432)) as proxy:
         env = {
-            **_production_env_without_secrets(),
+            **_production_env(),
             "DATABASE_URL": _database_url(port=proxy.port),
             "DJANGO_STATIC_ROOT": str(static_root),
         }
@@ -354,3 +359,72 @@ def test_with_the_database_connection_dropped_healthz_says_why_and_recovers_with
                 assert status == 200, server.log()
                 assert project.name in body.decode()
             assert server.worker_pids() == workers, "a gunicorn worker was restarted"
+
+
+# A minute of load -----------------------------------------------------------------------
+
+LOAD_SECONDS = 60
+LOAD_CONNECTIONS = 32
+# Far above the page times; a request waiting longer than this counts as an error.
+LOAD_TIMEOUT = "10s"
+# Well under what 2 cores serve, so a loaded machine passes, yet proof the load was real.
+LOAD_MINIMUM_REQUESTS = 600
+LOAD_SCRIPT = Path(__file__).with_name("wrk_mixed_pages.lua")
+
+
+def test_a_minute_at_32_connections_ends_with_no_error_response(
+    transactional_db, postgres, personas, static_root, tmp_path
+):
+    require_service(
+        shutil.which("wrk") is not None, "the load test needs wrk (apt-get install wrk)"
+    )
+    anonymous_pages = ["/", f"/join/{personas.project.slug}/", "/healthz"]
+    signed_in_pages = ["/me/"]
+    env = {
+        **_production_env(),
+        "DATABASE_URL": _database_url(),
+        "DJANGO_STATIC_ROOT": str(static_root),
+    }
+    cookie = _session_cookie(personas.participant, secret_key=env["DJANGO_SECRET_KEY"])
+    with Gunicorn(env=env, log_path=tmp_path / "gunicorn.log") as server:
+        for path in anonymous_pages:
+            assert server.get(path)[0] == 200, path
+        # 200, not a redirect to the login page: the cookie signs the participant in.
+        assert server.get("/me/", cookie)[0] == 200
+        wrk = subprocess.run(
+            [
+                "wrk",
+                "--threads",
+                "2",
+                "--connections",
+                str(LOAD_CONNECTIONS),
+                "--duration",
+                f"{LOAD_SECONDS}s",
+                "--timeout",
+                LOAD_TIMEOUT,
+                "--script",
+                str(LOAD_SCRIPT),
+                server.base,
+            ],
+            env={
+                **os.environ,
+                "LOAD_PAGES": " ".join(anonymous_pages),
+                "LOAD_SIGNED_IN_PAGES": " ".join(signed_in_pages),
+                "LOAD_COOKIE": cookie,
+                "LOAD_HOST": HOST_NAME,
+            },
+            capture_output=True,
+            text=True,
+            timeout=LOAD_SECONDS + DEADLINE_SECONDS,
+        )
+        gunicorn_log = server.log()
+
+    assert wrk.returncode == 0, wrk.stderr
+    (line,) = [line for line in wrk.stdout.splitlines() if line.startswith("LOAD ")]
+    load = json.loads(line.removeprefix("LOAD "))
+    print(wrk.stdout)
+    assert load["requests"] >= LOAD_MINIMUM_REQUESTS, wrk.stdout
+    assert load["statuses"] == {"200": load["requests"]}, wrk.stdout + gunicorn_log
+    errors = ("non_2xx_3xx", "connect_errors", "read_errors", "write_errors", "timeouts")
+    assert {name: load[name] for name in errors} == dict.fromkeys(errors, 0), wrk.stdout
+    assert "Traceback" not in gunicorn_log, gunicorn_log
