@@ -46,14 +46,6 @@ DEADLINE_SECONDS = 120
 SWEEP_INTERVAL_SECONDS = 2
 
 
-def _wait(condition, what: str) -> None:
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"after {DEADLINE_SECONDS} s, still waiting for {what}")
-        time.sleep(0.2)
-
-
 # Redis stopped ------------------------------------------------------------------------
 
 
@@ -159,8 +151,8 @@ def test_with_redis_stopped_pages_serve_invites_answer_at_once_and_are_sent_when
     assert not emails.exclude(sent_at=None).exists()
 
     private_redis.start()
-    # The sweep takes emails over a minute old; beat runs it every minute and it is run
-    # here as often, until the worker has reconnected and sent everything.
+    # The sweep takes emails over a minute old. Beat runs it every minute; here it runs
+    # every few seconds, until the worker has reconnected and sent everything.
     emails.update(created_at=F("created_at") - timedelta(minutes=2))
     deadline = time.monotonic() + DEADLINE_SECONDS
     while emails.filter(sent_at=None).exists() or len(smtp_sink) < len(invitees):
