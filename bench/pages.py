@@ -74,17 +74,8 @@ def main() -> int:
     import django
 
     django.setup()
-    cookies = _session_cookies()
-    pages = [
-        ("ceiling (bare view)", "/bench/ok", "staff"),
-        ("dashboard", "/dashboard/", "staff"),
-        ("projects", "/projects/", "staff"),
-        ("project", f"/projects/{PROJECT}/", "staff"),
-        ("roster", f"/projects/{PROJECT}/roster/", "staff"),
-        ("/me/", "/me/", "participant"),
-        ("report", f"/reports/{GRANTED}/", "commissioner"),
-        ("join", f"/join/{PROJECT}/", None),
-    ]
+    cookies = signed_in_cookies()
+    pages = page_list()
     with Gunicorn(env=env, workers=args.workers) as server:
         for _name, path, who in pages:
             _check_page(path, cookies.get(who, ""))
@@ -126,7 +117,21 @@ def _production_env() -> dict[str, str]:
     return env
 
 
-def _session_cookies() -> dict[str, str]:
+def page_list() -> list[tuple[str, str, str | None]]:
+    """(name, path, who is signed in) for each page measured."""
+    return [
+        ("ceiling (bare view)", "/bench/ok", "staff"),
+        ("dashboard", "/dashboard/", "staff"),
+        ("projects", "/projects/", "staff"),
+        ("project", f"/projects/{PROJECT}/", "staff"),
+        ("roster", f"/projects/{PROJECT}/roster/", "staff"),
+        ("/me/", "/me/", "participant"),
+        ("report", f"/reports/{GRANTED}/", "commissioner"),
+        ("join", f"/join/{PROJECT}/", None),
+    ]
+
+
+def signed_in_cookies() -> dict[str, str]:
     """A signed-in session for each demo login, made directly in the database (no login
     form, so no password hashing or MFA step in the measured requests). Staff get an
     authenticator row, as production requires."""

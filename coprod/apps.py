@@ -6,4 +6,7 @@ class CoprodConfig(AppConfig):
     verbose_name = "coprod"
 
     def ready(self) -> None:
-        from coprod import sessions  # noqa: F401  (connects the session signal handlers)
+        from coprod import (  # noqa: F401  (connect their signal handlers)
+            pagecache,
+            sessions,
+        )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from coprod.access import get_object_for_user, permission_required
+from coprod.pagecache import deferred
 from evidence.selectors import projects_reported_to, report_for_project
 from projects.models import Project
 
@@ -55,23 +56,15 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "evidence/report_bad_format.html", {"project": project}, status=400)
     context = {
         "project": project,
-        "report": report_for_project(project),
+        # Worked out only when needed: the web page is usually found in the cache.
+        "report": deferred(report_for_project, project),
         "made_on": timezone.localdate(),
     }
     return render_as(request, context)
 
 
 def _report_html(request: HttpRequest, context: dict) -> HttpResponse:
-    report = context["report"]
-    return render(
-        request,
-        "evidence/report.html",
-        {
-            **context,
-            "engagement_chart": report["engagement"]["chart"],
-            "outcome_charts": [outcome["chart"] for outcome in report["outcomes"]],
-        },
-    )
+    return render(request, "evidence/report.html", context)
 
 
 def _download_name(context: dict, extension: str) -> str:

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from coprod.access import permission_required
+from coprod.pagecache import deferred
 from decisions.selectors import open_actions_panel, overdue_actions_count, recent_decisions_panel
 from evidence.forms import StageForm
 from evidence.selectors import recent_evidence_panel
@@ -21,17 +22,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "projects/dashboard.html",
-        {
-            "upcoming_meetings": upcoming_meetings_panel(),
-            "coverage_gaps": projects_with_largest_gaps(),
-            "overdue_payments": overdue_payments_panel(),
-            "open_actions": open_actions_panel(),
-            "overdue_actions": overdue_actions_count(),
-            "recent_decisions": recent_decisions_panel(),
-            "recent_evidence": recent_evidence_panel(),
-            "today": timezone.localdate(),
-        },
+        {"panels": deferred(_dashboard_panels), "today": timezone.localdate()},
     )
+
+
+def _dashboard_panels() -> dict:
+    return {
+        "upcoming_meetings": upcoming_meetings_panel(),
+        "coverage_gaps": projects_with_largest_gaps(),
+        "overdue_payments": overdue_payments_panel(),
+        "open_actions": open_actions_panel(),
+        "overdue_actions": overdue_actions_count(),
+        "recent_decisions": recent_decisions_panel(),
+        "recent_evidence": recent_evidence_panel(),
+    }
 
 
 @permission_required("projects.list_projects", denied=STAFF_ONLY)
@@ -48,7 +52,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "projects/project_detail.html",
         {
             "project": project,
-            "budget": project_budget(project),
+            "budget": deferred(project_budget, project),
             "stage_form": StageForm(initial={"stage": project.stage}),
         },
     )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from coprod.access import permission_required
+from coprod.pagecache import deferred
 from coprod.uploads import RECEIPT_KINDS, file_kind
 from decisions.models import AssessorRole, Decision, VoteChoice
 from decisions.selectors import active_projects_of, closed_votes_of, open_votes_page
@@ -75,13 +76,15 @@ def _get_own_person(request: HttpRequest) -> Person:
 
 @permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
 def me(request: HttpRequest) -> HttpResponse:
-    person = person_for_user(request.user)
-    context = {"person": person}
-    if person is not None:
-        context["memberships"] = memberships_of(person)
-        context["consents"] = standing_consents(person)
-        context["invitations"] = upcoming_invitations_of(person)[:MY_MEETINGS_LIMIT]
-        context["Response"] = Response
+    # Looked up only when the page is not in the cache; the rest only if there is a person.
+    person = deferred(person_for_user, request.user)
+    context = {
+        "person": person,
+        "memberships": deferred(memberships_of, person),
+        "consents": deferred(standing_consents, person),
+        "invitations": deferred(lambda: list(upcoming_invitations_of(person)[:MY_MEETINGS_LIMIT])),
+        "Response": Response,
+    }
     return render(request, "stakeholders/me.html", context)
 
 

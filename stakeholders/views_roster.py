@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from coprod.access import permission_required
+from coprod.pagecache import deferred
 from projects.access import STAFF_ONLY, get_project_for_staff
 from projects.models import CoverageTarget
 from stakeholders.filters import RosterFilter
@@ -28,7 +29,6 @@ MAX_TARGET = 500
 def roster(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for_staff(request, slug)
     filters = RosterFilter(request.GET or None, queryset=roster_memberships(project))
-    page = roster_page(filters.qs, page_number=request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -37,10 +37,10 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "project": project,
             "filters": filters,
-            "page": page,
+            "page": deferred(roster_page, filters.qs, page_number=request.GET.get("page")),
             "page_query": query.urlencode(),
-            "coverage": project_coverage(project),
-            "equality": equality_summary(project),
+            "coverage": deferred(project_coverage, project),
+            "equality": deferred(equality_summary, project),
             "statuses": MembershipStatus.choices,
         },
     )
