@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from phonenumber_field.phonenumber import PhoneNumber
 
+from coprod.pagecache import data_changed
 from coprod.sessions import sessions_end_for_user
 from decisions.models import DecisionParticipant, Vote
 from projects.models import Attendance, Invitation, MeetingEmail
@@ -481,10 +482,14 @@ def equality_without_consent_delete() -> int:
 
 
 def retention_apply(*, now: datetime | None = None) -> dict[str, int]:
-    return {
+    removed = {
         "unconfirmed_signups": unconfirmed_signups_delete(now=now),
         "equality_answers": equality_without_consent_delete(),
     }
+    if any(removed.values()):
+        # Rows deleted in bulk send no signal: cached pages must not show them any more.
+        data_changed()
+    return removed
 
 
 # Reads for the staff pages -------------------------------------------------------------
