@@ -5,6 +5,7 @@ participants often come back to a page hours later, so theirs last longest.
 """
 
 import time
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -62,7 +63,10 @@ def sessions_end_for_user(user) -> int:
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
         if str(session.get_decoded().get("_auth_user_id")) == user_pk
     ]
-    Session.objects.filter(pk__in=ended).delete()
+    session_store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session_key in ended:
+        # Through the session engine, so a copy kept in the cache goes too.
+        session_store(session_key=session_key).delete()
     return len(ended)
 
 

@@ -293,6 +293,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (Redis) and written through to the database, which keeps
+# them when Redis restarts or is down.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # A signed-in session left unused this long ends (coprod.middleware.IdleSessionMiddleware).
 COPROD_IDLE_TIMEOUT_STAFF_MINUTES = env.int("COPROD_IDLE_TIMEOUT_STAFF_MINUTES", default=30)
 COPROD_IDLE_TIMEOUT_COMMISSIONER_MINUTES = env.int(

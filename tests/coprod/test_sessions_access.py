@@ -5,7 +5,9 @@ import time
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -133,6 +135,19 @@ def test_access_deactivating_an_account_ends_every_one_of_its_sessions(personas)
     assert Session.objects.filter(session_key=someone_else.session.session_key).exists()
     assert laptop.get(reverse("stakeholders:me")).status_code == 302
     assert someone_else.get(reverse("stakeholders:me")).status_code == 200
+
+
+def test_access_a_deactivated_accounts_sessions_leave_the_cache_too(personas):
+    laptop = Client()
+    laptop.force_login(personas.participant)
+    laptop.get(reverse("stakeholders:me"))  # read once, so the session is in the cache
+    cached_key = cached_db.KEY_PREFIX + laptop.session.session_key
+    assert cache.get(cached_key) is not None
+
+    personas.participant.is_active = False
+    personas.participant.save()
+
+    assert cache.get(cached_key) is None
 
 
 def test_access_saving_an_active_account_keeps_its_sessions(client, personas):

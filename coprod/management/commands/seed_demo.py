@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coprod.demo_large import large_demo_build
+from coprod.pagecache import data_changed
 from decisions.models import (
     AssessorRole,
     Decision,
@@ -535,6 +536,8 @@ class Command(BaseCommand):
                 )
                 if built:
                     self.stdout.write(f"Large demo built in {time.monotonic() - started:.0f} s.")
+        # Bulk inserts send no signals: pages cached before the demo data must not stay.
+        data_changed()
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with:"))
         for email, _, role in DEMO_LOGINS:
