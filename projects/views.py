@@ -40,8 +40,9 @@ def _dashboard_panels() -> dict:
 
 @permission_required("projects.list_projects", denied=STAFF_ONLY)
 def project_list(request: HttpRequest) -> HttpResponse:
-    page = project_list_page(page_number=request.GET.get("page"))
-    return render(request, "projects/project_list.html", {"page": page})
+    page_number = request.GET.get("page")
+    page = deferred(project_list_page, page_number=page_number)
+    return render(request, "projects/project_list.html", {"page": page, "page_number": page_number})
 
 
 @permission_required("projects.manage_project", denied=STAFF_ONLY)
