@@ -103,6 +103,7 @@ def test_with_redis_stopped_pages_serve_invites_answer_at_once_and_are_sent_when
     private_redis,
     redis_is_broker_and_cache,
     smtp_sink,
+    caplog,
 ):
     project = personas.project
     invitation = personas.meeting.invitations.get()
@@ -136,6 +137,8 @@ def test_with_redis_stopped_pages_serve_invites_answer_at_once_and_are_sent_when
     assert client.get("/me/").status_code == 200
     client.force_login(personas.staff)
     assert client.get("/dashboard/").status_code == 200
+    # The pages did ask the stopped Redis, and carried on without it.
+    assert any(record.name == "coprod.cache" for record in caplog.records)
 
     started = time.monotonic()
     response = client.post(invite_url, {"who": "all", "send": "1"}, follow=True)
