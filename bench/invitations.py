@@ -325,11 +325,14 @@ class Bench:
         """Tasks each worker ran, from its own count; a worker that ran none fails the bench,
         since the figure would then be one worker's."""
         from coprod.celery import app
-        from projects.tasks import send_meeting_email
+        from projects.tasks import send_meeting_email, send_meeting_emails
 
         stats = app.control.inspect(destination=self.hostnames, timeout=5).stats() or {}
         tasks = {
-            hostname: stats.get(hostname, {}).get("total", {}).get(send_meeting_email.name, 0)
+            hostname: sum(
+                stats.get(hostname, {}).get("total", {}).get(task.name, 0)
+                for task in (send_meeting_emails, send_meeting_email)
+            )
             for hostname in self.hostnames
         }
         if len(self.hostnames) > 1 and not all(tasks.values()):

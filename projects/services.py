@@ -210,22 +210,48 @@ def _queue_after_commit(*, kind: str, invitation_ids: list[int], key: int) -> No
     transaction.on_commit(lambda: queue_meeting_emails(email_ids))
 
 
-def queue_meeting_emails(email_ids: Iterable[int]) -> int:
-    """Hand emails to the broker. If the broker is down the rows stay in the outbox and
-    the periodic sweep sends them later, so the person pressing the button never waits."""
-    from projects.tasks import send_meeting_email
+# Emails handed to the broker in one task: publishing one message per email made inviting
+# 10,000 people spend about 20 s in the web request on publishing alone.
+EMAILS_PER_TASK = 25
 
+
+def queue_meeting_emails(email_ids: Iterable[int]) -> int:
+    """Hand emails to the broker, in batches. If the broker is down the rows stay in the
+    outbox and the periodic sweep sends them later, so the person pressing the button
+    never waits."""
+    from projects.tasks import send_meeting_emails
+
+    email_ids = list(email_ids)
     queued = 0
-    for email_id in email_ids:
+    for start in range(0, len(email_ids), EMAILS_PER_TASK):
+        batch = email_ids[start : start + EMAILS_PER_TASK]
         try:
-            send_meeting_email.delay(email_id)
-        except Exception:  # noqa: BLE001 - any broker failure leaves the row for the sweep
+            send_meeting_emails.delay(batch)
+        except Exception:  # noqa: BLE001 - any broker failure leaves the rows for the sweep
             logger.warning(
-                "Broker unavailable; email %s left in the outbox for the sweep", email_id
+                "Broker unavailable; %s emails left in the outbox for the sweep",
+                len(email_ids) - queued,
             )
             return queued
-        queued += 1
+        queued += len(batch)
     return queued
+
+
+def meeting_emails_send_batch(*, email_ids: Iterable[int]) -> int:
+    """Send a batch of outbox emails one after another; returns how many were sent. One
+    that fails goes on by itself in `send_meeting_email`, which retries it with backoff."""
+    from projects.tasks import send_meeting_email
+
+    sent = 0
+    for email_id in email_ids:
+        try:
+            sent += meeting_email_send(email_id=email_id)
+        except Exception:  # noqa: BLE001 - the failure is kept on the row; retried alone
+            try:
+                send_meeting_email.delay(email_id)
+            except Exception:  # noqa: BLE001 - broker gone too: the sweep sends it later
+                logger.warning("Email %s left in the outbox for the sweep", email_id)
+    return sent
 
 
 def meeting_email_send(*, email_id: int) -> bool:

@@ -19,6 +19,13 @@ def send_meeting_email(self, email_id: int) -> bool:
         raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
 
 
+@shared_task(ignore_result=True)
+def send_meeting_emails(email_ids: list[int]) -> int:
+    """Send a batch of outbox emails; each is claimed on its own, so a batch delivered
+    twice, or overlapping the sweep, still sends every email once."""
+    return services.meeting_emails_send_batch(email_ids=email_ids)
+
+
 @shared_task
 def sweep_meeting_emails() -> int:
     return services.meeting_emails_sweep()

@@ -12,16 +12,18 @@ from icalendar import Calendar
 from projects.models import EmailKind, Invitation, MeetingEmail, Response
 from projects.rsvp import RsvpAction
 from projects.services import (
+    EMAILS_PER_TASK,
     MeetingClosed,
     invitation_respond,
     meeting_cancel,
     meeting_email_send,
+    meeting_emails_send_batch,
     meeting_emails_sweep,
     meeting_invite,
     meeting_reminders_due,
     meeting_update,
 )
-from projects.tasks import send_meeting_email
+from projects.tasks import send_meeting_email, send_meeting_emails
 from tests.factories.meetings import InvitationFactory, MeetingFactory
 from tests.factories.roster import PersonFactory
 
@@ -93,6 +95,68 @@ def test_a_task_run_twice_sends_the_email_once(personas):
     assert send_meeting_email.delay(email.pk).get() is False
     assert meeting_email_send(email_id=email.pk) is False
     assert len(mail.outbox) == 1
+
+
+def test_inviting_many_people_hands_the_broker_one_task_per_batch(personas, monkeypatch):
+    published = []
+    monkeypatch.setattr(send_meeting_emails, "delay", published.append)
+    meeting = MeetingFactory(project=personas.project)
+    people = PersonFactory.create_batch(2 * EMAILS_PER_TASK + 1)
+
+    meeting_invite(meeting=meeting, people=people, invited_by=personas.staff)
+
+    assert [len(batch) for batch in published] == [EMAILS_PER_TASK, EMAILS_PER_TASK, 1]
+    emails = MeetingEmail.objects.filter(invitation__meeting=meeting)
+    assert sorted(email_id for batch in published for email_id in batch) == sorted(
+        emails.values_list("pk", flat=True)
+    )
+
+
+def test_a_batch_delivered_twice_sends_each_email_once(personas):
+    meeting = MeetingFactory(project=personas.project)
+    emails = [
+        MeetingEmail.objects.create(
+            invitation=InvitationFactory(meeting=meeting), kind=EmailKind.INVITATION
+        )
+        for _ in range(3)
+    ]
+    email_ids = [email.pk for email in emails]
+
+    assert meeting_emails_send_batch(email_ids=email_ids) == 3
+    assert meeting_emails_send_batch(email_ids=email_ids) == 0
+    assert len(mail.outbox) == 3
+
+
+def test_one_failing_email_does_not_hold_up_the_rest_of_its_batch(personas, monkeypatch):
+    meeting = MeetingFactory(project=personas.project)
+    unreachable = PersonFactory(email="bounces@example.org")
+    invitations = [InvitationFactory(meeting=meeting, person=unreachable)] + [
+        InvitationFactory(meeting=meeting) for _ in range(2)
+    ]
+    emails = [
+        MeetingEmail.objects.create(invitation=invitation, kind=EmailKind.INVITATION)
+        for invitation in invitations
+    ]
+    real_send = mail.EmailMultiAlternatives.send
+
+    def refuse_one(message, *args, **kwargs):
+        if message.to == ["bounces@example.org"]:
+            raise SMTPException("550 mailbox unavailable")
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse_one)
+    monkeypatch.setattr(send_meeting_email, "max_retries", 0)
+
+    assert send_meeting_emails.delay([email.pk for email in emails]).get() == 2
+
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        invitation.person.email for invitation in invitations[1:]
+    )
+    failed = MeetingEmail.objects.get(pk=emails[0].pk)
+    # Handed on to the single-email task, which retried it and then showed staff why.
+    assert failed.failed_at is not None
+    assert failed.last_error == "550 mailbox unavailable"
+    assert failed.attempts == 2
 
 
 def test_an_smtp_failure_releases_the_claim_so_a_retry_sends_it(personas, monkeypatch):
