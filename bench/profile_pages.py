@@ -30,6 +30,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--page", help="only the page with this name")
     parser.add_argument("--cprofile", action="store_true", help="print the top functions")
+    parser.add_argument(
+        "--cold", action="store_true", help="make the page cache stale before each request"
+    )
     parser.add_argument("--sort", default="cumulative", help="cProfile order: tottime...")
     parser.add_argument("--lines", type=int, default=25, help="functions cProfile prints")
     args = parser.parse_args()
@@ -54,6 +57,7 @@ def main() -> int:
     from django.test import Client
 
     from bench.pages import signed_in_cookies
+    from coprod.pagecache import data_changed
 
     cookies = signed_in_cookies()
     for name, path, who in page_list():
@@ -63,6 +67,8 @@ def main() -> int:
         client.get(path)  # warm: templates compiled, connections open
         timings, queries = [], []
         for _ in range(args.repeat):
+            if args.cold:
+                data_changed()
             recorder = _QueryRecorder()
             with connection.execute_wrapper(recorder):
                 started = time.perf_counter()
@@ -80,6 +86,8 @@ def main() -> int:
         for ms, sql in sorted(last.calls, reverse=True)[:3]:
             print(f"    {ms:6.1f} ms  {sql[:160]}")
         if args.cprofile:
+            if args.cold:
+                data_changed()
             profiler = cProfile.Profile()
             profiler.enable()
             client.get(path)

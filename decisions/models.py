@@ -100,6 +100,8 @@ class Decision(models.Model):
                 name="decision_you_said_idx",
                 condition=~models.Q(you_said=""),
             ),
+            # The dashboard's recent decisions across every project.
+            models.Index(fields=["-decided_on", "-id"], name="decision_recent_idx"),
         ]
 
     def __str__(self) -> str:

@@ -97,7 +97,11 @@ class EvidenceRecord(models.Model):
 
     class Meta:
         ordering = ["-recorded_on", "-pk"]
-        indexes = [models.Index(fields=["project", "kind"], name="evidence_project_kind_idx")]
+        indexes = [
+            models.Index(fields=["project", "kind"], name="evidence_project_kind_idx"),
+            # The dashboard's evidence added most recently across every project.
+            models.Index(fields=["-created_at", "-id"], name="evidence_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -9,7 +9,7 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from coprod.demo_large import large_demo_build
@@ -536,6 +536,11 @@ class Command(BaseCommand):
                 )
                 if built:
                     self.stdout.write(f"Large demo built in {time.monotonic() - started:.0f} s.")
+        if size == "large" and connection.vendor == "postgresql":
+            # Fresh planner statistics: without them PostgreSQL guesses a few thousand rows
+            # where there are 100,000 and picks slow plans until autovacuum catches up.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         # Bulk inserts send no signals: pages cached before the demo data must not stay.
         data_changed()
 
