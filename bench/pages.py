@@ -22,8 +22,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,6 +37,8 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/coprod_bench_pages"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/3"
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
+# Plain http on loopback; requests say X-Forwarded-Proto: https, as a proxy would.
+HEADERS = {"X-Forwarded-Proto": "https"}
 PROJECT = "demo-project-0003"  # open to join, with a full roster, meetings and payments
 GRANTED = "demo-project-0001"  # granted to the demo commissioner
 AIM_SHARE, AIM_P95_MS = 0.25, 100
@@ -76,9 +76,17 @@ def main() -> int:
     django.setup()
     cookies = signed_in_cookies()
     pages = page_list()
-    with Gunicorn(env=env, workers=args.workers) as server:
+    from tests.gunicorn import Gunicorn
+
+    with Gunicorn(
+        env=env,
+        log_path=ROOT / "var" / "bench-gunicorn.log",
+        workers=args.workers,
+        port=PORT,
+        headers=HEADERS,
+    ) as server:
         for _name, path, who in pages:
-            _check_page(path, cookies.get(who, ""))
+            _check_page(server, path, cookies.get(who, ""))
         rows = []
         for name, path, who in pages:
             print(f"wrk {name} {path} ...", flush=True)
@@ -87,8 +95,8 @@ def main() -> int:
                 {
                     "name": name,
                     "path": path,
-                    "alone_ms": _one_at_a_time(path, cookie),
-                    "cold_ms": _one_at_a_time(path, cookie, after_a_change=True),
+                    "alone_ms": _one_at_a_time(server, path, cookie),
+                    "cold_ms": _one_at_a_time(server, path, cookie, after_a_change=True),
                     **_wrk(path, cookie, args),
                 }
             )
@@ -137,11 +145,9 @@ def signed_in_cookies() -> dict[str, str]:
     form, so no password hashing or MFA step in the measured requests). Staff get an
     authenticator row, as production requires."""
     from allauth.mfa.models import Authenticator
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from stakeholders.models import User
+    from tests.gunicorn import signed_in_cookie
 
     cookies = {}
     for who in ("staff", "participant", "commissioner"):
@@ -152,101 +158,33 @@ def signed_in_cookies() -> dict[str, str]:
                 type=Authenticator.Type.TOTP,
                 defaults={"data": {"secret": secrets.token_hex(10)}},
             )
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        cookies[who] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        cookies[who] = signed_in_cookie(user)
     return cookies
 
 
-class Gunicorn:
-    def __init__(self, *, env: dict, workers: int) -> None:
-        self.env, self.workers = env, workers
-
-    def __enter__(self) -> "Gunicorn":
-        self.log = (ROOT / "var" / "bench-gunicorn.log").open("w")
-        self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "coprod.wsgi",
-                "--bind",
-                f"127.0.0.1:{PORT}",
-                "--workers",
-                str(self.workers),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{BASE}/healthz", timeout=10)  # noqa: S310 - loopback
-                return self
-            except OSError:
-                time.sleep(0.5)
-        self.__exit__()
-        raise RuntimeError("gunicorn did not start within 60 s")
-
-    def __exit__(self, *exc) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        self.log.close()
-
-    def worker_rss_mb(self) -> list[float]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        sizes = []
-        for pid in children.read_text().split():
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    sizes.append(int(line.split()[1]) / 1024)
-        return sizes
-
-
-def _check_page(path: str, cookie: str) -> None:
+def _check_page(server, path: str, cookie: str) -> None:
     """Every page must answer 200 (not a redirect to the login page) before it is timed."""
-    request = urllib.request.Request(  # noqa: S310 - loopback
-        BASE + path, headers={"Cookie": cookie, "X-Forwarded-Proto": "https"}
-    )
-    opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        status = opener.open(request, timeout=30).status
-    except urllib.error.HTTPError as error:
-        status = error.code
+    status, _ = server.get(path, cookie)
     if status != 200:
         raise RuntimeError(f"{path} answered {status}, not 200")
 
 
 def _one_at_a_time(
-    path: str, cookie: str, *, count: int = SINGLE_REQUESTS, after_a_change: bool = False
+    server, path: str, cookie: str, *, count: int = SINGLE_REQUESTS, after_a_change: bool = False
 ) -> float:
     """Median milliseconds for one request with nothing else running: how long a person
     waits for the page when the server is not busy. With `after_a_change`, the data version
     is bumped before each request, as any write does, so nothing comes from the page cache."""
     from coprod.pagecache import data_changed
 
-    request = urllib.request.Request(  # noqa: S310 - loopback
-        BASE + path, headers={"Cookie": cookie, "X-Forwarded-Proto": "https"}
-    )
-    opener = urllib.request.build_opener(_NoRedirect)
     timings = []
     for _ in range(count):
         if after_a_change:
             data_changed()
         started = time.perf_counter()
-        opener.open(request, timeout=30).read()
+        server.get(path, cookie)
         timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def _wrk(path: str, cookie: str, args) -> dict:

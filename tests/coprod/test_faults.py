@@ -6,24 +6,17 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.db.models import F
-from django.test import override_settings
 from django.urls import reverse
 
 from coprod.celery import app as celery_app
@@ -34,6 +27,7 @@ from tests.conftest import require_service
 from tests.factories.meetings import MeetingFactory
 from tests.factories.projects import ProjectFactory
 from tests.factories.roster import MembershipFactory
+from tests.gunicorn import Gunicorn, signed_in_cookie
 from tests.redis_server import RedisServer
 from tests.tcp_proxy import TcpProxy
 
@@ -213,103 +207,6 @@ def _database_url(*, port: int | None = None) -> str:
     return f"postgres://{db['USER']}{password}@{host}:{port or db.get('PORT') or 5432}/{db['NAME']}"
 
 
-class Gunicorn:
-    """gunicorn serving coprod on production settings on a free port of 127.0.0.1."""
-
-    def __init__(self, *, env: dict, log_path: Path) -> None:
-        self.env, self.log_path = env, log_path
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> "Gunicorn":
-        self._log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "coprod.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(GUNICORN_WORKERS),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            self._wait_until_serving()
-        except BaseException:
-            self.__exit__()
-            raise
-        return self
-
-    def _wait_until_serving(self) -> None:
-        deadline = time.monotonic() + DEADLINE_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"gunicorn exited:\n{self.log()}")
-            try:
-                self.get("/healthz")
-                return
-            except OSError:
-                time.sleep(0.3)
-        pytest.fail(f"gunicorn did not answer within {DEADLINE_SECONDS} s:\n{self.log()}")
-
-    def __exit__(self, *exc_info) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=30)
-        self._log.close()
-
-    def get(self, path: str, cookie: str = "") -> tuple[int, bytes]:
-        """(status, body) of one GET; redirects are returned, not followed."""
-        request = urllib.request.Request(  # noqa: S310 - loopback
-            self.base + path, headers={**PROXY_HEADERS, "Cookie": cookie}
-        )
-        opener = urllib.request.build_opener(_NoRedirect)
-        try:
-            with opener.open(request, timeout=30) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read()
-
-    def worker_pids(self) -> set[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return {int(pid) for pid in children.read_text().split()}
-
-    def log(self) -> str:
-        return self.log_path.read_text()
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _session_cookie(user, *, secret_key: str) -> str:
-    """A signed-in session made directly in the database, as the login form would, signed
-    with the key of the server that will read it."""
-    with override_settings(SECRET_KEY=secret_key):
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = django_settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-    return f"{django_settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
 # The PostgreSQL connection dropped ----------------------------------------------------
 
 
@@ -324,7 +221,12 @@ def test_with_the_database_connection_dropped_healthz_says_why_and_recovers_with
             "DATABASE_URL": _database_url(port=proxy.port),
             "DJANGO_STATIC_ROOT": str(static_root),
         }
-        with Gunicorn(env=env, log_path=tmp_path / "gunicorn.log") as server:
+        with Gunicorn(
+            env=env,
+            log_path=tmp_path / "gunicorn.log",
+            workers=GUNICORN_WORKERS,
+            headers=PROXY_HEADERS,
+        ) as server:
             workers = server.worker_pids()
             # Enough requests that every worker is likely to hold a database connection.
             for _ in range(3 * GUNICORN_WORKERS):
@@ -380,8 +282,10 @@ def test_a_minute_at_32_connections_ends_with_no_error_response(
         "DATABASE_URL": _database_url(),
         "DJANGO_STATIC_ROOT": str(static_root),
     }
-    cookie = _session_cookie(personas.participant, secret_key=env["DJANGO_SECRET_KEY"])
-    with Gunicorn(env=env, log_path=tmp_path / "gunicorn.log") as server:
+    cookie = signed_in_cookie(personas.participant, secret_key=env["DJANGO_SECRET_KEY"])
+    with Gunicorn(
+        env=env, log_path=tmp_path / "gunicorn.log", workers=GUNICORN_WORKERS, headers=PROXY_HEADERS
+    ) as server:
         for path in anonymous_pages:
             assert server.get(path)[0] == 200, path
         # 200, not a redirect to the login page: the cookie signs the participant in.
