@@ -8,6 +8,7 @@ import pytest
 import redis
 from django.core.cache.backends.redis import RedisCache
 
+import coprod.cache
 from coprod.cache import ResilientRedisCache
 from tests.redis_server import RedisServer
 
@@ -63,15 +64,18 @@ def test_with_redis_stopped_reads_miss_and_writes_are_dropped_with_a_warning(red
         elapsed = time.monotonic() - started
 
     assert elapsed < 2, f"12 calls to a stopped Redis took {elapsed:.1f} s"
-    assert len(caplog.records) == 12
-    assert all("Redis cache unavailable" in record.getMessage() for record in caplog.records)
+    # The first call found Redis down; the others within a second did not ask again.
+    (warning,) = caplog.records
+    assert "Redis cache unavailable, get treated as a miss" in warning.getMessage()
 
 
-def test_it_works_again_once_redis_is_back(redis_server):
+def test_it_works_again_once_redis_is_back(redis_server, monkeypatch):
+    monkeypatch.setattr(coprod.cache, "RETRY_AFTER_SECONDS", 0.2)
     cache = _cache(redis_server.url)
     redis_server.stop()
     assert cache.get("answer") is None
     redis_server.start()
+    time.sleep(0.3)
     cache.set("answer", 42)
     assert cache.get("answer") == 42
 
@@ -95,3 +99,26 @@ def test_a_redis_that_accepts_but_never_answers_costs_a_fraction_of_a_second():
         assert cache.get("answer") is None
         elapsed = time.monotonic() - started
     assert 0.2 < elapsed < 1.5, f"a silent Redis held the request {elapsed:.2f} s"
+
+
+def test_after_a_silent_redis_times_out_calls_skip_it_for_a_moment(monkeypatch):
+    monkeypatch.setattr(coprod.cache, "RETRY_AFTER_SECONDS", 1.0)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        host, port = silent.getsockname()
+        cache = _cache(f"redis://{host}:{port}/0")
+        assert cache.get("session") is None  # one socket timeout
+
+        started = time.monotonic()
+        for _ in range(10):
+            assert cache.get("page part") is None
+            cache.set("page part", "<p>html</p>")
+        skipped = time.monotonic() - started
+
+        time.sleep(1.0)
+        started = time.monotonic()
+        assert cache.get("session") is None
+        asked_again = time.monotonic() - started
+    assert skipped < 0.1, f"20 calls within the pause took {skipped:.2f} s"
+    assert asked_again > 0.2, "after the pause Redis is asked again"
