@@ -16,10 +16,11 @@ Parts that depend on the clock (upcoming meetings, overdue payments) also expire
 short time of their own; see the `timeout` of each `{% pagecache %}` use.
 """
 
+import functools
 import hashlib
 import time
-from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
@@ -31,6 +32,7 @@ WATCHED_APPS = {"stakeholders", "projects", "decisions", "evidence"}
 # The csrf token differs per visitor, so a cached part stores this stand-in and each
 # response puts the visitor's own token in its place.
 CSRF_PLACEHOLDER = "pagecache0csrf0token0placeholder"
+TEMPLATES_DIR = settings.BASE_DIR / "templates"
 
 
 def data_version() -> int:
@@ -54,20 +56,20 @@ def deferred(function, /, *args, **kwargs) -> SimpleLazyObject:
     return SimpleLazyObject(lambda: function(*args, **kwargs))
 
 
-def fragment_key(*, template_hash: str, name: str, vary_on: list) -> str:
-    raw = "\x1f".join([template_hash, name, str(data_version()), *map(str, vary_on)])
+def fragment_key(*, name: str, vary_on: list) -> str:
+    raw = "\x1f".join([templates_hash(), name, str(data_version()), *map(str, vary_on)])
     return "pagecache:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def template_hash(template_path: str | None) -> str:
-    """A short hash of the template file, so a deploy that changes it never serves HTML
-    rendered by the old one."""
-    if not template_path:
-        return ""
-    try:
-        return hashlib.sha256(Path(template_path).read_bytes()).hexdigest()[:16]
-    except OSError:
-        return ""
+@functools.cache
+def templates_hash() -> str:
+    """A short hash of all of coprod's templates, worked out once per process, so a deploy
+    that changes any of them (an included one too) never serves HTML from the old ones."""
+    digest = hashlib.sha256()
+    for path in sorted(TEMPLATES_DIR.rglob("*.html")):
+        digest.update(str(path.relative_to(TEMPLATES_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _is_watched(sender) -> bool:

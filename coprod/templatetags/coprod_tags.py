@@ -58,20 +58,18 @@ def do_pagecache(parser, token):
         timeout=parser.compile_filter(bits[2]),
         vary_on=[parser.compile_filter(bit) for bit in bits[3:]],
         unless=unless,
-        template_hash=pagecache.template_hash(getattr(parser.origin, "name", None)),
     )
 
 
 class PageCacheNode(template.Node):
-    def __init__(self, nodelist, *, name, timeout, vary_on, unless, template_hash) -> None:
+    def __init__(self, nodelist, *, name, timeout, vary_on, unless) -> None:
         self.nodelist, self.name, self.timeout = nodelist, name, timeout
-        self.vary_on, self.unless, self.template_hash = vary_on, unless, template_hash
+        self.vary_on, self.unless = vary_on, unless
 
     def render(self, context) -> str:
         if self.unless is not None and self.unless.resolve(context):
             return self.nodelist.render(context)
         key = pagecache.fragment_key(
-            template_hash=self.template_hash,
             name=self.name.resolve(context),
             vary_on=[value.resolve(context) for value in self.vary_on],
         )

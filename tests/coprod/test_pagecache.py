@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from coprod import pagecache
 from coprod.pagecache import VERSION_KEY, data_changed, data_version
 from stakeholders.models import Membership, MembershipStatus
 from stakeholders.privacy import retention_apply
@@ -176,3 +177,19 @@ def test_a_sign_up_form_sent_back_with_errors_is_never_cached_for_someone_else(p
     assert "Zebedee Quill" not in html
     assert "Sign up to take part" in html
     assert 'name="full_name"' in html
+
+
+def test_a_changed_template_anywhere_gives_cached_parts_new_keys(tmp_path, monkeypatch, request):
+    """A deploy that changes any template, an included one too, never serves the old HTML."""
+    request.addfinalizer(pagecache.templates_hash.cache_clear)
+    (tmp_path / "projects").mkdir()
+    included = tmp_path / "projects" / "payments_budget.html"
+    included.write_text("<p>Budget</p>")
+    monkeypatch.setattr(pagecache, "TEMPLATES_DIR", tmp_path)
+    pagecache.templates_hash.cache_clear()
+    before = pagecache.templates_hash()
+
+    included.write_text("<p>Involvement budget</p>")
+    pagecache.templates_hash.cache_clear()
+
+    assert pagecache.templates_hash() != before
