@@ -39,6 +39,7 @@ from psycopg2 import sql
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.celery_worker import celery_worker_command  # noqa: E402 - needs ROOT on the path
 from tests.smtp import SmtpSink  # noqa: E402 - needs ROOT on the path
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/coprod_bench"
@@ -206,27 +207,13 @@ class Bench:
         for hostname, log_path in self.logs.items():
             with log_path.open("w") as log:
                 self.workers[hostname] = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "coprod",
-                        "worker",
-                        "--hostname",
-                        hostname,
-                        "--queues",
-                        self.queue,
-                        "--pool",
-                        "prefork",
-                        "--concurrency",
-                        str(self.concurrency),
-                        "--loglevel",
-                        "WARNING",
-                        "--without-gossip",
-                        "--without-mingle",
-                        "--without-heartbeat",
-                    ],
+                    celery_worker_command(
+                        hostname=hostname,
+                        queue=self.queue,
+                        pool="prefork",
+                        concurrency=self.concurrency,
+                        loglevel="WARNING",
+                    ),
                     cwd=ROOT,
                     env=os.environ.copy(),
                     stdout=log,

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from coprod.celery import app as celery_app
 from projects.models import Response
+from tests.celery_worker import celery_worker_command
 from tests.factories.meetings import InvitationFactory, MeetingFactory
 from tests.factories.people import CommissionerFactory, ParticipantFactory, StaffFactory
 from tests.factories.projects import ProjectFactory, ReportGrantFactory
@@ -188,27 +189,12 @@ def start_celery_worker(redis_url):
 
     def start(*, pool: str = "solo", concurrency: int = 1, **env: str) -> subprocess.Popen:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "coprod",
-                "worker",
-                "--hostname",
-                f"worker{len(processes) + 1}-{queue}@%h",
-                "--queues",
-                queue,
-                "--pool",
-                pool,
-                "--concurrency",
-                str(concurrency),
-                "--loglevel",
-                "INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
+            celery_worker_command(
+                hostname=f"worker{len(processes) + 1}-{queue}@%h",
+                queue=queue,
+                pool=pool,
+                concurrency=concurrency,
+            ),
             cwd=ROOT,
             env={**base_env, **env},
             stdout=subprocess.PIPE,
