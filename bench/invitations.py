@@ -19,7 +19,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -28,19 +27,22 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import psycopg2
 import redis
-from psycopg2 import sql
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.celery_worker import celery_worker_command  # noqa: E402 - needs ROOT on the path
-from tests.smtp import SmtpSink  # noqa: E402 - needs ROOT on the path
+from bench.common import (  # noqa: E402 - needs the repository on the path
+    ROOT,
+    measured_on,
+    postgres_and_redis_ready,
+    production_env,
+    write_report,
+)
+from tests.celery_worker import celery_worker_command  # noqa: E402 - needs the repository on the path
+from tests.smtp import SmtpSink  # noqa: E402 - needs the repository on the path
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/coprod_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -69,11 +71,7 @@ def main() -> int:
         parser.error("--count, --workers and --concurrency must be at least 1")
 
     _use_production_settings()
-    try:
-        _create_database_if_missing(os.environ["DATABASE_URL"])
-        redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=2).ping()
-    except (psycopg2.OperationalError, redis.RedisError) as error:
-        print(f"This bench needs PostgreSQL and Redis: {error}", file=sys.stderr)
+    if not postgres_and_redis_ready(os.environ):
         return 2
 
     with SmtpServerProcess() as sink:
@@ -91,39 +89,17 @@ def main() -> int:
 
 def _use_production_settings() -> None:
     """Workers in production run with DEBUG off; with it on, Django records every query."""
-    for name in [name for name in os.environ if name.startswith(("DJANGO_", "COPROD_"))]:
-        del os.environ[name]
-    os.environ.update(
-        DATABASE_URL=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
-        REDIS_URL=os.environ.get("REDIS_URL", DEFAULT_REDIS_URL),
+    env = production_env(
+        database_url=DEFAULT_DATABASE_URL,
+        redis_url=DEFAULT_REDIS_URL,
         CELERY_QUEUE=f"bench-{uuid.uuid4().hex[:8]}",
         DJANGO_SETTINGS_MODULE="coprod.settings",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="bench-only-" + secrets.token_hex(32),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
         COPROD_BASE_URL="https://coprod.example.org",
     )
-
-
-def _create_database_if_missing(database_url: str) -> None:
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    server = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-        dbname="postgres",
-    )
-    server.autocommit = True
-    try:
-        with server.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-                print(f"created database {name}")
-    finally:
-        server.close()
+    # This process and the workers it starts see exactly `env`: no other DJANGO_*/COPROD_*.
+    for name in [name for name in os.environ if name not in env]:
+        del os.environ[name]
+    os.environ.update(env)
 
 
 class Bench:
@@ -170,16 +146,17 @@ class Bench:
             load_before=load_before,
         )
         print()
-        print(report)
-        RESULTS.write_text(report)
-        print(f"Written to {RESULTS.relative_to(ROOT)}")
+        write_report(report, RESULTS)
         return 0
 
     def _create_data(self):
+        from django.contrib.auth import get_user_model
         from django.utils import timezone
 
         from projects.models import Meeting, Project
-        from stakeholders.models import Person, Role, User
+        from stakeholders.models import Person, Role
+
+        User = get_user_model()
 
         staff = User.objects.create_user(email=f"bench-{self.run_id}@example.org", role=Role.STAFF)
         project = Project.objects.create(
@@ -241,7 +218,7 @@ class Bench:
 
     def _send_through_workers(self, meeting, people, staff) -> dict:
         from projects.models import MeetingEmail
-        from projects.services import meeting_invite
+        from projects.services.meetings import meeting_invite
 
         self.sink.clear()
         started = time.perf_counter()
@@ -330,7 +307,7 @@ class Bench:
         from django.core.mail import get_connection
 
         from projects.models import MeetingEmail
-        from projects.services import _build_email
+        from projects.services.meetings import _build_email
 
         emails = list(
             MeetingEmail.objects.filter(invitation__meeting=meeting).select_related(
@@ -359,9 +336,6 @@ class Bench:
         return {"seconds": finished - started, "sending": finished - rendered}
 
     def _report(self, worker: dict, bare: dict, *, run_seconds: float, load_before: float) -> str:
-        # Imported here: bench/pages.py imports this module.
-        from bench.pages import _machine
-
         def row(label: str, seconds: float, count: int = self.count) -> str:
             return f"| {label} | {seconds:.2f} | {count / seconds:,.0f} |"
 
@@ -377,7 +351,7 @@ class Bench:
             [
                 "# Invitation benchmark",
                 "",
-                f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {_machine()}.",
+                f"{measured_on()}.",
                 "",
                 f"`{command}` sends {self.count:,} meeting invitations through Redis and",
                 f"{workers} (separate Celery processes on one queue, each prefork with",
@@ -428,9 +402,12 @@ class Bench:
 
     def _remove_data(self) -> None:
         from django.conf import settings
+        from django.contrib.auth import get_user_model
 
         from projects.models import Meeting, Project
-        from stakeholders.models import Person, User
+        from stakeholders.models import Person
+
+        User = get_user_model()
 
         projects = Project.objects.filter(slug=f"bench-{self.run_id}")
         project_ids = list(projects.values_list("pk", flat=True))

@@ -15,32 +15,30 @@ a table and writes it to bench/results.md.
 import argparse
 import json
 import os
-import platform
-import secrets
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg2
-import redis
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.common import (  # noqa: E402 - needs the repository on the path
+    ROOT,
+    make_pages_stale,
+    measured_on,
+    page_list,
+    pages_env,
+    postgres_and_redis_ready,
+    signed_in_cookies,
+    write_report,
+)
 
-from bench.invitations import _create_database_if_missing  # noqa: E402 - needs ROOT on the path
-
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/coprod_bench_pages"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/3"
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
 # Plain http on loopback; requests say X-Forwarded-Proto: https, as a proxy would.
 HEADERS = {"X-Forwarded-Proto": "https"}
-PROJECT = "demo-project-0003"  # open to join, with a full roster, meetings and payments
-GRANTED = "demo-project-0001"  # granted to the demo commissioner
 AIM_SHARE, AIM_P95_MS = 0.25, 100
 SINGLE_REQUESTS = 20
 RESULTS = ROOT / "bench" / "results.md"
@@ -55,12 +53,12 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("This bench needs wrk: apt-get install wrk", file=sys.stderr)
         return 2
-    env = _production_env()
-    try:
-        _create_database_if_missing(env["DATABASE_URL"])
-        redis.Redis.from_url(env["REDIS_URL"], socket_connect_timeout=2).ping()
-    except (psycopg2.OperationalError, redis.RedisError) as error:
-        print(f"This bench needs PostgreSQL and Redis: {error}", file=sys.stderr)
+    env = pages_env(
+        COPROD_BASE_URL=BASE,
+        # Plain http on loopback; wrk says X-Forwarded-Proto: https as a proxy would.
+        DJANGO_SECURE_SSL_REDIRECT="false",
+    )
+    if not postgres_and_redis_ready(env):
         return 2
     os.environ.update(env)
     for command in (
@@ -101,65 +99,8 @@ def main() -> int:
                 }
             )
         rss = server.worker_rss_mb()
-    report = _report(rows, rss, args)
-    print(report)
-    RESULTS.write_text(report)
-    print(f"Written to {RESULTS.relative_to(ROOT)}")
+    write_report(_report(rows, rss, args), RESULTS)
     return 0
-
-
-def _production_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "COPROD_"))}
-    env.update(
-        DATABASE_URL=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
-        REDIS_URL=os.environ.get("REDIS_URL", DEFAULT_REDIS_URL),
-        DJANGO_SETTINGS_MODULE="bench.settings_bench",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="bench-only-" + secrets.token_hex(32),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        COPROD_BASE_URL=BASE,
-        # Plain http on loopback; wrk says X-Forwarded-Proto: https as a proxy would.
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DJANGO_STATIC_ROOT=str(ROOT / "var" / "bench-static"),
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-def page_list() -> list[tuple[str, str, str | None]]:
-    """(name, path, who is signed in) for each page measured."""
-    return [
-        ("ceiling (bare view)", "/bench/ok", "staff"),
-        ("dashboard", "/dashboard/", "staff"),
-        ("projects", "/projects/", "staff"),
-        ("project", f"/projects/{PROJECT}/", "staff"),
-        ("roster", f"/projects/{PROJECT}/roster/", "staff"),
-        ("/me/", "/me/", "participant"),
-        ("report", f"/reports/{GRANTED}/", "commissioner"),
-        ("join", f"/join/{PROJECT}/", None),
-    ]
-
-
-def signed_in_cookies() -> dict[str, str]:
-    """A signed-in session for each demo login, made directly in the database (no login
-    form, so no password hashing or MFA step in the measured requests). Staff get an
-    authenticator row, as production requires."""
-    from allauth.mfa.models import Authenticator
-
-    from stakeholders.models import User
-    from tests.gunicorn import signed_in_cookie
-
-    cookies = {}
-    for who in ("staff", "participant", "commissioner"):
-        user = User.objects.get(email=f"{who}@example.org")
-        if who == "staff":
-            Authenticator.objects.get_or_create(
-                user=user,
-                type=Authenticator.Type.TOTP,
-                defaults={"data": {"secret": secrets.token_hex(10)}},
-            )
-        cookies[who] = signed_in_cookie(user)
-    return cookies
 
 
 def _check_page(server, path: str, cookie: str) -> None:
@@ -175,12 +116,10 @@ def _one_at_a_time(
     """Median milliseconds for one request with nothing else running: how long a person
     waits for the page when the server is not busy. With `after_a_change`, the data version
     is bumped before each request, as any write does, so nothing comes from the page cache."""
-    from coprod.pagecache import data_changed
-
     timings = []
     for _ in range(count):
         if after_a_change:
-            data_changed()
+            make_pages_stale()
         started = time.perf_counter()
         server.get(path, cookie)
         timings.append((time.perf_counter() - started) * 1000)
@@ -215,23 +154,12 @@ def _wrk(path: str, cookie: str, args) -> dict:
     return figures
 
 
-def _machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return f"{os.cpu_count()} CPUs (nproc), {model}"
-
-
 def _report(rows: list[dict], rss: list[float], args) -> str:
     ceiling = rows[0]["rps"]
     lines = [
         "# Page benchmark",
         "",
-        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {_machine()}, by `make bench`",
+        f"{measured_on()}, by `make bench`",
         f"(`bench/pages.py`): gunicorn with {args.workers} workers on production settings,",
         "PostgreSQL and Redis on the same machine, the large demo data",
         f"(`seed_demo --size large`), wrk with {args.connections} connections for",
@@ -242,7 +170,7 @@ def _report(rows: list[dict], rss: list[float], args) -> str:
         "",
         "One request at a time (median of 20) shows how long a page takes when the server is",
         "not busy; the other columns are under load. Busy pages keep their rendered parts in",
-        "Redis until any data changes (`coprod/pagecache.py`), so the load columns mostly",
+        "Redis until any data changes (`coprod/core/pagecache.py`), so the load columns mostly",
         'measure pages served from there; "after a change" is the same page one at a time',
         "with the cache made stale before each request, as any write makes it.",
         "",

@@ -19,10 +19,14 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.pages import DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, page_list  # noqa: E402
+from bench.common import (  # noqa: E402 - needs the repository on the path
+    make_pages_stale,
+    page_list,
+    pages_env,
+    signed_in_cookies,
+)
 
 
 def main() -> int:
@@ -36,16 +40,13 @@ def main() -> int:
     parser.add_argument("--sort", default="cumulative", help="cProfile order: tottime...")
     parser.add_argument("--lines", type=int, default=25, help="functions cProfile prints")
     args = parser.parse_args()
-    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
-    os.environ.setdefault("REDIS_URL", DEFAULT_REDIS_URL)
+    # Updates, not replaces: other DJANGO_*/COPROD_* variables of the caller stay in force.
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="bench.settings_bench",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="profile-only-" + secrets.token_hex(32),
-        DJANGO_ALLOWED_HOSTS="testserver",
-        COPROD_BASE_URL="https://testserver",
-        DJANGO_LOG_LEVEL="WARNING",
-        DJANGO_STATIC_ROOT=str(ROOT / "var" / "bench-static"),
+        pages_env(
+            DJANGO_SECRET_KEY="profile-only-" + secrets.token_hex(32),
+            DJANGO_ALLOWED_HOSTS="testserver",
+            COPROD_BASE_URL="https://testserver",
+        )
     )
     import django
 
@@ -56,9 +57,6 @@ def main() -> int:
     from django.db import connection
     from django.test import Client
 
-    from bench.pages import signed_in_cookies
-    from coprod.pagecache import data_changed
-
     cookies = signed_in_cookies()
     for name, path, who in page_list():
         if args.page and args.page != name:
@@ -68,7 +66,7 @@ def main() -> int:
         timings, queries = [], []
         for _ in range(args.repeat):
             if args.cold:
-                data_changed()
+                make_pages_stale()
             recorder = _QueryRecorder()
             with connection.execute_wrapper(recorder):
                 started = time.perf_counter()
@@ -87,7 +85,7 @@ def main() -> int:
             print(f"    {ms:6.1f} ms  {sql[:160]}")
         if args.cprofile:
             if args.cold:
-                data_changed()
+                make_pages_stale()
             profiler = cProfile.Profile()
             profiler.enable()
             client.get(path)

@@ -1,0 +1,30 @@
+"""Counting requests per client address in the shared cache, for pages allauth does not guard.
+
+allauth limits login, sign-up and password reset itself; this covers coprod's own public
+pages. The cache is Redis in production, so every gunicorn process shares the counts.
+"""
+
+import time
+
+from allauth.account.adapter import get_adapter
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def rate_limited(request: HttpRequest, *, action: str, per_minute: int) -> bool:
+    """Count this request; True once the address has made more than `per_minute` this minute."""
+    minute = int(time.time() // 60)
+    key = f"coprod:rl:{action}:{get_adapter().get_client_ip(request)}:{minute}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # The count expired between `add` and `incr`; this request starts a new one.
+        cache.set(key, 1, timeout=120)
+        count = 1
+    return count > per_minute
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    return render(request, "429.html", status=429)

@@ -1,0 +1,83 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
+
+from coprod.core import pagecache
+from coprod.core.suppression import suppress_small
+
+register = template.Library()
+
+
+@register.filter
+def suppressed(count: int) -> int | str:
+    """{{ count|suppressed }}: shows "fewer than 5" for counts from 1 to 4."""
+    return suppress_small(count)
+
+
+@register.filter
+def money(value) -> str:
+    """{{ amount|money }}: pounds and pence, like £1,234.50 (−£12.00 for a reversal)."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "−" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,.2f}"
+
+
+@register.filter
+def pluck(rows, key: str) -> list:
+    """{{ rows|pluck:"chart" }}: the value under `key` in each of the rows, as a list."""
+    return [row[key] for row in rows]
+
+
+@register.tag("pagecache")
+def do_pagecache(parser, token):
+    """{% pagecache "name" timeout vary_on... [unless=expr] %}…{% endpagecache %}
+
+    Keeps the rendered part in the cache until the data changes (coprod.core.pagecache) or
+    `timeout` seconds pass. Each value after the timeout is part of the key (the project,
+    the page number, the signed-in person...). With `unless=` true, for example
+    `unless=form.is_bound`, the part is rendered afresh and not stored, so what someone
+    typed is never cached. `{% csrf_token %}` inside works: each visitor gets their own.
+    """
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError(
+            f"{bits[0]} needs a name and a timeout in seconds, then what the part varies on"
+        )
+    unless = None
+    if bits[-1].startswith("unless="):
+        unless = parser.compile_filter(bits.pop().removeprefix("unless="))
+    nodelist = parser.parse(("endpagecache",))
+    parser.delete_first_token()
+    return PageCacheNode(
+        nodelist,
+        name=parser.compile_filter(bits[1]),
+        timeout=parser.compile_filter(bits[2]),
+        vary_on=[parser.compile_filter(bit) for bit in bits[3:]],
+        unless=unless,
+    )
+
+
+class PageCacheNode(template.Node):
+    def __init__(self, nodelist, *, name, timeout, vary_on, unless) -> None:
+        self.nodelist, self.name, self.timeout = nodelist, name, timeout
+        self.vary_on, self.unless = vary_on, unless
+
+    def render(self, context) -> str:
+        if self.unless is not None and self.unless.resolve(context):
+            return self.nodelist.render(context)
+        key = pagecache.fragment_key(
+            name=self.name.resolve(context),
+            vary_on=[value.resolve(context) for value in self.vary_on],
+        )
+        html = cache.get(key)
+        if html is None:
+            with context.push(csrf_token=pagecache.CSRF_PLACEHOLDER):
+                html = self.nodelist.render(context)
+            cache.set(key, html, int(self.timeout.resolve(context)))
+        if pagecache.CSRF_PLACEHOLDER in html:
+            html = html.replace(pagecache.CSRF_PLACEHOLDER, str(context.get("csrf_token", "")))
+        return mark_safe(html)  # noqa: S308 - rendered by our own templates, escaped then

@@ -1,0 +1,83 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from coprod.core.access import permission_required
+from coprod.core.health import broker_status, database_status
+from coprod.core.pagecache import deferred
+from decisions.selectors import (
+    open_actions_panel,
+    overdue_actions_count,
+    recent_decisions_panel,
+)
+from evidence.selectors import recent_evidence_panel
+from projects.access import STAFF_ONLY
+from projects.models import (
+    Response,
+)
+from projects.selectors.meetings import upcoming_invitations_of, upcoming_meetings_panel
+from projects.selectors.payments import (
+    overdue_payments_panel,
+)
+from projects.selectors.projects import projects_open_to_join
+from projects.selectors.roster import memberships_of, projects_with_largest_gaps
+from stakeholders.access import PARTICIPANTS_ONLY
+from stakeholders.selectors import person_for_user, standing_consents
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/home.html", {"open_projects": projects_open_to_join()})
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": database_status(), "broker": broker_status()}
+    body = {name: status for name, (status, _reason) in checks.items()}
+    # Whoever is on call sees at once what is wrong, not just that something is.
+    body.update({f"{name}_error": reason for name, (_status, reason) in checks.items() if reason})
+    healthy = all(status in ("ok", "eager") for status, _reason in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **body}, status=200 if healthy else 503
+    )
+
+
+@permission_required("projects.access_dashboard", denied=STAFF_ONLY)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "pages/dashboard.html",
+        {"panels": deferred(_dashboard_panels), "today": timezone.localdate()},
+    )
+
+
+def _dashboard_panels() -> dict:
+    return {
+        "upcoming_meetings": upcoming_meetings_panel(),
+        "coverage_gaps": projects_with_largest_gaps(),
+        "overdue_payments": overdue_payments_panel(),
+        "open_actions": open_actions_panel(),
+        "overdue_actions": overdue_actions_count(),
+        "recent_decisions": recent_decisions_panel(),
+        "recent_evidence": recent_evidence_panel(),
+    }
+
+
+MY_MEETINGS_LIMIT = 20
+
+
+@permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
+def me(request: HttpRequest) -> HttpResponse:
+    # Looked up only when the page is not in the cache; the rest only if there is a person.
+    person = deferred(person_for_user, request.user)
+    context = {
+        "person": person,
+        "memberships": deferred(memberships_of, person),
+        "consents": deferred(standing_consents, person),
+        "invitations": deferred(lambda: list(upcoming_invitations_of(person)[:MY_MEETINGS_LIMIT])),
+        "Response": Response,
+    }
+    return render(request, "pages/me.html", context)
