@@ -19,10 +19,12 @@ system-libs:
 		echo "PDF reports need Pango: sudo apt-get install $(PANGO_LIBS)"; \
 	fi
 
-$(STAMP): requirements.lock pyproject.toml
+# The runtime pins and the development tools (tests, ruff, pip-audit, import-linter). A
+# production image installs only requirements.lock: pip install -r requirements.lock
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements.lock -r requirements-dev.lock
 	touch $(STAMP)
 
 run: install
@@ -36,6 +38,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -50,12 +53,12 @@ check-deploy: install
 	DJANGO_ALLOWED_HOSTS=coprod.example.org COPROD_BASE_URL=https://coprod.example.org \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# Known vulnerabilities in the exact versions pinned in requirements.lock, from PyPI's
-# advisory data (it needs to reach the package index); any finding, or a package it cannot
-# check, fails.
+# Known vulnerabilities in the exact versions pinned in requirements.lock and
+# requirements-dev.lock, from PyPI's advisory data (it needs to reach the package index);
+# any finding, or a package it cannot check, fails.
 audit: install
-	$(BIN)/pip-audit -r requirements.lock --no-deps --disable-pip --strict \
-		--vulnerability-service pypi --progress-spinner off
+	$(BIN)/pip-audit -r requirements.lock -r requirements-dev.lock --no-deps --disable-pip \
+		--strict --vulnerability-service pypi --progress-spinner off
 
 # Invitations per second through Redis, two Celery workers and aiosmtpd, beside a bare SMTP
 # loop, written to bench/invitations-results.md; fails unless each arrives exactly once.

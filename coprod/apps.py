@@ -2,11 +2,7 @@ from django.apps import AppConfig
 
 
 class CoprodConfig(AppConfig):
+    """The project package itself: settings, root urls, the Celery app and seed_demo."""
+
     name = "coprod"
     verbose_name = "coprod"
-
-    def ready(self) -> None:
-        from coprod import (  # noqa: F401  (connect their signal handlers)
-            pagecache,
-            sessions,
-        )

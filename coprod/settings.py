@@ -49,17 +49,18 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
     "django_celery_beat",
-    "django_htmx",
     "simple_history",
     "csp",
     "phonenumber_field",
     "import_export",
     "django_filters",
     "coprod",
+    "coprod.core",
     "stakeholders",
     "projects",
     "decisions",
     "evidence",
+    "coprod.pages",
 ]
 
 MIDDLEWARE = [
@@ -70,14 +71,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "coprod.middleware.IdleSessionMiddleware",
+    "stakeholders.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "coprod.middleware.StaffMFARequiredMiddleware",
-    "coprod.pagecache.DataChangedMiddleware",
+    "stakeholders.middleware.StaffMFARequiredMiddleware",
+    "coprod.core.pagecache.DataChangedMiddleware",
 ]
 
 ROOT_URLCONF = "coprod.urls"
@@ -93,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "coprod.context_processors.navigation",
+                "coprod.core.context_processors.navigation",
             ],
         },
     },
@@ -112,7 +112,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Pages keep serving while Redis is down (see coprod/cache.py).
-            "BACKEND": "coprod.cache.ResilientRedisCache",
+            "BACKEND": "coprod.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "coprod",
         }
@@ -143,8 +143,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "pages:home"
+LOGOUT_REDIRECT_URL = "pages:home"
 
 # django-allauth: email is the login, every sign-up proves its address first.
 ACCOUNT_ADAPTER = "stakeholders.adapters.AccountAdapter"
@@ -238,7 +238,7 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_BEAT_SCHEDULE = {
     "sweep-meeting-emails": {"task": "projects.tasks.sweep_meeting_emails", "schedule": 60.0},
     "sweep-pool-invitations": {
-        "task": "stakeholders.tasks.sweep_pool_invitations",
+        "task": "projects.tasks.sweep_pool_invitations",
         "schedule": 60.0,
     },
     "queue-meeting-reminders": {
@@ -246,11 +246,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "send-payment-digest": {
-        "task": "stakeholders.tasks.send_payment_digest",
+        "task": "projects.tasks.send_payment_digest",
         "schedule": crontab(hour=8, minute=0),
     },
     "send-claim-reminders": {
-        "task": "stakeholders.tasks.send_claim_reminders",
+        "task": "projects.tasks.send_claim_reminders",
         "schedule": crontab(hour=10, minute=0),
     },
     "apply-retention": {
@@ -296,7 +296,7 @@ SESSION_COOKIE_HTTPONLY = True
 # Sessions are read from the cache (Redis) and written through to the database, which keeps
 # them when Redis restarts or is down.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# A signed-in session left unused this long ends (coprod.middleware.IdleSessionMiddleware).
+# A signed-in session left unused this long ends (stakeholders.middleware.IdleSessionMiddleware).
 COPROD_IDLE_TIMEOUT_STAFF_MINUTES = env.int("COPROD_IDLE_TIMEOUT_STAFF_MINUTES", default=30)
 COPROD_IDLE_TIMEOUT_COMMISSIONER_MINUTES = env.int(
     "COPROD_IDLE_TIMEOUT_COMMISSIONER_MINUTES", default=2 * 60

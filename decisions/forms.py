@@ -5,19 +5,26 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 
-from decisions.models import LADDER_EXPLANATIONS, Action, Decision
-from projects.models import LadderRung, Meeting
+from decisions.models import LADDER_EXPLANATIONS, Action, Decision, LadderRung, VoteChoice
+from decisions.services import choices_for
+from projects.models import Meeting
 from stakeholders.models import Person
 
 REASON_REQUIRED = (
     "This decision has been made, so say why you are changing it. The reason is kept with "
     "its history."
 )
+
+
 DATE_MESSAGE = "Enter a date, like 14/07/2026."
+
+
 LOCKED_WHILE_VOTING = {
     "status": "Voting is open. Close voting to apply the rule and record the outcome.",
     "method": "Voting is open, so how it is decided cannot change. Close voting first.",
 }
+
+
 NO_LONGER_CHOOSABLE = "Someone you ticked is no longer a member of this project. Tick again."
 
 
@@ -234,4 +241,59 @@ class LadderAssessmentForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Optional.",
+    )
+
+
+NOTE_MAX = 2000
+
+
+# What each choice means, in plain words, shown beside its button.
+VOTE_EXPLANATIONS = {
+    VoteChoice.FOR: "I want this to happen.",
+    VoteChoice.AGAINST: "I do not want this to happen.",
+    VoteChoice.ABSTAIN: "I do not want to say either way.",
+    VoteChoice.AGREE: "I am happy with this.",
+    VoteChoice.STAND_ASIDE: "I have doubts, but I will not stop it.",
+    VoteChoice.BLOCK: "I cannot accept this, and we need to talk again.",
+}
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(
+        label="Your vote",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose one of the options, then save your vote.",
+            "invalid_choice": "Choose one of the options shown.",
+        },
+    )
+
+    def __init__(self, *args, decision: Decision, **kwargs) -> None:
+        # Many votes share one page, so each form's ids carry its decision.
+        kwargs.setdefault("auto_id", f"vote-{decision.public_id}-%s")
+        super().__init__(*args, **kwargs)
+        self.decision = decision
+        self.fields["choice"].choices = [
+            (
+                choice.value,
+                format_html("<strong>{}</strong>: {}", choice.label, VOTE_EXPLANATIONS[choice]),
+            )
+            for choice in choices_for(decision)
+        ]
+
+
+class LadderForm(forms.Form):
+    rung = forms.ChoiceField(
+        label="Where do you think this project is now?",
+        choices=ladder_choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the step that fits this project best."},
+    )
+    note = forms.CharField(
+        label="Anything you want to add?",
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional. For example, why you chose this step.",
+        error_messages={"max_length": f"Please keep this to {NOTE_MAX} characters or fewer."},
     )

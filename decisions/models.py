@@ -6,8 +6,21 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from projects.models import LadderRung, Stage
+from projects.models import Stage
 from stakeholders.models import StakeholderGroup
+
+
+class LadderRung(models.TextChoices):
+    """The co-production ladder (Think Local Act Personal), lowest rung first."""
+
+    COERCION = "coercion", "Coercion"
+    EDUCATING = "educating", "Educating"
+    INFORMING = "informing", "Informing"
+    CONSULTATION = "consultation", "Consultation"
+    ENGAGEMENT = "engagement", "Engagement"
+    CO_DESIGN = "co_design", "Co-design"
+    CO_PRODUCTION = "co_production", "Co-production"
+
 
 # One line on each rung, shown beside the field so staff learn the ladder as they use it.
 LADDER_EXPLANATIONS = {

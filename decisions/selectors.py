@@ -15,10 +15,11 @@ from decisions.models import (
     DecisionMethod,
     DecisionParticipant,
     LadderAssessment,
+    LadderRung,
     Vote,
 )
-from projects.models import LadderRung, Meeting, Project
-from stakeholders.models import MembershipStatus, Person, StakeholderGroup
+from projects.models import Meeting, MembershipStatus, Project
+from stakeholders.models import Person, StakeholderGroup
 
 DECISIONS_PER_PAGE = 25
 LIVED_EXPERIENCE_GROUPS = [StakeholderGroup.LIVED_EXPERIENCE, StakeholderGroup.CARER]

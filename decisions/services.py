@@ -20,8 +20,8 @@ from decisions.models import (
     Vote,
     VoteChoice,
 )
-from projects.models import Project
-from stakeholders.models import MembershipStatus, Person, User
+from projects.models import MembershipStatus, Project
+from stakeholders.models import Person, User
 
 
 class DecisionError(Exception):

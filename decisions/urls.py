@@ -16,5 +16,8 @@ urlpatterns = [
     path(f"{DECISION}/voting/close/", views.decision_voting_close, name="voting_close"),
     path(f"{DECISION}/actions/add/", views.action_add, name="action_add"),
     path(f"{DECISION}/actions/status/", views.action_status, name="action_status"),
+    path("me/decisions/", views.my_decisions, name="my_decisions"),
+    path("me/decisions/<uuid:decision_id>/vote/", views.vote, name="vote"),
+    path("me/ladder/<slug:slug>/", views.ladder, name="ladder"),
     path("you-said-we-did/<slug:slug>/", views_public.you_said_we_did, name="you_said_we_did"),
 ]

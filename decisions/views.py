@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from coprod.access import permission_required
+from coprod.core.access import permission_required
 from decisions.access import get_decision_for_staff
-from decisions.forms import ActionForm, DecisionForm, LadderAssessmentForm
+from decisions.forms import ActionForm, DecisionForm, LadderAssessmentForm, LadderForm, VoteForm
 from decisions.models import (
     LADDER_EXPLANATIONS,
     Action,
@@ -22,33 +22,46 @@ from decisions.models import (
     Decision,
     DecisionMethod,
     DecisionStatus,
+    VoteChoice,
 )
 from decisions.selectors import (
+    active_projects_of,
+    closed_votes_of,
     decision_detail,
     decision_history_rows,
     decision_meeting_choices,
     decision_people_choices,
     decisions_page,
     ladder_self_assessment,
+    open_votes_page,
     power_sharing,
 )
 from decisions.services import (
     DecisionError,
     action_create,
     action_set_status,
+    can_vote,
     choices_for,
     decision_create,
     decision_needs_reason,
     decision_set_participants,
     decision_update,
     ladder_assessment_add,
+    vote_cast,
     voting_close,
     voting_open,
 )
 from projects.access import STAFF_ONLY, get_project_for_staff
-from projects.models import Project, Stage
+from projects.models import (
+    Project,
+    Stage,
+)
+from stakeholders.access import PARTICIPANTS_ONLY, get_own_person
+from stakeholders.models import Person
 
 MANAGE = "decisions.manage_decisions"
+
+
 VOTED_ON = (DecisionMethod.VOTE, DecisionMethod.CONSENSUS)
 
 
@@ -274,3 +287,93 @@ def action_status(request: HttpRequest, slug: str, decision_id: uuid.UUID) -> Ht
             f"The action “{action.description}” is now {action.get_status_display().lower()}.",
         )
     return redirect(f"{decision.get_absolute_url()}#actions")
+
+
+def _get_own_decision(request: HttpRequest, decision_id) -> tuple[Person, Decision]:
+    """A decision of a project the signed-in participant has joined; any other is a 404.
+    Whether they may vote on it now is for `vote_cast` to say."""
+    person = get_own_person(request)
+    decision = get_object_or_404(
+        Decision.objects.select_related("project"),
+        public_id=decision_id,
+        project__memberships__person=person,
+    )
+    return person, decision
+
+
+def _my_decisions_page(
+    request: HttpRequest, person: Person, *, failed_form: VoteForm | None = None
+) -> HttpResponse:
+    page = open_votes_page(person, page_number=request.GET.get("page"))
+    choice_labels = dict(VoteChoice.choices)
+    votes = []
+    for decision in page:
+        if failed_form is not None and failed_form.decision.pk == decision.pk:
+            form = failed_form
+        else:
+            form = VoteForm(decision=decision, initial={"choice": decision.own_choice})
+        votes.append(
+            {
+                "decision": decision,
+                "form": form,
+                "own_choice": choice_labels.get(decision.own_choice),
+            }
+        )
+    results = [
+        {"decision": decision, "own_choice": choice_labels.get(decision.own_choice)}
+        for decision in closed_votes_of(person)
+    ]
+    return render(
+        request,
+        "decisions/my_decisions.html",
+        {
+            "page": page,
+            "votes": votes,
+            "results": results,
+            "projects": active_projects_of(person),
+            "failed_form": failed_form,
+        },
+    )
+
+
+@permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
+def my_decisions(request: HttpRequest) -> HttpResponse:
+    return _my_decisions_page(request, get_own_person(request))
+
+
+@permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
+@require_POST
+def vote(request: HttpRequest, decision_id) -> HttpResponse:
+    person, decision = _get_own_decision(request, decision_id)
+    form = VoteForm(request.POST, decision=decision)
+    if not form.is_valid() and can_vote(decision=decision, person=person):
+        return _my_decisions_page(request, person, failed_form=form)
+    try:
+        cast = vote_cast(decision=decision, person=person, choice=request.POST.get("choice", ""))
+    except DecisionError as error:
+        messages.error(request, f"{decision.title}: {error}")
+    else:
+        messages.success(
+            request,
+            f"Thank you. Your vote on {decision.title} is saved: {cast.get_choice_display()}.",
+        )
+    return redirect("decisions:my_decisions")
+
+
+@permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
+def ladder(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_object_or_404(active_projects_of(get_own_person(request)), slug=slug)
+    form = LadderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ladder_assessment_add(
+            project=project,
+            assessed_by=request.user,
+            role=AssessorRole.PARTICIPANT,
+            **form.cleaned_data,
+        )
+        messages.success(
+            request,
+            f"Thank you. We have saved how much say you think people have in {project.name}.",
+        )
+        return redirect("decisions:my_decisions")
+    return render(request, "decisions/ladder.html", {"project": project, "form": form})

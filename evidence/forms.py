@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from coprod.uploads import JPEG, PDF, PNG, CheckedFileField
+from coprod.core.uploads import JPEG, PDF, PNG, CheckedFileField
 from decisions.models import Decision
 from evidence.models import (
     BetterDirection,
@@ -20,10 +20,19 @@ from projects.models import Project, Stage
 from stakeholders.models import User
 
 DATE_MESSAGE = "Enter a date, like 14/07/2026."
+
+
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
 DOCUMENT_KINDS = (PDF, PNG, JPEG)
+
+
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
 NO_LONGER_CHOOSABLE = "One of the decisions you ticked is no longer in this project. Tick again."
+
 
 # The fields each kind of evidence asks for, after the name, date and source.
 KIND_FIELDS = {
@@ -34,7 +43,10 @@ KIND_FIELDS = {
     EvidenceKind.SAVING: ["amount", "text"],
     EvidenceKind.DOCUMENT: ["document", "text"],
 }
+
+
 COMMON_FIELDS = ["title", "recorded_on", "source"]
+
 
 # What a kind asks beyond the common fields, with the message when it is left empty.
 REQUIRED_BY_KIND = {
@@ -54,12 +66,15 @@ REQUIRED_BY_KIND = {
     EvidenceKind.DOCUMENT: {"document": "Choose the file to upload."},
 }
 
+
 TITLE_LABELS = {
     EvidenceKind.OUTCOME: "Name of the measure",
     EvidenceKind.COST: "What the cost was",
     EvidenceKind.SAVING: "What the saving is",
     EvidenceKind.DOCUMENT: "Name of the document",
 }
+
+
 TITLE_HELP = {
     EvidenceKind.OUTCOME: "For example: days waiting for a first appointment.",
     EvidenceKind.FEEDBACK: "A few words to find it by, for example: carer on the new rota.",
@@ -67,6 +82,8 @@ TITLE_HELP = {
     EvidenceKind.COST: "For example: room hire for the workshops.",
     EvidenceKind.SAVING: "For example: fewer missed appointments.",
 }
+
+
 TEXT_LABELS = {
     EvidenceKind.OUTCOME: "Notes",
     EvidenceKind.FEEDBACK: "The feedback or quote",
@@ -75,6 +92,8 @@ TEXT_LABELS = {
     EvidenceKind.SAVING: "How the saving was estimated",
     EvidenceKind.DOCUMENT: "What the document shows",
 }
+
+
 TEXT_HELP = {
     EvidenceKind.OUTCOME: "Optional: how the measure is taken.",
     EvidenceKind.FEEDBACK: "In the person's own words. Leave out anything that names them.",
@@ -84,6 +103,8 @@ TEXT_HELP = {
     "appointments a year × £30 each.",
     EvidenceKind.DOCUMENT: "Optional.",
 }
+
+
 SOURCE_HELP = {
     EvidenceKind.OUTCOME: "Where the figures come from, for example: the booking system.",
     EvidenceKind.FEEDBACK: "Who said it, without their name, for example: a carer, at the "
@@ -424,14 +445,3 @@ class ReportGrantForm(forms.Form):
     def __init__(self, *args, commissioners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commissioner"].queryset = commissioners
-
-
-class StageForm(forms.Form):
-    stage = forms.ChoiceField(
-        label="Move the project to",
-        choices=Stage.choices,
-        error_messages={
-            "required": "Choose a stage.",
-            "invalid_choice": "Choose one of the stages in the list.",
-        },
-    )

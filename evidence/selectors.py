@@ -8,7 +8,7 @@ from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from coprod.privacy import SMALL_COUNT_THRESHOLD, suppress_small
+from coprod.core.suppression import SMALL_COUNT_THRESHOLD, suppress_small
 from decisions.selectors import power_sharing, public_board
 from evidence.models import (
     BetterDirection,
@@ -19,11 +19,20 @@ from evidence.models import (
     OutcomeValue,
     ReportGrant,
 )
-from projects.models import Attendance, AttendanceStatus, Meeting, Project
-from projects.selectors import MONEY, ZERO, project_payment_totals
-from stakeholders.models import ClaimStatus, Payment, PaymentKind, PaymentStatus, Role, User
+from projects.models import (
+    Attendance,
+    AttendanceStatus,
+    ClaimStatus,
+    Meeting,
+    Payment,
+    PaymentKind,
+    PaymentStatus,
+    Project,
+)
+from projects.selectors.payments import MONEY, ZERO, project_payment_totals
+from projects.selectors.roster import project_coverage
+from stakeholders.models import Role, User
 from stakeholders.rules import is_staff_member
-from stakeholders.selectors import project_coverage
 
 PENNY = Decimal("0.01")
 EVIDENCE_PER_PAGE = 25

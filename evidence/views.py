@@ -17,8 +17,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from coprod.access import get_object_for_user, permission_required
-from coprod.pagecache import deferred
+from coprod.core.access import get_object_for_user, permission_required
+from coprod.core.pagecache import deferred
 from evidence.selectors import projects_reported_to, report_for_project
 from projects.models import Project
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from coprod.access import permission_required
-from coprod.uploads import file_kind
+from coprod.core.access import permission_required
+from coprod.core.uploads import file_kind
 from evidence.access import get_evidence_for_staff
 from evidence.forms import (
     DOCUMENT_KINDS,

@@ -6,21 +6,14 @@ import uuid
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
 
-from coprod.access import get_object_for_user, permission_required
-from evidence.forms import LearningEntryForm, LearningFilterForm, StageForm
+from coprod.core.access import get_object_for_user, permission_required
+from evidence.forms import LearningEntryForm, LearningFilterForm
 from evidence.models import LearningEntry, Tag
 from evidence.selectors import learning_page
 from evidence.services import learning_entry_create
-from projects.access import STAFF_ONLY, get_project_for_staff
-from projects.models import Stage
-from projects.services import project_stage_change
 
 LEARNING_FOR_STAFF = "The learning library is for staff who run co-production projects."
-STAGE_ORDER = list(Stage.values)
 
 
 @permission_required("evidence.use_learning", denied=LEARNING_FOR_STAFF)
@@ -67,31 +60,3 @@ def learning_entry(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
         public_id=entry_id,
     )
     return render(request, "evidence/learning_entry.html", {"entry": entry})
-
-
-@permission_required("projects.manage_project", denied=STAFF_ONLY)
-@require_POST
-def project_stage(request: HttpRequest, slug: str) -> HttpResponse:
-    """Move the project to another stage. Moving on prompts for what was learned in the
-    stage just finished; moving back (to put a mistake right) does not."""
-    project = get_project_for_staff(request, slug)
-    form = StageForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.errors["stage"][0])
-        return redirect(project)
-    before = Stage(project.stage)
-    after = Stage(form.cleaned_data["stage"])
-    if after == before:
-        messages.info(request, f"The project is already at {before.label}.")
-        return redirect(project)
-    project_stage_change(project=project, stage=after)
-    if STAGE_ORDER.index(after) < STAGE_ORDER.index(before):
-        messages.success(request, f"The project moved back from {before.label} to {after.label}.")
-        return redirect(project)
-    messages.success(
-        request,
-        f"The project moved from {before.label} to {after.label}. What did you learn in "
-        f"{before.label}? Add it to the learning library so others can use it.",
-    )
-    query = urlencode({"project": project.slug, "stage": before.value})
-    return redirect(f"{reverse('evidence:learning_add')}?{query}")

@@ -5,7 +5,7 @@ import uuid
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from coprod.access import get_object_for_user
+from coprod.core.access import get_object_for_user
 from projects.models import Meeting, Project
 
 STAFF_ONLY = "This page is for staff who run co-production projects."

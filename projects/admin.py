@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from projects.models import CoverageTarget, PaymentPolicy, Project
+from projects.models import (
+    ClaimStatus,
+    CoverageTarget,
+    ExpenseClaim,
+    Membership,
+    Payment,
+    PaymentPolicy,
+    PaymentStatus,
+    Project,
+)
+from stakeholders.admin import PersonAdmin
 
 
 class CoverageTargetInline(admin.TabularInline):
@@ -24,3 +34,67 @@ class ProjectAdmin(SimpleHistoryAdmin):
     # Set once, when the project is made; the admin's split date/time inputs for it also had
     # no labels (axe: critical).
     readonly_fields = ["created_at"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["project"]
+    fields = ["project", "status", "interested_at", "active_at", "left_at"]
+
+
+# A person's page in the admin lists the projects they are in; people live below projects,
+# so this app adds the inline to their admin rather than the other way round.
+PersonAdmin.inlines = [MembershipInline, *PersonAdmin.inlines]
+
+
+@admin.register(Payment)
+class PaymentAdmin(SimpleHistoryAdmin):
+    """Money paid out is history: a paid payment is shown read-only and put right by a
+    reversal from the payments page, never by an edit here."""
+
+    list_display = ["person", "project", "activity", "amount", "kind", "status", "owed_since"]
+    list_filter = ["status", "kind", "method"]
+    search_fields = ["person__full_name", "activity", "reference", "project__name"]
+    list_select_related = ["person", "project"]
+    autocomplete_fields = ["person", "project"]
+    readonly_fields = [
+        "public_id",
+        "kind",
+        "attendance",
+        "reverses",
+        "approved_by",
+        "approved_at",
+        "created_at",
+    ]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.status == PaymentStatus.PAID:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.status == PaymentStatus.PAID:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(ExpenseClaim)
+class ExpenseClaimAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "project", "category", "amount", "status", "spent_on"]
+    list_filter = ["status", "category"]
+    search_fields = ["person__full_name", "note", "reference", "project__name"]
+    list_select_related = ["person", "project"]
+    autocomplete_fields = ["person", "project"]
+    raw_id_fields = ["meeting"]
+    readonly_fields = ["public_id", "decided_by", "decided_at", "submitted_at"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.status == ClaimStatus.PAID:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.status == ClaimStatus.PAID:
+            return False
+        return super().has_delete_permission(request, obj)

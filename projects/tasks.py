@@ -1,6 +1,14 @@
+"""Background work for projects: meeting emails, pool invitations, payment reminders.
+
+Each task is a thin shell that loads by id and calls a service."""
+
+from smtplib import SMTPException
+
 from celery import shared_task
 
-from projects import services
+from projects.services import meetings as services
+from projects.services.payments import claim_reminders_send, payment_digest_send
+from projects.services.pool import pool_invitation_send, pool_invitations_sweep
 
 MAX_SEND_RETRIES = 5
 
@@ -34,3 +42,23 @@ def sweep_meeting_emails() -> int:
 @shared_task
 def queue_meeting_reminders() -> int:
     return services.meeting_reminders_due()
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
+def send_pool_invitation(invitation_id: int) -> bool:
+    return pool_invitation_send(invitation_id=invitation_id)
+
+
+@shared_task
+def sweep_pool_invitations() -> int:
+    return pool_invitations_sweep()
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
+def send_payment_digest() -> bool:
+    return payment_digest_send()
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
+def send_claim_reminders() -> int:
+    return claim_reminders_send()

@@ -1,6 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
-from coprod.emails import email_templates_exist, render_email
+from coprod.core.emails import email_templates_exist, render_email
 from stakeholders.models import Role
 
 

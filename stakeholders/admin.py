@@ -1,19 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from simple_history.admin import SimpleHistoryAdmin
 
-from stakeholders.models import (
-    ClaimStatus,
-    ConsentRecord,
-    ExpenseClaim,
-    Membership,
-    Payment,
-    PaymentStatus,
-    Person,
-    Skill,
-    User,
-)
+from stakeholders.models import ConsentRecord, Person, Skill, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -55,13 +44,6 @@ class SkillAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["project"]
-    fields = ["project", "status", "interested_at", "active_at", "left_at"]
-
-
 class ConsentRecordInline(admin.TabularInline):
     """Consent history is evidence: it is added and withdrawn through coprod, never edited."""
 
@@ -91,56 +73,4 @@ class PersonAdmin(admin.ModelAdmin):
     readonly_fields = ["public_id", "involvement_consent_given", "created_by", "erased_at"]
     raw_id_fields = ["user"]
     filter_horizontal = ["skills"]
-    inlines = [MembershipInline, ConsentRecordInline]
-
-
-@admin.register(Payment)
-class PaymentAdmin(SimpleHistoryAdmin):
-    """Money paid out is history: a paid payment is shown read-only and put right by a
-    reversal from the payments page, never by an edit here."""
-
-    list_display = ["person", "project", "activity", "amount", "kind", "status", "owed_since"]
-    list_filter = ["status", "kind", "method"]
-    search_fields = ["person__full_name", "activity", "reference", "project__name"]
-    list_select_related = ["person", "project"]
-    autocomplete_fields = ["person", "project"]
-    readonly_fields = [
-        "public_id",
-        "kind",
-        "attendance",
-        "reverses",
-        "approved_by",
-        "approved_at",
-        "created_at",
-    ]
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        if obj is not None and obj.status == PaymentStatus.PAID:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is not None and obj.status == PaymentStatus.PAID:
-            return False
-        return super().has_delete_permission(request, obj)
-
-
-@admin.register(ExpenseClaim)
-class ExpenseClaimAdmin(SimpleHistoryAdmin):
-    list_display = ["person", "project", "category", "amount", "status", "spent_on"]
-    list_filter = ["status", "category"]
-    search_fields = ["person__full_name", "note", "reference", "project__name"]
-    list_select_related = ["person", "project"]
-    autocomplete_fields = ["person", "project"]
-    raw_id_fields = ["meeting"]
-    readonly_fields = ["public_id", "decided_by", "decided_at", "submitted_at"]
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        if obj is not None and obj.status == ClaimStatus.PAID:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is not None and obj.status == ClaimStatus.PAID:
-            return False
-        return super().has_delete_permission(request, obj)
+    inlines = [ConsentRecordInline]

@@ -1,14 +1,11 @@
 import uuid
-from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
-from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -87,8 +84,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 ROLE_HOMES = {
-    Role.STAFF: "projects:dashboard",
-    Role.PARTICIPANT: "stakeholders:me",
+    Role.STAFF: "pages:dashboard",
+    Role.PARTICIPANT: "pages:me",
     Role.COMMISSIONER: "evidence:reports",
 }
 
@@ -128,6 +125,11 @@ class Availability(models.TextChoices):
     WEEKDAY_AFTERNOONS = "free_weekday_afternoons", "Weekday afternoons"
     WEEKDAY_EVENINGS = "free_weekday_evenings", "Weekday evenings"
     WEEKENDS = "free_weekends", "Weekends"
+
+
+class PaymentMethod(models.TextChoices):
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    VOUCHER = "voucher", "Voucher"
 
 
 class Skill(models.Model):
@@ -191,8 +193,8 @@ class Person(models.Model):
     payment_method = models.CharField(
         "how would you like to be paid?",
         max_length=15,
-        choices=[("bank_transfer", "Bank transfer"), ("voucher", "Voucher")],
-        default="bank_transfer",
+        choices=PaymentMethod.choices,
+        default=PaymentMethod.BANK_TRANSFER,
     )
     declines_payment = models.BooleanField(
         "I do not want to be paid for taking part",
@@ -381,254 +383,6 @@ class ConsentRecord(models.Model):
     def __str__(self) -> str:
         state = "withdrawn" if self.withdrawn_at else "given"
         return f"{self.get_kind_display()} {state}"
-
-
-class MembershipStatus(models.TextChoices):
-    INTERESTED = "interested", "Interested"
-    ACTIVE = "active", "Active"
-    LEFT = "left", "Left"
-
-
-class Membership(models.Model):
-    """A person's part in one project: interested → active → left, with the dates."""
-
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.CASCADE, related_name="memberships"
-    )
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
-    status = models.CharField(
-        max_length=12, choices=MembershipStatus.choices, default=MembershipStatus.INTERESTED
-    )
-    interested_at = models.DateTimeField(default=timezone.now)
-    active_at = models.DateTimeField(null=True, blank=True)
-    left_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["project", "person"], name="membership_once"),
-        ]
-        indexes = [
-            # Coverage counts active members by project and stakeholder group.
-            models.Index(
-                fields=["project", "person"],
-                name="membership_active_idx",
-                condition=models.Q(status="active"),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person} in {self.project} ({self.get_status_display()})"
-
-
-class ProjectInvitation(models.Model):
-    """An invitation from the rapid-response finder to join a project; once per person."""
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.CASCADE, related_name="pool_invitations"
-    )
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="pool_invitations")
-    invited_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["project", "person"], name="pool_invitation_once"),
-        ]
-        indexes = [
-            # The sender claims unsent invitations.
-            models.Index(
-                fields=["created_at"],
-                name="pool_invitation_unsent_idx",
-                condition=models.Q(sent_at=None),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person} invited to {self.project}"
-
-
-# Involvement payments and expenses. Money is Decimal pounds and pence, never floats.
-MAX_PAYMENT = Decimal("2000.00")
-
-
-class PaidPaymentLocked(Exception):
-    pass
-
-
-class PaymentMethod(models.TextChoices):
-    BANK_TRANSFER = "bank_transfer", "Bank transfer"
-    VOUCHER = "voucher", "Voucher"
-
-
-class PaymentStatus(models.TextChoices):
-    OWED = "owed", "Owed"
-    APPROVED = "approved", "Approved"
-    PAID = "paid", "Paid"
-    DECLINED = "declined", "Declined"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-class PaymentKind(models.TextChoices):
-    FEE = "fee", "Involvement fee"
-    REVERSAL = "reversal", "Reversal of a payment"
-
-
-class Payment(models.Model):
-    """An involvement fee owed to a person: owed → approved → paid, or declined or
-    cancelled with a reason. A paid payment is never edited; it is reversed by a new entry."""
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(max_length=10, choices=PaymentKind.choices, default=PaymentKind.FEE)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="payments")
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, related_name="payments"
-    )
-    # The attendance a fee is for: one fee per person per meeting, however often the
-    # attendance is changed.
-    attendance = models.OneToOneField(
-        "projects.Attendance",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="payment",
-    )
-    activity = models.CharField(max_length=250)
-    amount = models.DecimalField(
-        max_digits=8,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_PAYMENT)],
-    )
-    method = models.CharField(max_length=15, choices=PaymentMethod.choices, blank=True)
-    status = models.CharField(
-        max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.OWED
-    )
-    reason = models.TextField(blank=True, help_text="Why it was declined, cancelled or reversed.")
-    owed_since = models.DateTimeField(default=timezone.now)
-    approved_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    approved_at = models.DateTimeField(null=True, blank=True)
-    paid_on = models.DateField(null=True, blank=True)
-    reference = models.CharField(max_length=100, blank=True)
-    reverses = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(amount__gt=0) & models.Q(amount__lte=MAX_PAYMENT),
-                name="payment_amount_positive_and_sane",
-            ),
-        ]
-        indexes = [
-            # The overdue panel and the daily digest look for fees not yet paid.
-            models.Index(
-                fields=["owed_since"],
-                name="payment_unpaid_idx",
-                condition=models.Q(status__in=["owed", "approved"]),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"£{self.amount} {self.get_kind_display().lower()} for {self.person}"
-
-    def save(self, *args, **kwargs) -> None:
-        # Money paid out is history: a mistake is put right by a reversal, never an edit.
-        if self.pk and Payment.objects.filter(pk=self.pk, status=PaymentStatus.PAID).exists():
-            raise PaidPaymentLocked("A paid payment cannot be changed; reverse it instead.")
-        super().save(*args, **kwargs)
-
-    @property
-    def signed_amount(self) -> Decimal:
-        return -self.amount if self.kind == PaymentKind.REVERSAL else self.amount
-
-
-class ExpenseCategory(models.TextChoices):
-    TRAVEL = "travel", "Travel (fares)"
-    MILEAGE = "mileage", "Mileage"
-    CARE = "care", "Carer or childcare costs"
-    FOOD = "food", "Food"
-    OTHER = "other", "Something else"
-
-
-class ClaimStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Waiting for a decision"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Not approved"
-    PAID = "paid", "Paid"
-
-
-class ExpenseClaim(models.Model):
-    """Costs a participant claims back. The receipt is stored privately and shown only to
-    them and staff."""
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="expense_claims")
-    project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, related_name="expense_claims"
-    )
-    meeting = models.ForeignKey(
-        "projects.Meeting",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="expense_claims",
-    )
-    spent_on = models.DateField("date")
-    category = models.CharField(max_length=10, choices=ExpenseCategory.choices)
-    miles = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
-    amount = models.DecimalField(
-        "amount (£)",
-        max_digits=8,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_PAYMENT)],
-    )
-    note = models.TextField(blank=True)
-    receipt = models.FileField(upload_to="receipts/%Y/%m/", blank=True)
-    status = models.CharField(
-        max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.SUBMITTED
-    )
-    reason = models.TextField(blank=True, help_text="Shown to the participant.")
-    decided_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    paid_on = models.DateField(null=True, blank=True)
-    reference = models.CharField(max_length=100, blank=True)
-    submitted_at = models.DateTimeField(default=timezone.now)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-submitted_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(amount__gt=0) & models.Q(amount__lte=MAX_PAYMENT),
-                name="expense_amount_positive_and_sane",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"£{self.amount} {self.get_category_display().lower()} for {self.person}"
-
-
-class ReminderSent(models.Model):
-    """One row per reminder sent, so a reminder goes once, never twice."""
-
-    key = models.CharField(max_length=120, unique=True)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return self.key
 
 
 class ErasureRequest(models.Model):

@@ -1,13 +1,17 @@
 """Participants' rights under UK GDPR: see everything held about them, have it erased, and
 have it kept no longer than needed.
 
-Every model that refers to a person (or their login) is named below, either as exported or
-as left out with the reason; tests/stakeholders/test_privacy_export.py fails when a new one
-is neither, so no new kind of personal data can slip past the export or the erasure.
+Every model that refers to a person (or their login) is named, either as exported or as
+left out with the reason; tests/stakeholders/test_privacy_export.py fails when a new one is
+neither, so no new kind of personal data can slip past the export or the erasure. People's
+own records are named here; the apps above this one (projects, decisions) name theirs, and
+say what erasing a person means for them, in their own `privacy` module through
+`personal_data_register`, so this module never imports them.
 """
 
 import re
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -16,7 +20,6 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -24,10 +27,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from phonenumber_field.phonenumber import PhoneNumber
 
-from coprod.pagecache import data_changed
-from coprod.sessions import sessions_end_for_user
-from decisions.models import DecisionParticipant, Vote
-from projects.models import Attendance, Invitation, MeetingEmail
+from coprod.core.pagecache import data_changed
 from stakeholders.models import (
     ConsentKind,
     ConsentRecord,
@@ -35,13 +35,12 @@ from stakeholders.models import (
     DataExportLog,
     EqualityMonitoring,
     ErasureRequest,
-    ExpenseClaim,
-    Payment,
     Person,
     Role,
     User,
 )
 from stakeholders.services import consent_withdraw
+from stakeholders.sessions import sessions_end_for_user
 
 ERASED_NAME = "Erased person"
 ERASED_EMAIL_DOMAIN = "erased.invalid"
@@ -64,24 +63,10 @@ KEPT_ON_ERASURE = {
 EXPORTED = {
     ("stakeholders.ConsentRecord", "person"): "Consents you gave or withdrew",
     ("stakeholders.EqualityMonitoring", "person"): "Your equality monitoring answers",
-    ("stakeholders.Membership", "person"): "Projects you joined",
-    ("stakeholders.ProjectInvitation", "person"): "Invitations to join a project",
-    ("projects.Invitation", "person"): "Meeting invitations and your answers",
-    ("projects.Attendance", "person"): "Meetings you came to",
-    ("projects.HistoricalAttendance", "person"): "Changes to your attendance records",
-    ("stakeholders.Payment", "person"): "Payments for taking part",
-    ("stakeholders.HistoricalPayment", "person"): "Changes to your payments",
-    ("stakeholders.ExpenseClaim", "person"): "Expense claims",
-    ("stakeholders.HistoricalExpenseClaim", "person"): "Changes to your expense claims",
-    ("decisions.DecisionParticipant", "person"): "Decisions you took part in",
-    # Your own vote is your data, even in a secret ballot: only you see it here.
-    ("decisions.Vote", "person"): "Your votes",
     ("stakeholders.ErasureRequest", "person"): "Requests to erase your details",
     ("stakeholders.DataExportLog", "person"): "Times your data was exported",
     ("account.EmailAddress", "user"): "Email addresses of your login",
     ("mfa.Authenticator", "user"): "Authenticator apps and recovery codes you set up",
-    ("decisions.LadderAssessment", "assessed_by"): "How much say you told us people have in "
-    "your projects",
 }
 
 # (model label, field) -> why it is not exported. These record which member of staff did
@@ -92,32 +77,8 @@ NOT_EXPORTED = {
     ("stakeholders.Person", "created_by"): "which staff member added someone",
     ("stakeholders.ConsentRecord", "recorded_by"): "staff audit; the record is exported",
     ("stakeholders.ConsentRecord", "withdrawn_by"): "staff audit; the record is exported",
-    ("stakeholders.ProjectInvitation", "invited_by"): "staff audit",
-    ("stakeholders.Payment", "approved_by"): "staff audit",
-    ("stakeholders.HistoricalPayment", "approved_by"): "staff audit",
-    ("stakeholders.HistoricalPayment", "history_user"): "who made a change; rows exported",
-    ("stakeholders.ExpenseClaim", "decided_by"): "staff audit",
-    ("stakeholders.HistoricalExpenseClaim", "decided_by"): "staff audit",
-    ("stakeholders.HistoricalExpenseClaim", "history_user"): "who made a change; rows exported",
     ("stakeholders.ErasureRequest", "confirmed_by"): "staff audit",
     ("stakeholders.DataExportLog", "exported_by"): "who exported; rows exported by person",
-    ("projects.Meeting", "created_by"): "staff audit",
-    ("projects.HistoricalMeeting", "created_by"): "staff audit",
-    ("projects.HistoricalMeeting", "history_user"): "staff audit",
-    ("projects.HistoricalProject", "history_user"): "staff audit",
-    ("projects.HistoricalPaymentPolicy", "history_user"): "staff audit",
-    ("projects.Invitation", "invited_by"): "staff audit",
-    ("projects.Attendance", "recorded_by"): "staff audit",
-    ("projects.HistoricalAttendance", "recorded_by"): "staff audit",
-    ("projects.HistoricalAttendance", "history_user"): "who made a change; rows exported",
-    ("decisions.Decision", "created_by"): "staff audit",
-    ("decisions.HistoricalDecision", "created_by"): "staff audit",
-    ("decisions.HistoricalDecision", "history_user"): "staff audit",
-    ("evidence.ReportGrant", "commissioner"): "commissioners' access, not participants'",
-    ("evidence.ReportGrant", "granted_by"): "staff audit",
-    ("evidence.EvidenceRecord", "created_by"): "staff audit",
-    ("evidence.HistoricalImpactSummary", "history_user"): "staff audit",
-    ("evidence.LearningEntry", "created_by"): "staff audit",
     # Only staff can use the Django admin, so participants have no entries of their own.
     ("admin.LogEntry", "user"): "staff's own admin actions",
 }
@@ -130,6 +91,29 @@ NOT_HELD = [
     "about you, ask the project team.",
     "Receipts you uploaded are not included in this file; their file names are.",
 ]
+
+
+# What the apps above this one do when a person is erased (each is given the person and
+# the staff member erasing them, inside the erasure's transaction), and how they tell that
+# a person has taken part, so the retention job keeps their roster entry.
+ERASERS: list[Callable[[Person, User | None], None]] = []
+TAKEN_PART: list[Callable[[Person], bool]] = []
+
+
+def personal_data_register(
+    *,
+    exported: dict[tuple[str, str], str],
+    not_exported: dict[tuple[str, str], str],
+    erase: Callable[[Person, User | None], None] | None = None,
+    taken_part: Callable[[Person], bool] | None = None,
+) -> None:
+    """Called once by each app above this one, when Django starts, for its own models."""
+    EXPORTED.update(exported)
+    NOT_EXPORTED.update(not_exported)
+    if erase is not None:
+        ERASERS.append(erase)
+    if taken_part is not None:
+        TAKEN_PART.append(taken_part)
 
 
 def person_references() -> set[tuple[str, str]]:
@@ -395,11 +379,6 @@ def person_erase(*, person: Person, erased_by: User | None) -> Person:
         if person.erased_at:
             return person
         identifiers = _identifiers(person)
-        claims = ExpenseClaim.objects.filter(person=person)
-        old_claims = ExpenseClaim.history.filter(person=person)
-        receipts = {name for name in claims.values_list("receipt", flat=True) if name} | {
-            name for name in old_claims.values_list("receipt", flat=True) if name
-        }
         for kind in ConsentKind:
             consent_withdraw(person=person, kind=kind, withdrawn_by=erased_by)
         EqualityMonitoring.objects.filter(person=person).delete()
@@ -411,16 +390,11 @@ def person_erase(*, person: Person, erased_by: User | None) -> Person:
         person.erased_at = timezone.now()
         person.save()
         _scrub_admin_log(person)
-        Vote.objects.filter(person=person).update(person=None)
-        DecisionParticipant.objects.filter(person=person).update(person=None)
-        Invitation.objects.filter(person=person).update(support_note="")
-        MeetingEmail.objects.filter(invitation__person=person).update(last_error="")
-        claims.update(note="", receipt="")
-        old_claims.update(note="", receipt="")
+        for erase in ERASERS:
+            erase(person, erased_by)
         if person.user is not None:
             _erase_login(person.user)
         _scrub_free_text(identifiers)
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in receipts])
     return person
 
 
@@ -441,13 +415,7 @@ def _erase_login(user: User) -> None:
 
 
 def _has_taken_part(person: Person) -> bool:
-    return (
-        Attendance.objects.filter(person=person).exists()
-        or Payment.objects.filter(person=person).exists()
-        or ExpenseClaim.objects.filter(person=person).exists()
-        or Vote.objects.filter(person=person).exists()
-        or DecisionParticipant.objects.filter(person=person).exists()
-    )
+    return any(taken_part(person) for taken_part in TAKEN_PART)
 
 
 def unconfirmed_signups_delete(*, now: datetime | None = None) -> int:

@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from coprod.access import get_object_for_user, permission_required
+from coprod.core.access import get_object_for_user, permission_required
+from stakeholders.access import PARTICIPANTS_ONLY, get_own_person
 from stakeholders.models import ErasureRequest, ExportKind, Person
 from stakeholders.privacy import (
     ErasureError,
@@ -22,7 +23,6 @@ from stakeholders.privacy import (
     export_log_page,
     person_data_export,
 )
-from stakeholders.views import PARTICIPANTS_ONLY, _get_own_person
 
 STAFF_ONLY = "This page is for staff who look after people's personal data."
 PERM = "stakeholders.manage_personal_data"
@@ -45,7 +45,7 @@ def _json_attachment(data: dict, filename: str) -> HttpResponse:
 
 @permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
 def my_data(request: HttpRequest) -> HttpResponse:
-    person = _get_own_person(request)
+    person = get_own_person(request)
     export = person_data_export(person)
     data_export_record(
         person=person, exported_by=request.user, kind=ExportKind.OWN, note="Read on the page"
@@ -57,7 +57,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 @permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
 def my_data_json(request: HttpRequest) -> HttpResponse:
-    person = _get_own_person(request)
+    person = get_own_person(request)
     export = person_data_export(person)
     data_export_record(
         person=person, exported_by=request.user, kind=ExportKind.OWN, note="Downloaded as a file"
@@ -67,7 +67,7 @@ def my_data_json(request: HttpRequest) -> HttpResponse:
 
 @permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
 def erasure_request(request: HttpRequest) -> HttpResponse:
-    person = _get_own_person(request)
+    person = get_own_person(request)
     pending = person.erasure_requests.filter(confirmed_at=None).first()
     if request.method == "POST":
         try:
@@ -80,7 +80,7 @@ def erasure_request(request: HttpRequest) -> HttpResponse:
                 "We have your request. Staff will erase your details within one month and "
                 "you will then no longer be able to log in.",
             )
-        return redirect("stakeholders:me")
+        return redirect("pages:me")
     return render(request, "stakeholders/erasure_request.html", {"pending": pending})
 
 

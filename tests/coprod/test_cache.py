@@ -8,8 +8,8 @@ import pytest
 import redis
 from django.core.cache.backends.redis import RedisCache
 
-import coprod.cache
-from coprod.cache import ResilientRedisCache
+import coprod.core.cache
+from coprod.core.cache import ResilientRedisCache
 from tests.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
@@ -44,7 +44,7 @@ def test_with_redis_stopped_reads_miss_and_writes_are_dropped_with_a_warning(red
     cache.set("answer", 42)
     redis_server.stop()
 
-    with caplog.at_level(logging.WARNING, logger="coprod.cache"):
+    with caplog.at_level(logging.WARNING, logger="coprod.core.cache"):
         started = time.monotonic()
         assert cache.get("answer") is None
         assert cache.get("answer", "default") == "default"
@@ -70,7 +70,7 @@ def test_with_redis_stopped_reads_miss_and_writes_are_dropped_with_a_warning(red
 
 
 def test_it_works_again_once_redis_is_back(redis_server, monkeypatch):
-    monkeypatch.setattr(coprod.cache, "RETRY_AFTER_SECONDS", 0.2)
+    monkeypatch.setattr(coprod.core.cache, "RETRY_AFTER_SECONDS", 0.2)
     cache = _cache(redis_server.url)
     redis_server.stop()
     assert cache.get("answer") is None
@@ -102,7 +102,7 @@ def test_a_redis_that_accepts_but_never_answers_costs_a_fraction_of_a_second():
 
 
 def test_after_a_silent_redis_times_out_calls_skip_it_for_a_moment(monkeypatch):
-    monkeypatch.setattr(coprod.cache, "RETRY_AFTER_SECONDS", 1.0)
+    monkeypatch.setattr(coprod.core.cache, "RETRY_AFTER_SECONDS", 1.0)
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)

@@ -1,6 +1,6 @@
 import pytest
 
-from coprod.tasks import ping
+from coprod.core.tasks import ping
 
 
 def test_ping_runs_in_process_without_a_broker():

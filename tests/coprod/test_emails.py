@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core import mail
 from django.template.loader import get_template
 
-from coprod.emails import render_email, send_email
+from coprod.core.emails import render_email, send_email
 
 EMAILS = Path(__file__).resolve().parents[2] / "templates" / "emails"
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from coprod.celery import app as celery_app
 from projects.rsvp import RsvpAction, rsvp_token
-from projects.services import meeting_emails_sweep
+from projects.services.meetings import meeting_emails_sweep
 from tests.conftest import require_service
 from tests.factories.meetings import MeetingFactory
 from tests.factories.projects import ProjectFactory
@@ -79,7 +79,7 @@ def redis_is_broker_and_cache(private_redis, settings, start_celery_worker, smtp
     settings.REDIS_URL = private_redis.url
     settings.CACHES = {
         "default": {
-            "BACKEND": "coprod.cache.ResilientRedisCache",
+            "BACKEND": "coprod.core.cache.ResilientRedisCache",
             "LOCATION": private_redis.url,
             "KEY_PREFIX": "coprod",
         }
@@ -128,7 +128,7 @@ def test_with_redis_stopped_pages_serve_invites_answer_at_once_and_are_sent_when
     client.force_login(personas.staff)
     assert client.get("/dashboard/").status_code == 200
     # The pages did ask the stopped Redis, and carried on without it.
-    assert any(record.name == "coprod.cache" for record in caplog.records)
+    assert any(record.name == "coprod.core.cache" for record in caplog.records)
 
     emails = invite_everyone_with_the_broker_down(client, meeting, expected=20)
 

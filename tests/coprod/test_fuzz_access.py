@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from decisions.services import decision_create, voting_open
 from evidence.models import EvidenceRecord
+from projects.models import ExpenseClaim, Payment
 from projects.rsvp import RsvpAction, rsvp_token
-from stakeholders.models import ExpenseClaim, Payment
 from tests.factories.meetings import InvitationFactory, MeetingFactory
 
 OWN_APPS = ("stakeholders", "projects", "decisions", "evidence")
@@ -95,7 +95,7 @@ ANONYMOUS = "anonymous"
 # (url name, kwargs placeholders, query string, who posts, field names)
 FORMS = [
     (
-        "stakeholders:join",
+        "projects:join",
         {"slug": "project"},
         "",
         ANONYMOUS,
@@ -298,14 +298,14 @@ FORMS = [
         ["paid_on", "reference"],
     ),
     (
-        "stakeholders:payment_choices",
+        "projects:payment_choices",
         {},
         "",
         PARTICIPANT,
         ["payment_method", "declines_payment", "receives_benefits", "permitted_work_form"],
     ),
     (
-        "stakeholders:claim_new",
+        "projects:claim_new",
         {},
         "",
         PARTICIPANT,
@@ -349,8 +349,8 @@ FORMS = [
         ["description", "owner", "due_on"],
     ),
     ("decisions:assess", {"slug": "project"}, "", STAFF, ["rung", "note"]),
-    ("stakeholders:ladder", {"slug": "project"}, "", PARTICIPANT, ["rung", "note"]),
-    ("stakeholders:vote", {"decision_id": "open_vote"}, "", PARTICIPANT, ["choice"]),
+    ("decisions:ladder", {"slug": "project"}, "", PARTICIPANT, ["rung", "note"]),
+    ("decisions:vote", {"decision_id": "open_vote"}, "", PARTICIPANT, ["choice"]),
     (
         "evidence:evidence_add",
         {"slug": "project"},

@@ -15,19 +15,19 @@ from projects.rsvp import RsvpAction, rsvp_token
 
 # (visitor, url name, kwargs placeholder): one main page of each app, and the public ones.
 PAGES = [
-    ("anonymous", "home", {}),
-    ("anonymous", "stakeholders:join", {"slug": "project"}),
+    ("anonymous", "pages:home", {}),
+    ("anonymous", "projects:join", {"slug": "project"}),
     ("anonymous", "projects:rsvp", {"token": "rsvp"}),
     ("anonymous", "decisions:you_said_we_did", {"slug": "project"}),
     ("anonymous", "account_login", {}),
-    ("staff", "projects:dashboard", {}),
+    ("staff", "pages:dashboard", {}),
     ("staff", "projects:detail", {"slug": "project"}),
     ("staff", "projects:roster", {"slug": "project"}),
     ("staff", "decisions:list", {"slug": "project"}),
     ("staff", "evidence:project_evidence", {"slug": "project"}),
     ("staff", "evidence:learning", {}),
-    ("participant", "stakeholders:me", {}),
-    ("participant", "stakeholders:my_payments", {}),
+    ("participant", "pages:me", {}),
+    ("participant", "projects:my_payments", {}),
     ("commissioner", "evidence:reports", {}),
     ("commissioner", "evidence:report", {"slug": "project"}),
 ]

@@ -2,7 +2,7 @@ import pytest
 from django.db import OperationalError
 
 from coprod.celery import app as celery_app
-from coprod.health import failure_reason
+from coprod.core.health import failure_reason
 
 
 def test_it_reports_database_and_broker_ok(client, db):
@@ -45,7 +45,7 @@ def test_it_returns_503_when_the_database_fails(client, db, monkeypatch):
         def cursor(self):
             raise OperationalError("database is down")
 
-    monkeypatch.setattr("coprod.health.connection", UnreachableDatabase())
+    monkeypatch.setattr("coprod.core.health.connection", UnreachableDatabase())
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "error"

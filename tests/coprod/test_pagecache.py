@@ -10,9 +10,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from coprod import pagecache
-from coprod.pagecache import VERSION_KEY, data_changed, data_version
-from stakeholders.models import Membership, MembershipStatus
+from coprod.core import pagecache
+from coprod.core.pagecache import VERSION_KEY, data_changed, data_version
+from projects.models import Membership, MembershipStatus
 from stakeholders.privacy import retention_apply
 from tests.factories.roster import MembershipFactory, PersonFactory
 from tests.stakeholders.test_privacy_retention import _signup
@@ -42,7 +42,7 @@ def _without_csrf_tokens(html: str) -> str:
 @pytest.mark.parametrize(
     ("url_name", "of_project"),
     [
-        ("projects:dashboard", False),
+        ("pages:dashboard", False),
         ("projects:list", False),
         ("projects:detail", True),
         ("projects:roster", True),
@@ -65,7 +65,7 @@ def test_a_staff_page_seen_again_runs_none_of_its_own_queries(
 
 def test_my_page_seen_again_runs_only_the_login_queries(client, personas):
     client.force_login(personas.participant)
-    url = reverse("stakeholders:me")
+    url = reverse("pages:me")
 
     first_count, first = _queries_for(client, url)
     again_count, again = _queries_for(client, url)
@@ -77,11 +77,11 @@ def test_my_page_seen_again_runs_only_the_login_queries(client, personas):
 
 def test_my_page_is_kept_for_each_person_apart(client, personas):
     client.force_login(personas.participant)
-    client.get(reverse("stakeholders:me"))
+    client.get(reverse("pages:me"))
     other = Client()
     other.force_login(personas.other_participant)
 
-    html = other.get(reverse("stakeholders:me")).content.decode()
+    html = other.get(reverse("pages:me")).content.decode()
 
     assert "Olu Other" in html
     assert "Pat Participant" not in html
@@ -115,7 +115,7 @@ def test_any_post_makes_cached_parts_stale_even_one_that_is_refused(client, pers
     client.force_login(personas.participant)
     before = data_version()
 
-    response = client.post(reverse("projects:dashboard"))
+    response = client.post(reverse("pages:dashboard"))
 
     assert response.status_code in (403, 404)
     assert data_version() > before
@@ -167,7 +167,7 @@ def test_each_visitor_gets_their_own_csrf_token_in_a_cached_form(personas):
 def test_a_sign_up_form_sent_back_with_errors_is_never_cached_for_someone_else(personas):
     personas.project.is_open_to_join = True
     personas.project.save(update_fields=["is_open_to_join"])
-    url = reverse("stakeholders:join", args=[personas.project.slug])
+    url = reverse("projects:join", args=[personas.project.slug])
     Client().get(url)  # the empty form is cached
 
     sent_back = Client().post(url, {"full_name": "Zebedee Quill", "email": "not-an-email"})

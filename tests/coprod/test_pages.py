@@ -20,8 +20,8 @@ def _assert_accessible_structure(html: str) -> None:
 @pytest.mark.parametrize(
     ("role", "url_name", "says"),
     [
-        ("staff", "projects:dashboard", "Upcoming meetings"),
-        ("participant", "stakeholders:me", "Find a project to join"),
+        ("staff", "pages:dashboard", "Upcoming meetings"),
+        ("participant", "pages:me", "Find a project to join"),
         ("commissioner", "evidence:reports", "Crisis support"),
     ],
 )
@@ -51,7 +51,7 @@ def test_a_commissioner_without_grants_is_told_what_to_do(client, personas):
 def test_the_home_page_lists_only_projects_open_to_join(client, personas):
     personas.other_project.is_open_to_join = False
     personas.other_project.save()
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("pages:home")).content.decode()
     _assert_accessible_structure(html)
     assert personas.project.name in html
     assert personas.other_project.name not in html
@@ -77,7 +77,7 @@ def test_a_missing_page_is_a_plain_english_404(client):
 
 def test_a_wrong_role_gets_a_plain_english_403(client, personas):
     client.force_login(personas.participant)
-    response = client.get(reverse("projects:dashboard"))
+    response = client.get(reverse("pages:dashboard"))
     assert response.status_code == 403
     assert b"This page is for staff who run co-production projects." in response.content
 

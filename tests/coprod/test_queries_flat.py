@@ -13,11 +13,21 @@ from django.utils import timezone
 from zeal.constants import initialize_app_registry
 from zeal.patch import patch as zeal_patch
 
-from decisions.models import Action, Decision, DecisionMethod, DecisionParticipant, Vote
+from decisions.models import Action, Decision, DecisionMethod, DecisionParticipant, LadderRung, Vote
 from evidence.models import EvidenceKind, EvidenceRecord, LearningEntry
-from projects.models import Attendance, AttendanceStatus, Invitation, LadderRung, Meeting, Project
+from projects.models import (
+    Attendance,
+    AttendanceStatus,
+    Invitation,
+    Meeting,
+    Membership,
+    MembershipStatus,
+    Payment,
+    PaymentStatus,
+    Project,
+)
 from projects.models import Response as Answer
-from stakeholders.models import Membership, MembershipStatus, Payment, PaymentStatus, Person
+from stakeholders.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -164,14 +174,14 @@ def _grow(personas, count: int, *, start: int) -> None:
 
 
 PAGES = [
-    ("staff", "projects:dashboard", False),
+    ("staff", "pages:dashboard", False),
     ("staff", "projects:list", False),
     ("staff", "projects:detail", True),
     ("staff", "projects:roster", True),
     ("staff", "projects:meetings", True),
     ("staff", "projects:payments", True),
     ("staff", "decisions:list", True),
-    ("participant", "stakeholders:me", False),
+    ("participant", "pages:me", False),
     ("commissioner", "evidence:report", True),
     ("staff", "evidence:report", True),
 ]

@@ -7,8 +7,8 @@ from coprod import demo_large
 from coprod.management.commands.seed_demo import DEMO_PASSWORD
 from decisions.models import Vote
 from evidence.models import EvidenceRecord, LearningEntry, ReportGrant
-from projects.models import Attendance, Invitation, Project
-from stakeholders.models import ConsentRecord, Payment, Person, Role, User
+from projects.models import Attendance, Invitation, Payment, Project
+from stakeholders.models import ConsentRecord, Person, Role, User
 
 pytestmark = pytest.mark.django_db
 
@@ -100,10 +100,10 @@ def test_large_size_builds_every_kind_of_row_once(monkeypatch):
 def test_the_demo_shows_something_on_every_home_and_roster(client):
     call_command("seed_demo")
     client.force_login(User.objects.get(email="participant@example.org"))
-    assert "Getting started together" in client.get(reverse("stakeholders:me")).content.decode()
+    assert "Getting started together" in client.get(reverse("pages:me")).content.decode()
 
     client.force_login(User.objects.get(email="staff@example.org"))
-    dashboard = client.get(reverse("projects:dashboard")).content.decode()
+    dashboard = client.get(reverse("pages:dashboard")).content.decode()
     assert "Getting started together" in dashboard
     assert "more needed" in dashboard
     project = Project.objects.open_to_join().first()
@@ -119,7 +119,7 @@ def test_the_demo_board_shows_you_said_and_the_participant_has_a_vote_to_cast(cl
     assert "<dt>You said</dt>" in board.content.decode()
 
     client.force_login(User.objects.get(email="participant@example.org"))
-    mine = client.get(reverse("stakeholders:my_decisions")).content.decode()
+    mine = client.get(reverse("decisions:my_decisions")).content.decode()
     assert "You have not voted yet." in mine
     assert "Save my vote" in mine
     assert "What happened:" in mine

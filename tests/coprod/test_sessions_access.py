@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from coprod.sessions import LAST_SEEN
 from projects.rsvp import RsvpAction, rsvp_token
+from stakeholders.sessions import LAST_SEEN
 from tests.factories.meetings import InvitationFactory
 from tests.factories.people import PASSWORD, ParticipantFactory
 
@@ -46,9 +46,9 @@ def test_access_logging_in_gives_a_new_session_key(client):
 @pytest.mark.parametrize(
     ("role", "page", "minutes"),
     [
-        ("staff", "projects:dashboard", 30),
+        ("staff", "pages:dashboard", 30),
         ("commissioner", "evidence:reports", 2 * 60),
-        ("participant", "stakeholders:me", 8 * 60),
+        ("participant", "pages:me", 8 * 60),
     ],
 )
 def test_access_each_role_has_its_own_idle_timeout(client, personas, role, page, minutes):
@@ -61,10 +61,10 @@ def test_access_each_role_has_its_own_idle_timeout(client, personas, role, page,
 
 def test_access_an_idle_staff_session_ends_after_30_minutes(client, personas):
     client.force_login(personas.staff)
-    client.get(reverse("projects:dashboard"))
+    client.get(reverse("pages:dashboard"))
     _seen_minutes_ago(client, 31)
 
-    response = client.get(reverse("projects:dashboard"), follow=True)
+    response = client.get(reverse("pages:dashboard"), follow=True)
 
     assert response.redirect_chain[0][0].startswith(reverse("account_login"))
     assert SESSION_KEY not in client.session
@@ -73,27 +73,27 @@ def test_access_an_idle_staff_session_ends_after_30_minutes(client, personas):
 
 def test_access_a_staff_session_used_within_30_minutes_stays_open(client, personas):
     client.force_login(personas.staff)
-    client.get(reverse("projects:dashboard"))
+    client.get(reverse("pages:dashboard"))
     _seen_minutes_ago(client, 29)
 
-    assert client.get(reverse("projects:dashboard")).status_code == 200
+    assert client.get(reverse("pages:dashboard")).status_code == 200
     assert client.session[LAST_SEEN] >= int(time.time()) - MINUTE
 
 
 def test_access_a_participant_idle_for_an_hour_is_still_signed_in(client, personas):
     client.force_login(personas.participant)
-    client.get(reverse("stakeholders:me"))
+    client.get(reverse("pages:me"))
     _seen_minutes_ago(client, 60)
 
-    assert client.get(reverse("stakeholders:me")).status_code == 200
+    assert client.get(reverse("pages:me")).status_code == 200
 
 
 def test_access_a_participant_idle_for_nine_hours_is_signed_out(client, personas):
     client.force_login(personas.participant)
-    client.get(reverse("stakeholders:me"))
+    client.get(reverse("pages:me"))
     _seen_minutes_ago(client, 9 * 60)
 
-    response = client.get(reverse("stakeholders:me"))
+    response = client.get(reverse("pages:me"))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
@@ -102,11 +102,11 @@ def test_access_a_participant_idle_for_nine_hours_is_signed_out(client, personas
 def test_access_the_idle_timeout_is_a_setting(client, personas, settings):
     settings.COPROD_IDLE_TIMEOUT_STAFF_MINUTES = 5
     client.force_login(personas.staff)
-    client.get(reverse("projects:dashboard"))
+    client.get(reverse("pages:dashboard"))
     assert client.session.get_expiry_age() == 5 * MINUTE
     _seen_minutes_ago(client, 6)
 
-    assert client.get(reverse("projects:dashboard")).status_code == 302
+    assert client.get(reverse("pages:dashboard")).status_code == 302
 
 
 def test_access_a_session_that_ends_with_the_browser_keeps_doing_so(client, personas):
@@ -115,7 +115,7 @@ def test_access_a_session_that_ends_with_the_browser_keeps_doing_so(client, pers
     )
     assert client.session.get_expire_at_browser_close()
 
-    client.get(reverse("stakeholders:me"))
+    client.get(reverse("pages:me"))
 
     assert client.session.get_expire_at_browser_close()
 
@@ -133,14 +133,14 @@ def test_access_deactivating_an_account_ends_every_one_of_its_sessions(personas)
         session_key__in=[laptop.session.session_key, phone.session.session_key]
     ).exists()
     assert Session.objects.filter(session_key=someone_else.session.session_key).exists()
-    assert laptop.get(reverse("stakeholders:me")).status_code == 302
-    assert someone_else.get(reverse("stakeholders:me")).status_code == 200
+    assert laptop.get(reverse("pages:me")).status_code == 302
+    assert someone_else.get(reverse("pages:me")).status_code == 200
 
 
 def test_access_a_deactivated_accounts_sessions_leave_the_cache_too(personas):
     laptop = Client()
     laptop.force_login(personas.participant)
-    laptop.get(reverse("stakeholders:me"))  # read once, so the session is in the cache
+    laptop.get(reverse("pages:me"))  # read once, so the session is in the cache
     cached_key = cached_db.KEY_PREFIX + laptop.session.session_key
     assert cache.get(cached_key) is not None
 
@@ -156,7 +156,7 @@ def test_access_saving_an_active_account_keeps_its_sessions(client, personas):
     personas.participant.name = "Pat P."
     personas.participant.save()
 
-    assert client.get(reverse("stakeholders:me")).status_code == 200
+    assert client.get(reverse("pages:me")).status_code == 200
 
 
 def _posts_until_refused(client: Client, url: str, data, tries: int) -> list[int]:
@@ -198,7 +198,7 @@ def test_access_sign_up_is_rate_limited_with_a_plain_english_page(client):
 
 
 def test_access_joining_a_project_is_rate_limited_like_sign_up(client, personas):
-    url = reverse("stakeholders:join", args=[personas.project.slug])
+    url = reverse("projects:join", args=[personas.project.slug])
     statuses = _posts_until_refused(client, url, lambda n: {"email": f"new{n}@example.org"}, 21)
 
     assert 429 not in statuses[:20]

@@ -73,7 +73,7 @@ def test_embedded_default_uses_sqlite_eager_tasks_local_cache_and_email_files(
 def test_redis_url_makes_redis_the_broker_and_the_cache(manage, production_env):
     env = {**production_env, "DJANGO_DEBUG": "true", "REDIS_URL": "redis://127.0.0.1:6379/3"}
     found = _settings_in_subprocess(manage, env)
-    assert found["cache"] == "coprod.cache.ResilientRedisCache"
+    assert found["cache"] == "coprod.core.cache.ResilientRedisCache"
     assert found["broker"] == "redis://127.0.0.1:6379/3"
     assert found["eager"] is False
 

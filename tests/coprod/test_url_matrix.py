@@ -18,8 +18,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from decisions.models import Decision
 from decisions.services import decision_create, voting_open
 from evidence.models import EvidenceRecord, LearningEntry
+from projects.models import ExpenseClaim, Payment
 from projects.rsvp import RsvpAction, rsvp_token
-from stakeholders.models import ErasureRequest, ExpenseClaim, Payment
+from stakeholders.models import ErasureRequest
 
 OWN_APPS = ("coprod", "projects", "stakeholders", "decisions", "evidence")
 
@@ -51,10 +52,10 @@ TOKEN_PAGES = {"projects:rsvp"}
 
 # Pages anyone may open without logging in.
 PUBLIC = {
-    "home",
-    "healthz",
-    "stakeholders:join",
-    "stakeholders:joined",
+    "pages:home",
+    "pages:healthz",
+    "projects:join",
+    "projects:joined",
     "projects:rsvp",
     "decisions:you_said_we_did",
 }
@@ -63,17 +64,17 @@ PUBLIC = {
 # The POST is sent with no data. `granted` is the project granted to the commissioner;
 # `other` is granted to nobody.
 MATRIX = {
-    "home": (
+    "pages:home": (
         {},
         [OK, OK, OK, OK, OK, OK],
         [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
     ),
-    "healthz": (
+    "pages:healthz": (
         {},
         [OK, OK, OK, OK, OK, OK],
         [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
     ),
-    "projects:dashboard": (
+    "pages:dashboard": (
         {},
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
@@ -234,7 +235,7 @@ MATRIX = {
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
-    "stakeholders:me": (
+    "pages:me": (
         {},
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
@@ -254,53 +255,53 @@ MATRIX = {
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
-    "stakeholders:meeting_answer": (
+    "projects:meeting_answer": (
         {"meeting_id": "meeting"},
         [LOGIN, NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
-    "stakeholders:meeting_calendar": (
+    "projects:meeting_calendar": (
         {"meeting_id": "meeting"},
         [LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
-    "stakeholders:my_payments": (
+    "projects:my_payments": (
         {},
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
-    "stakeholders:payment_choices": (
+    "projects:payment_choices": (
         {},
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
-    "stakeholders:payment_decline_mine": (
+    "projects:payment_decline_mine": (
         {"payment_id": "payment"},
         [LOGIN, NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
-    "stakeholders:claim_new": (
+    "projects:claim_new": (
         {},
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
     # The receipt of the participant's own claim: theirs and staff's only.
-    "stakeholders:claim_receipt": (
+    "projects:claim_receipt": (
         {"claim_id": "claim"},
         [LOGIN, OK, NOT_FOUND, OK, FORBIDDEN, FORBIDDEN],
         [LOGIN, OK, NOT_FOUND, OK, FORBIDDEN, FORBIDDEN],
     ),
-    "stakeholders:my_decisions": (
+    "decisions:my_decisions": (
         {},
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
-    "stakeholders:vote": (
+    "decisions:vote": (
         {"decision_id": "open_vote"},
         [LOGIN, NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
-    "stakeholders:ladder": (
+    "decisions:ladder": (
         {"slug": "granted"},
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
@@ -352,12 +353,12 @@ MATRIX = {
         [OK, OK, OK, OK, OK, OK],
         [OK, OK, OK, OK, OK, OK],
     ),
-    "stakeholders:join": (
+    "projects:join": (
         {"slug": "granted"},
         [OK, OK, OK, OK, OK, OK],
         [OK, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
-    "stakeholders:joined": (
+    "projects:joined": (
         {"slug": "granted"},
         [OK, OK, OK, OK, OK, OK],
         [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],

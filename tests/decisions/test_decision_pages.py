@@ -445,7 +445,7 @@ def test_an_overdue_action_is_marked_in_words_on_the_decision_and_the_dashboard(
     )
 
     detail = _text(staff_client.get(decision.get_absolute_url()))
-    dashboard = _text(staff_client.get(reverse("projects:dashboard")))
+    dashboard = _text(staff_client.get(reverse("pages:dashboard")))
 
     assert "Book the hall Sam" in detail
     assert detail.count("(overdue)") == 1

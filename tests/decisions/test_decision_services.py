@@ -14,7 +14,7 @@ from decisions.services import (
     voting_close,
     voting_open,
 )
-from stakeholders.models import MembershipStatus
+from projects.models import MembershipStatus
 from tests.factories.roster import MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

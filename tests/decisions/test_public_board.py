@@ -170,21 +170,20 @@ def test_it_works_logged_out_for_a_project_not_open_to_join(client, personas):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Letters arrive too late." in html
-    assert reverse("stakeholders:join", args=[hidden.slug]) not in html
+    assert reverse("projects:join", args=[hidden.slug]) not in html
 
 
 def test_the_board_links_to_the_join_page_of_a_project_open_to_join(client, personas):
     html = client.get(_board_url(personas.project)).content.decode()
-    assert f'href="{reverse("stakeholders:join", args=[personas.project.slug])}"' in html
+    assert f'href="{reverse("projects:join", args=[personas.project.slug])}"' in html
 
 
 def test_the_join_page_and_the_home_page_link_to_the_board(client, personas):
     link = f'href="{_board_url(personas.project)}"'
     assert (
-        link
-        in client.get(reverse("stakeholders:join", args=[personas.project.slug])).content.decode()
+        link in client.get(reverse("projects:join", args=[personas.project.slug])).content.decode()
     )
-    assert link in client.get(reverse("home")).content.decode()
+    assert link in client.get(reverse("pages:home")).content.decode()
 
 
 def test_the_board_runs_the_same_queries_for_2_and_20_decisions(client, personas):

@@ -15,7 +15,7 @@ from decisions.models import (
     VoteChoice,
 )
 from decisions.services import decision_create, vote_cast, voting_close, voting_open
-from stakeholders.models import MembershipStatus
+from projects.models import MembershipStatus
 from tests.factories.people import ParticipantFactory
 from tests.factories.roster import MembershipFactory, PersonFactory
 
@@ -42,11 +42,11 @@ def decision(personas):
 
 
 def _vote_url(decision):
-    return reverse("stakeholders:vote", args=[decision.public_id])
+    return reverse("decisions:vote", args=[decision.public_id])
 
 
 def _my_page(client) -> str:
-    return client.get(reverse("stakeholders:my_decisions")).content.decode()
+    return client.get(reverse("decisions:my_decisions")).content.decode()
 
 
 def _participant_with(membership_status=None, project=None):
@@ -205,7 +205,7 @@ def test_a_closed_vote_i_did_not_take_part_in_is_not_shown(client, personas, dec
 
 def _queries_for_page(client) -> int:
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("stakeholders:my_decisions")).status_code == 200
+        assert client.get(reverse("decisions:my_decisions")).status_code == 200
     return len(queries)
 
 
@@ -227,12 +227,12 @@ def test_my_decisions_runs_the_same_queries_for_2_and_20_open_votes(client, pers
         vote_cast(decision=decision, person=person, choice="against")
     twenty = _queries_for_page(client)
 
-    assert "More 17" in client.get(reverse("stakeholders:my_decisions")).content.decode()
+    assert "More 17" in client.get(reverse("decisions:my_decisions")).content.decode()
     assert twenty == two
 
 
 def _ladder_url(project):
-    return reverse("stakeholders:ladder", args=[project.slug])
+    return reverse("decisions:ladder", args=[project.slug])
 
 
 def test_the_ladder_shows_the_seven_steps_with_their_explanations(client, personas):

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from projects.models import Response
-from projects.services import meeting_invite
+from projects.services.meetings import meeting_invite
 from stakeholders.models import Person
 from tests.e2e.conftest import link_in
 from tests.e2e.test_participant_journey import PASSWORD, meeting_tomorrow, open_project

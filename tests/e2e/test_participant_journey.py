@@ -12,9 +12,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from projects.models import Response
-from projects.services import meeting_create, meeting_invite
-from stakeholders.models import ConsentKind, ExpenseClaim, Person
+from projects.models import ExpenseClaim, Response
+from projects.services.meetings import meeting_create, meeting_invite
+from stakeholders.models import ConsentKind, Person
 from stakeholders.selectors import standing_consents
 from tests.e2e.conftest import exactly, link_in
 from tests.factories.people import StaffFactory

@@ -17,9 +17,9 @@ from playwright.sync_api import expect
 from decisions.models import Decision, VoteChoice
 from decisions.services import vote_cast
 from evidence.models import EvidenceRecord, LearningEntry, ReportGrant
-from projects.models import Meeting, Project
-from stakeholders.models import Payment, PaymentStatus, StakeholderGroup
-from stakeholders.services import membership_express_interest
+from projects.models import Meeting, Payment, PaymentStatus, Project
+from projects.services.memberships import membership_express_interest
+from stakeholders.models import StakeholderGroup
 from tests.e2e.conftest import exactly
 from tests.factories.people import PASSWORD, CommissionerFactory, StaffFactory
 from tests.factories.roster import PersonFactory

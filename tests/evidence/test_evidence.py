@@ -22,13 +22,7 @@ from evidence.models import (
     OutcomeValue,
 )
 from evidence.selectors import cost_benefit
-from stakeholders.models import (
-    ClaimStatus,
-    ExpenseClaim,
-    Payment,
-    PaymentKind,
-    PaymentStatus,
-)
+from projects.models import ClaimStatus, ExpenseClaim, Payment, PaymentKind, PaymentStatus
 from tests.factories.evidence import EvidenceRecordFactory
 
 pytestmark = pytest.mark.django_db
@@ -488,7 +482,7 @@ def test_the_dashboard_shows_recent_evidence_across_projects(staff_client, perso
     EvidenceRecordFactory(project=personas.project, title="Waiting days")
     EvidenceRecordFactory(project=personas.other_project, title="Repairs on time")
 
-    page = staff_client.get(reverse("projects:dashboard")).content.decode()
+    page = staff_client.get(reverse("pages:dashboard")).content.decode()
 
     assert "Recent evidence" in page
     assert "Waiting days" in page and "Repairs on time" in page

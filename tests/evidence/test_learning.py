@@ -254,9 +254,9 @@ def test_only_staff_may_use_the_learning_library(client, personas, visitor):
 
 
 def test_staff_see_the_learning_library_in_the_menu(staff_client, client, personas):
-    staff_menu = staff_client.get(reverse("projects:dashboard")).content.decode()
+    staff_menu = staff_client.get(reverse("pages:dashboard")).content.decode()
     client.force_login(personas.participant)
-    participant_menu = client.get(reverse("stakeholders:me")).content.decode()
+    participant_menu = client.get(reverse("pages:me")).content.decode()
 
     assert f'href="{LEARNING}">Learning</a>' in staff_menu
     assert f'href="{LEARNING}"' not in participant_menu

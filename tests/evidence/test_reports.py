@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from coprod.privacy import SUPPRESSED
+from coprod.core.suppression import SUPPRESSED
 from decisions.models import Decision, DecisionMethod, DecisionParticipant, Progress, Vote
 from evidence import views
 from evidence.models import (
@@ -30,16 +30,18 @@ from evidence.models import (
     OutcomeValue,
 )
 from evidence.selectors import report_for_project
-from projects.models import Attendance, AttendanceStatus, CoverageTarget
-from stakeholders.models import (
+from projects.models import (
+    Attendance,
+    AttendanceStatus,
     ClaimStatus,
+    CoverageTarget,
     ExpenseCategory,
     ExpenseClaim,
     Payment,
     PaymentKind,
     PaymentStatus,
-    StakeholderGroup,
 )
+from stakeholders.models import StakeholderGroup
 from tests.factories.meetings import MeetingFactory
 from tests.factories.projects import ProjectFactory, ReportGrantFactory
 from tests.factories.roster import MembershipFactory, PersonFactory

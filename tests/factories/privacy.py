@@ -10,21 +10,11 @@ from django.utils import timezone
 
 from decisions.models import AssessorRole, VoteChoice
 from decisions.services import decision_create, ladder_assessment_add, vote_cast, voting_open
-from projects.models import AttendanceStatus, Response
-from projects.services import attendance_record
-from stakeholders.models import (
-    ConsentKind,
-    ConsentMethod,
-    ExpenseClaim,
-    ProjectInvitation,
-)
-from stakeholders.services import (
-    consent_give,
-    equality_answers_save,
-    payment_approve,
-    payment_mark_paid,
-    payment_policy_update,
-)
+from projects.models import AttendanceStatus, ExpenseClaim, ProjectInvitation, Response
+from projects.services.meetings import attendance_record
+from projects.services.payments import payment_approve, payment_mark_paid, payment_policy_update
+from stakeholders.models import ConsentKind, ConsentMethod
+from stakeholders.services import consent_give, equality_answers_save
 from tests.factories.meetings import InvitationFactory, MeetingFactory
 
 SUPPORT_NOTE = "Wheelchair space near the door please"

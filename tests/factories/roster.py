@@ -1,15 +1,7 @@
 import factory
 
-from projects.models import CoverageTarget
-from stakeholders.models import (
-    ConsentKind,
-    ConsentMethod,
-    Membership,
-    MembershipStatus,
-    Person,
-    Skill,
-    StakeholderGroup,
-)
+from projects.models import CoverageTarget, Membership, MembershipStatus
+from stakeholders.models import ConsentKind, ConsentMethod, Person, Skill, StakeholderGroup
 from stakeholders.services import consent_give
 from tests.factories.projects import ProjectFactory
 

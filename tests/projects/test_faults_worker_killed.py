@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import F
 
 from projects.models import MeetingEmail
-from projects.services import meeting_emails_sweep, meeting_invite
+from projects.services.meetings import meeting_emails_sweep, meeting_invite
 from tests.factories.meetings import MeetingFactory
 from tests.factories.people import StaffFactory
 from tests.factories.projects import ProjectFactory

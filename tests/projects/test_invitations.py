@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from projects.models import EmailKind, Invitation, MeetingEmail, Response
 from projects.rsvp import RsvpAction
-from projects.services import (
+from projects.services.meetings import (
     EMAILS_PER_TASK,
     MeetingClosed,
     invitation_respond,
@@ -418,7 +418,7 @@ def test_saving_a_meeting_unchanged_sends_nothing_even_with_seconds_in_its_times
 def test_attendance_keeps_the_group_as_it_was_on_the_day(personas):
     from decimal import Decimal
 
-    from projects.services import attendance_record
+    from projects.services.meetings import attendance_record
 
     meeting = MeetingFactory(project=personas.project)
     person = PersonFactory(stakeholder_group="carer")

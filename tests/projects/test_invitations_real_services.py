@@ -15,7 +15,7 @@ from icalendar import Calendar
 from coprod.celery import app as celery_app
 from projects.calendar import meeting_uid
 from projects.models import Meeting, MeetingEmail
-from projects.services import meeting_emails_sweep, meeting_invite
+from projects.services.meetings import meeting_emails_sweep, meeting_invite
 from projects.tasks import send_meeting_email
 from tests.factories.meetings import MeetingFactory
 from tests.factories.people import StaffFactory

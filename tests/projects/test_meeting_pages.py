@@ -17,9 +17,10 @@ from projects.models import (
     Invitation,
     Meeting,
     MeetingEmail,
+    MembershipStatus,
     Response,
 )
-from stakeholders.models import MembershipStatus, StakeholderGroup
+from stakeholders.models import StakeholderGroup
 from tests.factories.meetings import InvitationFactory, MeetingFactory
 from tests.factories.projects import ProjectFactory
 from tests.factories.roster import MembershipFactory, PersonFactory
@@ -595,7 +596,7 @@ def test_the_dashboard_panel_shows_upcoming_meetings_with_their_answers(staff_cl
     _meeting(personas.project, title="Called off", cancelled_at=timezone.now())
     _meeting(personas.project, days=-3, title="Last week")
 
-    html = staff_client.get(reverse("projects:dashboard")).content.decode()
+    html = staff_client.get(reverse("pages:dashboard")).content.decode()
 
     assert "Planning session" in html
     assert "3 coming, 1 not coming, 2 on the waiting list, 4 not answered" in html
@@ -604,7 +605,7 @@ def test_the_dashboard_panel_shows_upcoming_meetings_with_their_answers(staff_cl
 
 def test_the_dashboard_says_when_no_meetings_are_coming_up(staff_client, personas):
     Meeting.objects.all().delete()
-    html = staff_client.get(reverse("projects:dashboard")).content.decode()
+    html = staff_client.get(reverse("pages:dashboard")).content.decode()
     assert "No meetings are coming up." in html
 
 

@@ -18,14 +18,14 @@ def invitation(personas):
 
 def test_me_lists_upcoming_meetings_with_my_answer(client, personas, invitation):
     client.force_login(personas.participant)
-    html = client.get(reverse("stakeholders:me")).content.decode()
+    html = client.get(reverse("pages:me")).content.decode()
     assert "Planning day" in html
     assert "Your answer: <strong>Not answered yet</strong>" in html
 
 
 def test_i_can_change_my_answer_from_me(client, personas, invitation):
     client.force_login(personas.participant)
-    url = reverse("stakeholders:meeting_answer", args=[invitation.meeting.public_id])
+    url = reverse("projects:meeting_answer", args=[invitation.meeting.public_id])
     client.post(url, {"action": "accept"})
     invitation.refresh_from_db()
     assert invitation.response == Response.ACCEPTED
@@ -36,7 +36,7 @@ def test_i_can_change_my_answer_from_me(client, personas, invitation):
 
 def test_a_made_up_answer_changes_nothing(client, personas, invitation):
     client.force_login(personas.participant)
-    url = reverse("stakeholders:meeting_answer", args=[invitation.meeting.public_id])
+    url = reverse("projects:meeting_answer", args=[invitation.meeting.public_id])
     response = client.post(url, {"action": "maybe"}, follow=True)
     assert b"Choose whether you can come or not." in response.content
     invitation.refresh_from_db()
@@ -44,7 +44,7 @@ def test_a_made_up_answer_changes_nothing(client, personas, invitation):
 
 
 def test_the_calendar_file_is_text_calendar_and_only_for_me(client, personas, invitation):
-    url = reverse("stakeholders:meeting_calendar", args=[invitation.meeting.public_id])
+    url = reverse("projects:meeting_calendar", args=[invitation.meeting.public_id])
     client.force_login(personas.participant)
     response = client.get(url)
     assert response["Content-Type"].startswith("text/calendar")
@@ -59,7 +59,7 @@ def test_the_calendar_file_is_text_calendar_and_only_for_me(client, personas, in
 
 def test_another_participant_cannot_answer_for_me(client, personas, invitation):
     client.force_login(personas.other_participant)
-    url = reverse("stakeholders:meeting_answer", args=[invitation.meeting.public_id])
+    url = reverse("projects:meeting_answer", args=[invitation.meeting.public_id])
     assert client.post(url, {"action": "decline"}).status_code == 404
     invitation.refresh_from_db()
     assert invitation.response == Response.NO_ANSWER

@@ -61,21 +61,21 @@ def test_an_unconfirmed_participant_cannot_log_in_until_the_email_is_confirmed(c
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
-    assert client.get(reverse("stakeholders:me")).status_code == 302
+    assert client.get(reverse("pages:me")).status_code == 302
 
     client.post(link)
     assert EmailAddress.objects.get(email="new.person@example.org").verified
     response = client.post(
         reverse("account_login"), {"login": SIGNUP["email"], "password": SIGNUP["password1"]}
     )
-    assert response["Location"] == reverse("stakeholders:me")
+    assert response["Location"] == reverse("pages:me")
 
 
 @pytest.mark.parametrize(
     ("role", "home"),
     [
-        ("staff", "projects:dashboard"),
-        ("participant", "stakeholders:me"),
+        ("staff", "pages:dashboard"),
+        ("participant", "pages:me"),
         ("commissioner", "evidence:reports"),
     ],
 )
@@ -101,7 +101,7 @@ def test_logging_out_ends_the_session(client, personas):
     client.force_login(personas.participant)
     response = client.post(reverse("account_logout"))
     assert response.status_code == 302
-    assert client.get(reverse("stakeholders:me")).status_code == 302
+    assert client.get(reverse("pages:me")).status_code == 302
 
 
 def test_password_reset_sends_a_working_link(client, personas):

@@ -3,14 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from stakeholders.models import (
-    ConsentKind,
-    ConsentMethod,
-    ConsentRecord,
-    Membership,
-    MembershipStatus,
-    Person,
-)
+from projects.models import Membership, MembershipStatus
+from stakeholders.models import ConsentKind, ConsentMethod, ConsentRecord, Person
 from tests.factories.roster import SkillFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from coprod.uploads import PDF, RECEIPT_KINDS, RECEIPT_MAX_BYTES, upload_check
-from projects.services import attendance_record
-from stakeholders.models import ClaimStatus, ExpenseClaim
-from stakeholders.services import ClaimError, expense_claim_submit, payment_policy_for
+from coprod.core.uploads import PDF, RECEIPT_KINDS, RECEIPT_MAX_BYTES, upload_check
+from projects.models import ClaimStatus, ExpenseClaim
+from projects.services.meetings import attendance_record
+from projects.services.payments import ClaimError, expense_claim_submit, payment_policy_for
 from tests.factories.meetings import MeetingFactory
 from tests.factories.roster import MembershipFactory
 
@@ -65,7 +65,7 @@ def claim_data(personas, **overrides) -> dict:
 
 
 def post_claim(client, personas, **overrides):
-    return client.post(reverse("stakeholders:claim_new"), claim_data(personas, **overrides))
+    return client.post(reverse("projects:claim_new"), claim_data(personas, **overrides))
 
 
 def field_errors(response, field: str) -> list[str]:
@@ -78,7 +78,7 @@ def test_a_claim_with_a_pdf_receipt_is_saved_under_a_random_private_name(
     response = post_claim(participant_client, personas, receipt=receipt(name="../../etc/me.pdf"))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("stakeholders:my_payments")
+    assert response["Location"] == reverse("projects:my_payments")
     claim = ExpenseClaim.objects.get()
     assert claim.person == personas.participant.person
     assert claim.status == ClaimStatus.SUBMITTED
@@ -200,7 +200,7 @@ def test_the_claim_form_shows_the_mileage_rate_and_only_covered_categories(
     policy.covers_care = False
     policy.save()
 
-    html = participant_client.get(reverse("stakeholders:claim_new")).content.decode()
+    html = participant_client.get(reverse("projects:claim_new")).content.decode()
 
     assert "mileage at £0.30 a mile" in html
     assert 'value="travel"' in html and 'value="mileage"' in html
@@ -249,7 +249,7 @@ def test_a_claim_for_a_meeting_attended_is_linked_to_it(participant_client, pers
         recorded_by=personas.staff,
     )
     form_page = participant_client.get(
-        reverse("stakeholders:claim_new") + f"?meeting={meeting.public_id}"
+        reverse("projects:claim_new") + f"?meeting={meeting.public_id}"
     )
     assert re.search(
         rf'<option value="{meeting.public_id}" selected>Drop-in', form_page.content.decode()
@@ -308,7 +308,7 @@ def claim(participant_client, personas):
 
 
 def receipt_url(claim) -> str:
-    return reverse("stakeholders:claim_receipt", args=[claim.public_id])
+    return reverse("projects:claim_receipt", args=[claim.public_id])
 
 
 def test_the_claim_receipt_is_served_to_its_owner_as_an_attachment(client, personas, claim):

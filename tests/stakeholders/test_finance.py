@@ -11,10 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.models import AttendanceStatus
-from projects.services import attendance_record
-from stakeholders.models import ClaimStatus, ExpenseClaim, Payment, PaymentStatus
-from stakeholders.services import payment_approve, payment_policy_update
+from projects.models import AttendanceStatus, ClaimStatus, ExpenseClaim, Payment, PaymentStatus
+from projects.services.meetings import attendance_record
+from projects.services.payments import payment_approve, payment_policy_update
 from tests.factories.meetings import MeetingFactory
 from tests.factories.roster import PersonFactory
 

@@ -11,16 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from stakeholders.finder import pool_matches
-from stakeholders.models import (
-    AccessNeed,
-    Availability,
-    MembershipStatus,
-    ProjectInvitation,
-    StakeholderGroup,
-)
-from stakeholders.services import pool_invitation_send, pool_invitations_sweep, pool_invite
-from stakeholders.tasks import send_pool_invitation
+from projects.models import MembershipStatus, ProjectInvitation
+from projects.selectors.finder import pool_matches
+from projects.services.pool import pool_invitation_send, pool_invitations_sweep, pool_invite
+from projects.tasks import send_pool_invitation
+from stakeholders.models import AccessNeed, Availability, StakeholderGroup
 from tests.factories.people import StaffFactory
 from tests.factories.projects import ProjectFactory
 from tests.factories.roster import MembershipFactory, PersonFactory, SkillFactory
@@ -243,7 +238,7 @@ def test_a_failed_send_is_released_so_that_a_retry_can_send_it(personas, monkeyp
     def smtp_down(*args, **kwargs):
         raise SMTPException("connection refused")
 
-    monkeypatch.setattr("stakeholders.services.send_email", smtp_down)
+    monkeypatch.setattr("projects.services.pool.send_email", smtp_down)
     with pytest.raises(SMTPException):
         pool_invitation_send(invitation_id=invitation.pk)
     invitation.refresh_from_db()

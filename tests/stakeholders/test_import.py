@@ -9,7 +9,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stakeholders.imports import (
+from projects.models import Membership, MembershipStatus
+from projects.services.roster_import import (
     COLUMNS,
     MAX_BYTES,
     MAX_ROWS,
@@ -21,8 +22,6 @@ from stakeholders.models import (
     ConsentKind,
     ConsentMethod,
     ConsentRecord,
-    Membership,
-    MembershipStatus,
     Person,
     Skill,
     StakeholderGroup,

@@ -5,12 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from stakeholders.models import (
-    ConsentKind,
-    ConsentRecord,
-    EqualityMonitoring,
-    MembershipStatus,
-)
+from projects.models import MembershipStatus
+from stakeholders.models import ConsentKind, ConsentRecord, EqualityMonitoring
 from stakeholders.services import consent_give, equality_answers_save
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +29,7 @@ DETAILS = {
 
 def test_me_shows_my_projects_details_and_consents(client, personas):
     client.force_login(personas.participant)
-    html = client.get(reverse("stakeholders:me")).content.decode()
+    html = client.get(reverse("pages:me")).content.decode()
     assert "Crisis support" in html
     assert "you are taking part" in html
     assert "Keeping my details for involvement:" in html
@@ -42,7 +38,7 @@ def test_me_shows_my_projects_details_and_consents(client, personas):
 
 def test_me_never_shows_another_participants_details(client, personas):
     client.force_login(personas.participant)
-    html = client.get(reverse("stakeholders:me")).content.decode()
+    html = client.get(reverse("pages:me")).content.decode()
     assert "Olu Other" not in html
     assert "other.participant@example.org" not in html
 
@@ -114,9 +110,7 @@ def test_withdrawing_equality_consent_deletes_the_answers_at_once(client, person
     record = ConsentRecord.objects.get(person=person, kind=ConsentKind.EQUALITY)
     assert record.withdrawn_at is not None
     assert record.withdrawn_by == personas.participant
-    assert (
-        b"Your equality answers have been deleted" in client.get(reverse("stakeholders:me")).content
-    )
+    assert b"Your equality answers have been deleted" in client.get(reverse("pages:me")).content
 
 
 def test_withdrawing_involvement_consent_takes_them_out_of_everything_at_once(client, personas):
@@ -154,5 +148,5 @@ def test_a_participant_without_a_roster_entry_is_told_how_to_join(client, db):
     from tests.factories.people import ParticipantFactory
 
     client.force_login(ParticipantFactory())
-    assert b"We do not have your details yet" in client.get(reverse("stakeholders:me")).content
+    assert b"We do not have your details yet" in client.get(reverse("pages:me")).content
     assert client.get(reverse("stakeholders:profile")).status_code == 404

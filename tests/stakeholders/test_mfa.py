@@ -31,7 +31,7 @@ def _log_in(client, user) -> None:
 
 def test_staff_without_an_authenticator_are_sent_to_set_one_up(client, personas, mfa_required):
     _log_in(client, personas.staff)
-    response = client.get(reverse("projects:dashboard"))
+    response = client.get(reverse("pages:dashboard"))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
     # allauth asks for the password again before a new authenticator is added.
@@ -47,7 +47,7 @@ def test_staff_can_set_up_an_authenticator_and_then_use_coprod(client, personas,
     secret = client.session["mfa.totp.secret"]
     response = client.post(reverse("mfa_activate_totp"), {"code": _current_code(secret)})
     assert response.status_code == 302
-    assert client.get(reverse("projects:dashboard")).status_code == 200
+    assert client.get(reverse("pages:dashboard")).status_code == 200
 
 
 def test_staff_with_an_authenticator_must_give_a_code_to_log_in(client, personas, mfa_required):
@@ -58,11 +58,11 @@ def test_staff_with_an_authenticator_must_give_a_code_to_log_in(client, personas
         reverse("account_login"), {"login": personas.staff.email, "password": PASSWORD}
     )
     assert response["Location"] == reverse("mfa_authenticate")
-    assert client.get(reverse("projects:dashboard")).status_code == 302
+    assert client.get(reverse("pages:dashboard")).status_code == 302
 
     response = client.post(reverse("mfa_authenticate"), {"code": _current_code(secret)})
-    assert response["Location"] == reverse("projects:dashboard")
-    assert client.get(reverse("projects:dashboard")).status_code == 200
+    assert response["Location"] == reverse("pages:dashboard")
+    assert client.get(reverse("pages:dashboard")).status_code == 200
 
 
 def test_a_wrong_code_is_refused(client, personas, mfa_required):
@@ -75,7 +75,7 @@ def test_a_wrong_code_is_refused(client, personas, mfa_required):
 
 def test_participants_are_not_asked_for_an_authenticator(client, personas, mfa_required):
     client.force_login(personas.participant)
-    assert client.get(reverse("stakeholders:me")).status_code == 200
+    assert client.get(reverse("pages:me")).status_code == 200
 
 
 def test_it_is_required_by_default_in_production(manage, production_env):

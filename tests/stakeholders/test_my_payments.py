@@ -11,20 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.services import attendance_record
-from stakeholders.models import (
-    ClaimStatus,
-    ExpenseClaim,
-    Payment,
-    PaymentMethod,
-    PaymentStatus,
-)
-from stakeholders.services import (
+from projects.models import ClaimStatus, ExpenseClaim, Payment, PaymentStatus
+from projects.services.meetings import attendance_record
+from projects.services.payments import (
     expense_claim_submit,
     payment_approve,
     payment_mark_paid,
     payment_policy_for,
 )
+from stakeholders.models import PaymentMethod
 from tests.factories.meetings import MeetingFactory
 from tests.factories.roster import MembershipFactory
 
@@ -79,7 +74,7 @@ def test_my_payments_shows_only_my_own_fees_and_claims(participant_client, perso
     claim(mine, personas.project, amount="3.20")
     claim(theirs, personas.project, amount="77.70")
 
-    html = participant_client.get(reverse("stakeholders:my_payments")).content.decode()
+    html = participant_client.get(reverse("projects:my_payments")).content.decode()
 
     assert "My workshop" in html and "£12.50" in html and "£3.20" in html
     assert "Their workshop" not in html
@@ -103,14 +98,14 @@ def test_my_payments_shows_status_in_words_with_paid_date_and_reference(
         reference="EXP-12",
     )
 
-    html = participant_client.get(reverse("stakeholders:my_payments")).content.decode()
+    html = participant_client.get(reverse("projects:my_payments")).content.decode()
 
     assert "Waiting to be approved" in html
     assert "<strong>Paid</strong> on 4 March 2026" in html and "Reference: BACS-778" in html
     assert "on 5 March 2026" in html and "Reference: EXP-12" in html
-    decline_url = reverse("stakeholders:payment_decline_mine", args=[owed.public_id])
+    decline_url = reverse("projects:payment_decline_mine", args=[owed.public_id])
     assert decline_url in html
-    assert reverse("stakeholders:payment_decline_mine", args=[paid.public_id]) not in html
+    assert reverse("projects:payment_decline_mine", args=[paid.public_id]) not in html
 
 
 def test_my_payments_shows_why_a_claim_was_not_approved(participant_client, personas):
@@ -121,7 +116,7 @@ def test_my_payments_shows_why_a_claim_was_not_approved(participant_client, pers
         reason="The bus ticket is for a different day.",
     )
 
-    html = participant_client.get(reverse("stakeholders:my_payments")).content.decode()
+    html = participant_client.get(reverse("projects:my_payments")).content.decode()
 
     assert "Not approved" in html
     assert "The bus ticket is for a different day." in html
@@ -129,7 +124,7 @@ def test_my_payments_shows_why_a_claim_was_not_approved(participant_client, pers
 
 def _queries_for_my_payments(client) -> int:
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("stakeholders:my_payments")).status_code == 200
+        assert client.get(reverse("projects:my_payments")).status_code == 200
     return len(queries)
 
 
@@ -148,7 +143,7 @@ def test_my_payments_page_runs_the_same_queries_for_one_or_many_payments(
     many = _queries_for_my_payments(participant_client)
 
     assert many == few
-    html = participant_client.get(reverse("stakeholders:my_payments")).content.decode()
+    html = participant_client.get(reverse("projects:my_payments")).content.decode()
     assert "Page 1 of 2" in html
 
 
@@ -160,13 +155,13 @@ def test_payment_choices_offer_only_the_methods_my_projects_offer(participant_cl
     policy.offers_bank_transfer = False
     policy.save()
 
-    response = participant_client.get(reverse("stakeholders:payment_choices"))
+    response = participant_client.get(reverse("projects:payment_choices"))
 
     html = response.content.decode()
     assert 'value="voucher"' in html
     assert 'value="bank_transfer"' not in html
     refused = participant_client.post(
-        reverse("stakeholders:payment_choices"), {"payment_method": "bank_transfer"}
+        reverse("projects:payment_choices"), {"payment_method": "bank_transfer"}
     )
     assert refused.status_code == 200
     assert refused.context["form"].errors["payment_method"]
@@ -181,19 +176,19 @@ def test_payment_choices_offer_both_methods_when_no_project_offers_any(
     policy.offers_bank_transfer = policy.offers_voucher = False
     policy.save()
 
-    html = participant_client.get(reverse("stakeholders:payment_choices")).content.decode()
+    html = participant_client.get(reverse("projects:payment_choices")).content.decode()
 
     assert 'value="voucher"' in html and 'value="bank_transfer"' in html
 
 
 def test_payment_choices_are_saved_and_explain_why_we_ask(participant_client, personas):
-    html = participant_client.get(reverse("stakeholders:payment_choices")).content.decode()
+    html = participant_client.get(reverse("projects:payment_choices")).content.decode()
     assert "Why we ask about benefits" in html
     assert "nobody ends up worse off" in html
     assert "you can still <strong>claim back your expenses</strong>" in html
 
     response = participant_client.post(
-        reverse("stakeholders:payment_choices"),
+        reverse("projects:payment_choices"),
         {"payment_method": "voucher", "receives_benefits": "on", "permitted_work_form": "on"},
     )
 
@@ -206,7 +201,7 @@ def test_payment_choices_are_saved_and_explain_why_we_ask(participant_client, pe
 
 
 def test_payment_choices_need_a_method_unless_payment_is_declined(participant_client, personas):
-    url = reverse("stakeholders:payment_choices")
+    url = reverse("projects:payment_choices")
     refused = participant_client.post(url, {"receives_benefits": "on"})
     assert refused.context["form"].errors["payment_method"] == [
         "Choose how you would like to be paid, or tick “I do not want to be paid for taking part”."
@@ -227,7 +222,7 @@ def test_declining_payment_always_means_no_fee_on_attendance_but_expenses_still_
     participant_client, personas
 ):
     meeting = paid_meeting(personas)
-    participant_client.post(reverse("stakeholders:payment_choices"), {"declines_payment": "on"})
+    participant_client.post(reverse("projects:payment_choices"), {"declines_payment": "on"})
     person = personas.participant.person
     person.refresh_from_db()
 
@@ -257,7 +252,7 @@ def test_declining_payment_for_one_activity_declines_only_that_fee(participant_c
     kept = fee(person, personas.project, activity="Another session")
 
     response = participant_client.post(
-        reverse("stakeholders:payment_decline_mine", args=[declined.public_id])
+        reverse("projects:payment_decline_mine", args=[declined.public_id])
     )
 
     assert response.status_code == 302
@@ -282,7 +277,7 @@ def test_declining_a_paid_payment_is_refused_with_a_message(participant_client, 
     payment_mark_paid(payment=payment, paid_on=timezone.localdate(), reference="BACS-9")
 
     response = participant_client.post(
-        reverse("stakeholders:payment_decline_mine", args=[payment.public_id]), follow=True
+        reverse("projects:payment_decline_mine", args=[payment.public_id]), follow=True
     )
 
     assert "This payment can no longer be changed" in response.content.decode()
@@ -294,7 +289,7 @@ def test_declining_another_participants_payment_is_a_404(participant_client, per
     theirs = fee(personas.other_participant.person, personas.project)
 
     response = participant_client.post(
-        reverse("stakeholders:payment_decline_mine", args=[theirs.public_id])
+        reverse("projects:payment_decline_mine", args=[theirs.public_id])
     )
 
     assert response.status_code == 404
@@ -305,18 +300,16 @@ def test_declining_another_participants_payment_is_a_404(participant_client, per
 def test_a_claim_of_another_participant_is_a_404(participant_client, personas):
     theirs = claim(personas.other_participant.person, personas.project)
 
-    response = participant_client.get(
-        reverse("stakeholders:claim_receipt", args=[theirs.public_id])
-    )
+    response = participant_client.get(reverse("projects:claim_receipt", args=[theirs.public_id]))
 
     assert response.status_code == 404
 
 
 def test_me_links_to_my_payments_and_expenses(participant_client, personas):
-    html = participant_client.get(reverse("stakeholders:me")).content.decode()
+    html = participant_client.get(reverse("pages:me")).content.decode()
 
     assert "My payments and expenses" in html
-    assert reverse("stakeholders:my_payments") in html
+    assert reverse("projects:my_payments") in html
 
 
 def test_payment_choices_list_methods_of_every_project_i_joined(participant_client, personas):
@@ -328,6 +321,6 @@ def test_payment_choices_list_methods_of_every_project_i_joined(participant_clie
     only_bank.offers_voucher = False
     only_bank.save()
 
-    html = participant_client.get(reverse("stakeholders:payment_choices")).content.decode()
+    html = participant_client.get(reverse("projects:payment_choices")).content.decode()
 
     assert 'value="voucher"' in html and 'value="bank_transfer"' in html

@@ -10,10 +10,10 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.utils import timezone
 
-from projects.services import attendance_record
-from stakeholders.models import ClaimStatus, ExpenseClaim, Payment, PaymentStatus, ReminderSent
-from stakeholders.services import claim_reminders_send, payment_digest_send, payment_policy_for
-from stakeholders.tasks import send_claim_reminders, send_payment_digest
+from projects.models import ClaimStatus, ExpenseClaim, Payment, PaymentStatus, ReminderSent
+from projects.services.meetings import attendance_record
+from projects.services.payments import claim_reminders_send, payment_digest_send, payment_policy_for
+from projects.tasks import send_claim_reminders, send_payment_digest
 from tests.factories.meetings import MeetingFactory
 from tests.factories.people import StaffFactory
 from tests.factories.roster import PersonFactory
@@ -110,7 +110,7 @@ def test_payment_digest_that_fails_to_send_is_sent_on_the_retry(personas, monkey
     def broken(*args, **kwargs):
         raise SMTPException("the mail server is down")
 
-    monkeypatch.setattr("stakeholders.services.send_email", broken)
+    monkeypatch.setattr("projects.services.payments.send_email", broken)
     with pytest.raises(SMTPException):
         payment_digest_send()
     assert not ReminderSent.objects.exists()
@@ -242,8 +242,8 @@ def test_payment_reminders_run_daily_from_celery_beat():
     schedule = django_settings.CELERY_BEAT_SCHEDULE
     tasks = {entry["task"]: entry["schedule"] for entry in schedule.values()}
     for task in (
-        "stakeholders.tasks.send_payment_digest",
-        "stakeholders.tasks.send_claim_reminders",
+        "projects.tasks.send_payment_digest",
+        "projects.tasks.send_claim_reminders",
     ):
         once_a_day = tasks[task]
         assert len(once_a_day.hour) == 1 and len(once_a_day.minute) == 1

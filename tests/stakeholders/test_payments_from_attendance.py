@@ -4,16 +4,16 @@ from decimal import Decimal
 
 import pytest
 
-from projects.models import FeeBasis
-from projects.services import attendance_record
-from stakeholders.models import PaidPaymentLocked, Payment, PaymentMethod, PaymentStatus
-from stakeholders.services import (
+from projects.models import FeeBasis, PaidPaymentLocked, Payment, PaymentStatus
+from projects.services.meetings import attendance_record
+from projects.services.payments import (
     PaymentError,
     payment_approve,
     payment_mark_paid,
     payment_policy_for,
     payment_reverse,
 )
+from stakeholders.models import PaymentMethod
 from tests.factories.meetings import MeetingFactory
 from tests.factories.roster import PersonFactory
 

@@ -14,22 +14,24 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projects.models import AttendanceStatus, FeeBasis, PaymentPolicy
-from projects.selectors import (
+from projects.models import (
+    AttendanceStatus,
+    ClaimStatus,
+    ExpenseClaim,
+    FeeBasis,
+    PaidPaymentLocked,
+    Payment,
+    PaymentKind,
+    PaymentPolicy,
+    PaymentStatus,
+)
+from projects.selectors.payments import (
     overdue_payments_panel,
     project_budget,
     project_payment_totals,
 )
-from projects.services import attendance_record
-from stakeholders.models import (
-    ClaimStatus,
-    ExpenseClaim,
-    PaidPaymentLocked,
-    Payment,
-    PaymentKind,
-    PaymentStatus,
-)
-from stakeholders.services import (
+from projects.services.meetings import attendance_record
+from projects.services.payments import (
     PaymentError,
     claim_decide,
     payment_approve,
@@ -504,7 +506,7 @@ def test_the_expense_claim_ledger_links_to_the_receipt(staff_client, personas, s
 
     page = staff_client.get(url, {"show": "claims"}).content.decode()
 
-    receipt_url = reverse("stakeholders:claim_receipt", kwargs={"claim_id": claim.public_id})
+    receipt_url = reverse("projects:claim_receipt", kwargs={"claim_id": claim.public_id})
     assert f'href="{receipt_url}"' in page
     assert staff_client.get(receipt_url).status_code == 200
 
@@ -569,7 +571,7 @@ def test_the_overdue_payments_panel_lists_the_oldest_fees_and_claims_first(
     assert len(queries) == 4
     assert (panel["fee_count"], panel["claim_count"]) == (1, 1)
     assert [item.public_id for item in panel["items"]] == [old_claim.public_id, fee.public_id]
-    page = staff_client.get(reverse("projects:dashboard")).content.decode()
+    page = staff_client.get(reverse("pages:dashboard")).content.decode()
     assert "Overdue payments" in page
     assert "Waiting more than 14 days: 1 fee and 1 expense claim" in page
     assert page.index(str(old_claim.public_id)) < page.index(str(fee.public_id))
@@ -646,13 +648,13 @@ def test_a_payment_of_another_project_is_not_found_under_this_one(staff_client, 
 
 def test_a_paid_payment_is_read_only_in_the_admin(staff_client, personas):
     fee = _fee(personas)
-    owed_page = staff_client.get(reverse("admin:stakeholders_payment_change", args=[fee.pk]))
+    owed_page = staff_client.get(reverse("admin:projects_payment_change", args=[fee.pk]))
     payment_approve(payment=fee, approved_by=personas.staff)
     payment_mark_paid(payment=fee, paid_on=timezone.localdate(), reference="R1")
 
-    paid_page = staff_client.get(reverse("admin:stakeholders_payment_change", args=[fee.pk]))
+    paid_page = staff_client.get(reverse("admin:projects_payment_change", args=[fee.pk]))
     post = staff_client.post(
-        reverse("admin:stakeholders_payment_change", args=[fee.pk]), {"amount": "1.00"}
+        reverse("admin:projects_payment_change", args=[fee.pk]), {"amount": "1.00"}
     )
 
     assert 'name="amount"' in owed_page.content.decode()
@@ -661,11 +663,9 @@ def test_a_paid_payment_is_read_only_in_the_admin(staff_client, personas):
     assert post.status_code == 403
     fee.refresh_from_db()
     assert fee.amount == Decimal("40.00")
-    changelist = staff_client.get(reverse("admin:stakeholders_payment_changelist"))
+    changelist = staff_client.get(reverse("admin:projects_payment_changelist"))
     assert changelist.status_code == 200
-    assert (
-        staff_client.get(reverse("admin:stakeholders_expenseclaim_changelist")).status_code == 200
-    )
+    assert staff_client.get(reverse("admin:projects_expenseclaim_changelist")).status_code == 200
     project_admin = staff_client.get(
         reverse("admin:projects_project_change", args=[personas.project.pk])
     )

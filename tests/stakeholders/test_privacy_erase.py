@@ -18,14 +18,8 @@ from django.urls import reverse
 from decisions.models import Action, Vote
 from decisions.services import voting_close
 from evidence.selectors import report_for_project
-from stakeholders.models import (
-    EqualityMonitoring,
-    ErasureRequest,
-    ExpenseClaim,
-    Payment,
-    Person,
-    User,
-)
+from projects.models import ExpenseClaim, Payment
+from stakeholders.models import EqualityMonitoring, ErasureRequest, Person, User
 from stakeholders.privacy import (
     ERASED_NAME,
     ErasureError,
@@ -119,7 +113,7 @@ def test_a_participant_asks_for_erasure_from_their_page(client, personas):
     response = client.post(reverse("stakeholders:erasure_request"))
 
     assert b"Yes, erase my details" in page.content
-    assert response["Location"] == reverse("stakeholders:me")
+    assert response["Location"] == reverse("pages:me")
     erasure = ErasureRequest.objects.get()
     assert erasure.person == personas.participant.person and erasure.confirmed_at is None
 
@@ -280,7 +274,7 @@ def test_the_erased_login_is_deactivated_unusable_and_signed_out(client, busy):
     assert user.email.endswith("@erased.invalid") and user.name == ""
     assert not EmailAddress.objects.filter(user=user).exists()
     assert _sessions_of(user) == 0
-    assert participant_browser.get(reverse("stakeholders:me")).status_code == 302
+    assert participant_browser.get(reverse("pages:me")).status_code == 302
 
 
 def _sessions_of(user) -> int:

@@ -47,10 +47,10 @@ def test_every_model_that_refers_to_a_person_is_exported_or_deliberately_left_ou
     unlisted = found - EXPORTED.keys() - NOT_EXPORTED.keys()
     stale = (EXPORTED.keys() | NOT_EXPORTED.keys()) - found
     assert not unlisted, (
-        f"export these in stakeholders/privacy.py EXPORTED, or say in NOT_EXPORTED why not: "
+        f"export these in their app's privacy.py (exported=), or say why not (not_exported=): "
         f"{sorted(unlisted)}"
     )
-    assert not stale, f"these no longer exist; remove them from stakeholders/privacy.py: {stale}"
+    assert not stale, f"these no longer exist; remove them from their app's privacy.py: {stale}"
     assert not EXPORTED.keys() & NOT_EXPORTED.keys()
 
 
@@ -96,10 +96,10 @@ def test_the_export_holds_every_kind_of_record_the_participant_has(client, both_
         assert _section(export, f"{label}.{field}"), f"{label}.{field} is empty"
     invitations = _section(export, "projects.Invitation.person")
     assert SUPPORT_NOTE in [row["support_note"] for row in invitations]
-    claim = _section(export, "stakeholders.ExpenseClaim.person")[0]
+    claim = _section(export, "projects.ExpenseClaim.person")[0]
     assert claim["note"] == CLAIM_NOTE
     assert claim["receipt"] == f"ticket-{both_busy.participant.person.pk}.pdf"
-    payment = _section(export, "stakeholders.Payment.person")[0]
+    payment = _section(export, "projects.Payment.person")[0]
     assert payment["reference"] == f"BACS-{both_busy.participant.person.pk}"
     assert payment["approved_by"] == "Staff"
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from projects.models import AttendanceStatus
-from projects.services import attendance_record
+from projects.services.meetings import attendance_record
 from stakeholders.models import (
     ConsentKind,
     ConsentMethod,

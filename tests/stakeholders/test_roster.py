@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects.models import CoverageTarget
-from stakeholders.models import ConsentKind, MembershipStatus, StakeholderGroup
+from projects.models import CoverageTarget, MembershipStatus
+from stakeholders.models import ConsentKind, StakeholderGroup
 from stakeholders.services import consent_give, equality_answers_save
 from tests.factories.projects import ProjectFactory
 from tests.factories.roster import CoverageTargetFactory, MembershipFactory, PersonFactory
@@ -168,7 +168,7 @@ def test_the_dashboard_lists_projects_with_the_largest_gaps(client, personas):
     MembershipFactory(project=met, person=PersonFactory(stakeholder_group="carer"))
 
     client.force_login(personas.staff)
-    html = client.get(reverse("projects:dashboard")).content.decode()
+    html = client.get(reverse("pages:dashboard")).content.decode()
     assert html.index("Big gap") < html.index("Small gap")
     assert "8 more needed" in html
     assert "Target met" not in html

@@ -12,14 +12,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from coprod.core.pagecache import data_changed
 from coprod.demo_large import large_demo_build
-from coprod.pagecache import data_changed
 from decisions.models import (
     AssessorRole,
     Decision,
     DecisionMethod,
     DecisionStatus,
     LadderAssessment,
+    LadderRung,
     Progress,
 )
 from decisions.services import (
@@ -45,9 +46,10 @@ from projects.models import (
     AttendanceStatus,
     CoverageTarget,
     Invitation,
-    LadderRung,
     Meeting,
     MeetingFormat,
+    Membership,
+    MembershipStatus,
     Project,
     Response,
     Stage,
@@ -60,8 +62,6 @@ from stakeholders.models import (
     ConsentMethod,
     Ethnicity,
     Gender,
-    Membership,
-    MembershipStatus,
     Person,
     Role,
     Skill,

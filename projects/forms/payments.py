@@ -1,0 +1,515 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from coprod.core.uploads import RECEIPT_KINDS, RECEIPT_MAX_BYTES, CheckedFileField
+from projects.models import (
+    MAX_PAYMENT,
+    ClaimStatus,
+    ExpenseCategory,
+    FeeBasis,
+    Meeting,
+    PaymentPolicy,
+    PaymentStatus,
+    Project,
+)
+from projects.services.payments import (
+    claim_categories_covered,
+    claim_categories_in_words,
+    claim_date_problem,
+    mileage_amount,
+)
+from stakeholders.models import PaymentMethod, Person
+
+MAX_FEE_RATE = Decimal("500")
+
+
+MAX_MILEAGE_RATE = Decimal("5")
+
+
+MAX_BUDGET = Decimal("99999999.99")
+
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+DATE_MESSAGE = "Enter a date, like 14/07/2026."
+
+
+def _pounds_field(label: str, *, maximum: Decimal, help_text: str, max_digits: int):
+    message = f"Enter an amount from £0 to £{maximum:,}, like 18.50."
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0"),
+        max_value=maximum,
+        max_digits=max_digits,
+        decimal_places=2,
+        help_text=help_text,
+        error_messages={
+            "required": message,
+            "invalid": message,
+            "min_value": message,
+            "max_value": message,
+            "max_digits": message,
+            "max_whole_digits": message,
+            "max_decimal_places": "Enter pounds and pence, with two figures at most after the "
+            "point.",
+        },
+    )
+
+
+def _date_field(label: str, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages={"required": DATE_MESSAGE, "invalid": DATE_MESSAGE},
+        **kwargs,
+    )
+
+
+class PaymentPolicyForm(forms.ModelForm):
+    fee_basis = forms.ChoiceField(
+        label="How we pay for taking part",
+        choices=FeeBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose per hour or per session."},
+    )
+    fee_rate = _pounds_field(
+        "Rate (£)",
+        maximum=MAX_FEE_RATE,
+        max_digits=7,
+        help_text="Per hour or per session, from £0 to £500. Enter 0 if this project does "
+        "not pay a fee for taking part.",
+    )
+    mileage_rate = _pounds_field(
+        "Mileage rate (£ a mile)",
+        maximum=MAX_MILEAGE_RATE,
+        max_digits=4,
+        help_text="From £0 to £5 a mile. HMRC's approved rate for a car is £0.45 a mile.",
+    )
+    budget = _pounds_field(
+        "Involvement budget (£)",
+        maximum=MAX_BUDGET,
+        max_digits=10,
+        help_text="The money set aside for fees and expenses. You will see a warning when "
+        "80% of it is spent or committed, and again at 100%.",
+    )
+
+    class Meta:
+        model = PaymentPolicy
+        fields = [
+            "fee_basis",
+            "fee_rate",
+            "covers_travel",
+            "covers_mileage",
+            "mileage_rate",
+            "covers_care",
+            "covers_food",
+            "offers_bank_transfer",
+            "offers_voucher",
+            "budget",
+        ]
+        labels = {
+            "covers_travel": "Travel (bus, train and taxi fares)",
+            "covers_mileage": "Mileage (for people who drive)",
+            "covers_care": "Carer or childcare costs",
+            "covers_food": "Food",
+            "offers_bank_transfer": "Bank transfer",
+            "offers_voucher": "Voucher",
+        }
+
+    EXPENSE_FIELDS = ["covers_travel", "covers_mileage", "covers_care", "covers_food"]
+    METHOD_FIELDS = ["offers_bank_transfer", "offers_voucher"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not any(cleaned.get(name) for name in self.METHOD_FIELDS):
+            self.add_error(
+                "offers_bank_transfer",
+                "Offer at least one way to pay: bank transfer, voucher or both.",
+            )
+        return cleaned
+
+
+class DeclineForm(forms.Form):
+    new_status = forms.ChoiceField(
+        label="What happened",
+        choices=[
+            (PaymentStatus.DECLINED, "Declined: the person chose not to be paid for this"),
+            (PaymentStatus.CANCELLED, "Cancelled: this fee should not be paid"),
+        ],
+        initial=PaymentStatus.CANCELLED,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose declined or cancelled."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Everyone who can see this fee will see the reason.",
+        error_messages={"required": "Give a reason, so that everyone knows why."},
+    )
+
+
+class MarkPaidForm(forms.Form):
+    paid_on = _date_field("Paid on")
+    reference = forms.CharField(
+        label="Payment reference",
+        max_length=100,
+        help_text="The reference on the bank transfer or voucher, so that finance can match it.",
+        error_messages={"required": "Give the payment reference, so that finance can match it."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"paid_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+    def clean_paid_on(self):
+        paid_on = self.cleaned_data["paid_on"]
+        if paid_on > timezone.localdate():
+            raise forms.ValidationError("Enter today's date or an earlier one.")
+        return paid_on
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it is being reversed",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: paid twice by mistake. The fee stays in the ledger; a new "
+        "entry takes the money back out of the totals.",
+        error_messages={"required": "Give a reason for the reversal."},
+    )
+
+
+class BenefitsCheckForm(forms.Form):
+    benefits_checked = forms.BooleanField(
+        label="I have checked this with them",
+        error_messages={
+            "required": "Tick the box to confirm you have checked this payment with them.",
+        },
+    )
+
+
+class ClaimDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("approve", "Approve"), ("reject", "Do not approve")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose approve or do not approve."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The person who claimed sees this. Needed if you do not approve the claim.",
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason", "Give a reason for not approving the claim: the person will see it."
+            )
+        return cleaned
+
+
+class LedgerFilterForm(forms.Form):
+    """Which rows the ledger shows; unknown values are ignored rather than refused."""
+
+    status = forms.ChoiceField(label="Status", required=False)
+
+    def __init__(self, *args, claims: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        statuses = ClaimStatus.choices if claims else PaymentStatus.choices
+        self.fields["status"].choices = [("", "Any status"), *statuses]
+
+
+class FinancePeriodForm(forms.Form):
+    date_from = _date_field("From")
+    date_to = _date_field("To")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", "Enter a date on or after the start of the period.")
+        return cleaned
+
+
+class FinanceMarkPaidForm(forms.Form):
+    paid_on = _date_field("Paid on")
+    reference = forms.CharField(
+        label="Payment reference for all of them",
+        max_length=100,
+        required=False,
+        help_text="Used for every row without its own reference below.",
+    )
+
+    def clean_paid_on(self):
+        paid_on = self.cleaned_data["paid_on"]
+        if paid_on > timezone.localdate():
+            raise forms.ValidationError("Enter today's date or an earlier one.")
+        return paid_on
+
+
+MAX_MILES = Decimal("2000")
+
+
+CHOOSE_RECEIPT_AGAIN = (
+    "Please choose your receipt file again. For your safety, we cannot keep a file when "
+    "something on the form needs fixing."
+)
+
+
+class PaymentChoicesForm(forms.Form):
+    payment_method = forms.ChoiceField(
+        label="How would you like to be paid?",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    declines_payment = forms.BooleanField(
+        label="I do not want to be paid for taking part",
+        required=False,
+        help_text="You can still claim back your expenses, like bus fares.",
+    )
+    receives_benefits = forms.BooleanField(
+        label="I receive benefits",
+        required=False,
+        help_text="Staff will check with you before they pay you.",
+    )
+    permitted_work_form = forms.BooleanField(
+        label="I have a permitted work form in place",
+        required=False,
+        help_text="This form lets some people on benefits earn a small amount. "
+        "Only tick this if you have one.",
+    )
+
+    def __init__(self, *args, person: Person, methods_offered: list[str], **kwargs):
+        initial_method = person.payment_method if person.payment_method in methods_offered else ""
+        if len(methods_offered) == 1:
+            initial_method = methods_offered[0]
+        kwargs.setdefault(
+            "initial",
+            {
+                "payment_method": initial_method,
+                "declines_payment": person.declines_payment,
+                "receives_benefits": person.receives_benefits,
+                "permitted_work_form": person.permitted_work_form,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["payment_method"].choices = [
+            (value, label) for value, label in PaymentMethod.choices if value in methods_offered
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("payment_method") and not cleaned.get("declines_payment"):
+            self.add_error(
+                "payment_method",
+                "Choose how you would like to be paid, or tick "
+                "“I do not want to be paid for taking part”.",
+            )
+        return cleaned
+
+
+class PoundsField(forms.DecimalField):
+    """An amount in pounds; a £ sign, spaces or commas typed with it are fine."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removeprefix("£").replace(",", "").strip()
+        return super().to_python(value)
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, meeting: Meeting) -> str:
+        starts_at = timezone.localtime(meeting.starts_at)
+        return f"{meeting.title}, {starts_at.day} {starts_at:%B %Y} ({meeting.project.name})"
+
+
+def _number_errors(example: str) -> dict[str, str]:
+    return {
+        "invalid": f"Enter a number, like {example}.",
+        "max_decimal_places": f"Enter a number, like {example}.",
+        "max_digits": "This number is too big.",
+        "max_whole_digits": "This number is too big.",
+    }
+
+
+class ExpenseClaimForm(forms.Form):
+    project = forms.ModelChoiceField(
+        label="Which project is this for?",
+        queryset=Project.objects.none(),
+        to_field_name="slug",
+        empty_label="Choose a project",
+        error_messages={
+            "required": "Choose the project.",
+            "invalid_choice": "Choose one of your projects.",
+        },
+    )
+    meeting = MeetingChoiceField(
+        label="Which meeting is it for?",
+        queryset=Meeting.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        empty_label="Not for a meeting",
+        help_text="Optional.",
+        error_messages={"invalid_choice": "Choose one of your meetings."},
+    )
+    spent_on = forms.DateField(
+        label="When did you spend the money?",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Within the last 12 months.",
+        error_messages={
+            "required": "Enter the date.",
+            "invalid": "Enter a real date, like 25/11/2026.",
+        },
+    )
+    category = forms.ChoiceField(
+        label="What is it for?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what the money was for.",
+            "invalid_choice": "Choose one of the things listed.",
+        },
+    )
+    miles = forms.DecimalField(
+        label="How many miles did you drive?",
+        required=False,
+        min_value=Decimal("0.1"),
+        max_value=MAX_MILES,
+        max_digits=5,
+        decimal_places=1,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text="Only for mileage. Count the journey there and back. "
+        "We work out the amount for you.",
+        error_messages={
+            **_number_errors("12.5"),
+            "min_value": "Enter at least 0.1 miles.",
+            "max_value": f"Enter {MAX_MILES:,} miles or fewer.",
+        },
+    )
+    amount = PoundsField(
+        label="How much did you spend? (£)",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=MAX_PAYMENT,
+        max_digits=8,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text="In pounds and pence, like 4.50. Leave this empty for mileage.",
+        error_messages={
+            **_number_errors("4.50"),
+            "min_value": "Enter an amount of at least £0.01.",
+            "max_value": f"Enter an amount of £{MAX_PAYMENT:,} or less.",
+        },
+    )
+    note = forms.CharField(
+        label="Anything we should know?",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional. For example: the bus to the meeting and back.",
+        error_messages={"max_length": "Please keep this under 1,000 characters."},
+    )
+    receipt = CheckedFileField(
+        label="Your receipt",
+        kinds=RECEIPT_KINDS,
+        max_bytes=RECEIPT_MAX_BYTES,
+        required=False,
+        help_text="A photo or a scan of your receipt or ticket: JPEG, PNG, HEIC or PDF, up to "
+        "5 MB. You do not need one for mileage.",
+    )
+
+    def __init__(
+        self,
+        *args,
+        projects,
+        meetings,
+        policies: dict[int, PaymentPolicy],
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.policies = policies
+        self.fields["project"].queryset = projects
+        self.fields["meeting"].queryset = meetings
+        covered = {
+            category
+            for policy in policies.values()
+            for category in claim_categories_covered(policy)
+        }
+        self.fields["category"].choices = [
+            (value, label) for value, label in ExpenseCategory.choices if value in covered
+        ]
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.is_bound and self._errors:
+            self.ask_for_receipt_again()
+
+    def ask_for_receipt_again(self) -> None:
+        """Browsers never send a file twice, so after an error the receipt is chosen again."""
+        self.fields["receipt"].help_text = CHOOSE_RECEIPT_AGAIN
+        # A bound field keeps the help text it was made with.
+        self["receipt"].help_text = CHOOSE_RECEIPT_AGAIN
+
+    def claim_fields(self) -> dict:
+        """The answers, as expense_claim_submit takes them."""
+        names = ["project", "meeting", "spent_on", "category", "amount", "miles", "note", "receipt"]
+        return {name: self.cleaned_data[name] for name in names}
+
+    def clean_spent_on(self):
+        spent_on = self.cleaned_data["spent_on"]
+        if problem := claim_date_problem(spent_on):
+            raise forms.ValidationError(problem)
+        return spent_on
+
+    def clean(self):
+        cleaned = super().clean()
+        project, category = cleaned.get("project"), cleaned.get("category")
+        meeting = cleaned.get("meeting")
+        if project and meeting and meeting.project_id != project.pk:
+            self.add_error("meeting", "This meeting is not part of the project you chose.")
+        if not project or not category:
+            return cleaned
+        policy = self.policies[project.pk]
+        covered = claim_categories_covered(policy)
+        if category not in covered:
+            self.add_error("category", _not_covered_message(project, category, policy))
+        elif category == ExpenseCategory.MILEAGE:
+            self._clean_mileage(policy)
+        else:
+            self._clean_costs()
+        return cleaned
+
+    def _clean_mileage(self, policy: PaymentPolicy) -> None:
+        miles = self.cleaned_data.get("miles")
+        if miles is None:
+            if "miles" not in self.errors:
+                self.add_error("miles", "Enter how many miles you drove.")
+            return
+        amount = mileage_amount(policy=policy, miles=miles)
+        if amount > MAX_PAYMENT:
+            self.add_error("miles", f"This comes to more than £{MAX_PAYMENT:,}. Check the miles.")
+        elif amount <= 0:
+            self.add_error("miles", "This comes to less than 1p. Check the miles.")
+        self.cleaned_data["amount"] = amount
+
+    def _clean_costs(self) -> None:
+        if self.cleaned_data.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", "Enter how much you spent, like 4.50.")
+        if not self.cleaned_data.get("receipt") and "receipt" not in self.errors:
+            self.add_error("receipt", "Add a photo or scan of your receipt.")
+
+
+def _not_covered_message(project: Project, category: str, policy: PaymentPolicy) -> str:
+    label = ExpenseCategory(category).label.lower()
+    paid_for = claim_categories_in_words(policy)
+    if not paid_for:
+        return f"{project.name} does not pay for expenses."
+    return f"{project.name} does not pay for {label}. It pays for: {', '.join(paid_for)}."

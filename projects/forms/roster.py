@@ -1,0 +1,111 @@
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.html import format_html
+
+from projects.models import Membership, MembershipStatus
+from projects.services.roster_import import (
+    COLUMNS,
+    MAX_BYTES,
+    MAX_ROWS,
+    RosterFileError,
+    roster_file_read,
+)
+from stakeholders.models import AccessNeed, Availability, StakeholderGroup
+
+MAX_TARGET = 500
+
+
+class CoverageTargetsForm(forms.Form):
+    def __init__(self, *args, targets: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        for group in StakeholderGroup:
+            self.fields[group.value] = forms.IntegerField(
+                label=group.label,
+                min_value=0,
+                max_value=MAX_TARGET,
+                initial=targets.get(group.value, 0),
+                error_messages={
+                    "invalid": "Enter a whole number, like 3.",
+                    "min_value": "Enter 0 or more.",
+                    "max_value": f"Enter {MAX_TARGET} or fewer.",
+                },
+            )
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        error_messages={
+            "required": "Choose a CSV file to upload.",
+            "invalid": "Choose a CSV file to upload.",
+            "empty": "The file is empty.",
+        },
+    )
+
+    def __init__(self, *args, template_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = format_html(
+            "A CSV file saved as UTF-8, up to 2 MB and {} people, with a heading row and "
+            'these columns: {}. <a href="{}">Download a template CSV file</a>.',
+            f"{MAX_ROWS:,}",
+            ", ".join(COLUMNS),
+            template_url,
+        )
+        self.content = b""
+
+    def clean_file(self):
+        """The parsed file; its bytes are kept in `content` to wait for the confirmation."""
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                "The file is larger than 2 MB. Split it into smaller files."
+            )
+        self.content = upload.read()
+        try:
+            return roster_file_read(self.content)
+        except RosterFileError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class RosterFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(method="filter_name", label="Name")
+    group = django_filters.ChoiceFilter(
+        field_name="person__stakeholder_group",
+        choices=StakeholderGroup.choices,
+        label="Group",
+        empty_label="Any group",
+    )
+    status = django_filters.ChoiceFilter(
+        choices=MembershipStatus.choices, label="Status", empty_label="Any status"
+    )
+    free = django_filters.MultipleChoiceFilter(
+        choices=Availability.choices,
+        method="filter_free",
+        label="Free at any of these times",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    access = django_filters.MultipleChoiceFilter(
+        choices=AccessNeed.choices,
+        method="filter_access",
+        label="Needs all of this support",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Membership
+        fields: list[str] = []
+
+    def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(person__full_name__icontains=value) | Q(person__preferred_name__icontains=value)
+        )
+
+    def filter_free(self, queryset: QuerySet, name: str, values: list[str]) -> QuerySet:
+        any_time = Q()
+        for value in values:
+            any_time |= Q(**{f"person__{value}": True})
+        return queryset.filter(any_time)
+
+    def filter_access(self, queryset: QuerySet, name: str, values: list[str]) -> QuerySet:
+        return queryset.filter(**{f"person__{value}": True for value in values})

@@ -1,0 +1,218 @@
+"""A project's meetings, who is invited, the emails owed to them, and who came."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from projects.models.projects import Project, Stage
+from stakeholders.models import StakeholderGroup
+
+
+class Meeting(models.Model):
+    """A meeting of a project. Times are stored in UTC and shown in Europe/London.
+
+    `sequence` goes up on every change people must hear about (time, place, cancellation),
+    as RFC 5545 asks, so calendars replace the old entry rather than add a new one.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField("starts")
+    ends_at = models.DateTimeField("ends")
+    place = models.CharField("where", max_length=300, blank=True)
+    online_link = models.URLField("online link", blank=True)
+    access_info = models.TextField(
+        "access information",
+        blank=True,
+        help_text="For example: step-free entrance, hearing loop, BSL interpreter booked.",
+    )
+    agenda = models.TextField(blank=True)
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Leave empty if there is no limit."
+    )
+    stage = models.CharField(
+        "co-production stage", max_length=20, choices=Stage.choices, default=Stage.DESIGN
+    )
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    minutes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_it_starts",
+                violation_error_message="The meeting must end after it starts.",
+            ),
+        ]
+        indexes = [
+            # The dashboard and reminders look for meetings still to come.
+            models.Index(
+                fields=["starts_at"],
+                name="meeting_upcoming_idx",
+                condition=models.Q(cancelled_at=None),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({timezone.localtime(self.starts_at):%d %b %Y %H:%M})"
+
+    def save(self, *args, **kwargs) -> None:
+        # Whole minutes, as forms show them, so saving an unchanged form changes nothing.
+        self.starts_at = self.starts_at.replace(second=0, microsecond=0)
+        self.ends_at = self.ends_at.replace(second=0, microsecond=0)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "projects:meeting", kwargs={"slug": self.project.slug, "meeting_id": self.public_id}
+        )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def is_over(self) -> bool:
+        return self.ends_at <= timezone.now()
+
+
+class Response(models.TextChoices):
+    NO_ANSWER = "no_answer", "Not answered yet"
+    ACCEPTED = "accepted", "Coming"
+    DECLINED = "declined", "Not coming"
+    WAITLISTED = "waitlisted", "On the waiting list"
+
+
+class Invitation(models.Model):
+    """One person invited to one meeting, and their answer."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(
+        "stakeholders.Person", on_delete=models.CASCADE, related_name="invitations"
+    )
+    response = models.CharField(max_length=12, choices=Response.choices, default=Response.NO_ANSWER)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    waitlisted_at = models.DateTimeField(null=True, blank=True)
+    needs_support = models.BooleanField("needs support to attend", default=False)
+    support_note = models.TextField("support they need", blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"], name="invitation_once_per_meeting"
+            ),
+        ]
+        indexes = [
+            # Offering a freed place goes to the longest-waiting person first.
+            models.Index(
+                fields=["meeting", "waitlisted_at"],
+                name="invitation_waitlist_idx",
+                condition=models.Q(response="waitlisted"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.meeting}"
+
+
+class EmailKind(models.TextChoices):
+    INVITATION = "invitation", "Invitation"
+    UPDATE = "update", "Change to the meeting"
+    CANCELLATION = "cancellation", "Meeting cancelled"
+    PLACE_OFFERED = "place_offered", "A place came free"
+    REMINDER = "reminder", "Reminder"
+
+
+class MeetingEmail(models.Model):
+    """The outbox: one row per email owed to an invitee. A worker claims a row before it
+    sends, so a task run twice, or two workers, never send the same email twice; rows the
+    broker never received are picked up by a periodic sweep."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=15, choices=EmailKind.choices)
+    # The meeting's sequence for invitations, updates and cancellations; hours before the
+    # meeting for reminders; the waiting-list offer number for offers.
+    key = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "kind", "key"], name="meeting_email_once"
+            ),
+        ]
+        indexes = [
+            # The sweep looks for emails neither sent nor given up on.
+            models.Index(
+                fields=["created_at"],
+                name="meeting_email_unsent_idx",
+                condition=models.Q(sent_at=None, failed_at=None),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.invitation}"
+
+
+class AttendanceStatus(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    NO_SHOW = "no_show", "Did not come"
+
+
+class Attendance(models.Model):
+    """Who came to a meeting and for how long; involvement payments are based on this."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(
+        "stakeholders.Person", on_delete=models.CASCADE, related_name="attendances"
+    )
+    status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
+    hours = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("24"))],
+    )
+    # The person's group as it was on the day, so later changes do not rewrite history.
+    stakeholder_group = models.CharField(max_length=20, choices=StakeholderGroup.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"], name="attendance_once_per_meeting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_status_display().lower()} {self.meeting}"

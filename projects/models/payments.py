@@ -1,0 +1,239 @@
+"""Paying people for their involvement: each project's payment policy, the fees owed
+from attendance, expense claims, and the reminders about them. Money is Decimal pounds
+and pence, never floats."""
+
+import uuid
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from projects.models.projects import Project
+from stakeholders.models import PaymentMethod, Person, User
+
+
+class FeeBasis(models.TextChoices):
+    PER_HOUR = "per_hour", "Per hour"
+    PER_SESSION = "per_session", "Per session"
+
+
+class PaymentPolicy(models.Model):
+    """What a project pays for involvement, set before involvement starts."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="payment_policy")
+    fee_basis = models.CharField(
+        "we pay", max_length=12, choices=FeeBasis.choices, default=FeeBasis.PER_HOUR
+    )
+    fee_rate = models.DecimalField(
+        "rate (£)",
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00")), MaxValueValidator(Decimal("500.00"))],
+        help_text="Per hour or per session. 0 if this project does not pay a fee.",
+    )
+    covers_travel = models.BooleanField("travel (fares)", default=True)
+    covers_mileage = models.BooleanField("mileage", default=True)
+    mileage_rate = models.DecimalField(
+        "mileage rate (£ a mile)",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.45"),
+        validators=[MinValueValidator(Decimal("0.00")), MaxValueValidator(Decimal("5.00"))],
+    )
+    covers_care = models.BooleanField("carer or childcare costs", default=True)
+    covers_food = models.BooleanField("food", default=False)
+    offers_bank_transfer = models.BooleanField("bank transfer", default=True)
+    offers_voucher = models.BooleanField("voucher", default=True)
+    budget = models.DecimalField(
+        "involvement budget (£)",
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "payment policies"
+
+    def __str__(self) -> str:
+        return f"Payment policy for {self.project}"
+
+
+# Involvement payments and expenses. Money is Decimal pounds and pence, never floats.
+MAX_PAYMENT = Decimal("2000.00")
+
+
+class PaidPaymentLocked(Exception):
+    pass
+
+
+class PaymentStatus(models.TextChoices):
+    OWED = "owed", "Owed"
+    APPROVED = "approved", "Approved"
+    PAID = "paid", "Paid"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PaymentKind(models.TextChoices):
+    FEE = "fee", "Involvement fee"
+    REVERSAL = "reversal", "Reversal of a payment"
+
+
+class Payment(models.Model):
+    """An involvement fee owed to a person: owed → approved → paid, or declined or
+    cancelled with a reason. A paid payment is never edited; it is reversed by a new entry."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=10, choices=PaymentKind.choices, default=PaymentKind.FEE)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="payments")
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="payments"
+    )
+    # The attendance a fee is for: one fee per person per meeting, however often the
+    # attendance is changed.
+    attendance = models.OneToOneField(
+        "projects.Attendance",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payment",
+    )
+    activity = models.CharField(max_length=250)
+    amount = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_PAYMENT)],
+    )
+    method = models.CharField(max_length=15, choices=PaymentMethod.choices, blank=True)
+    status = models.CharField(
+        max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.OWED
+    )
+    reason = models.TextField(blank=True, help_text="Why it was declined, cancelled or reversed.")
+    owed_since = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0) & models.Q(amount__lte=MAX_PAYMENT),
+                name="payment_amount_positive_and_sane",
+            ),
+        ]
+        indexes = [
+            # The overdue panel and the daily digest look for fees not yet paid.
+            models.Index(
+                fields=["owed_since"],
+                name="payment_unpaid_idx",
+                condition=models.Q(status__in=["owed", "approved"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount} {self.get_kind_display().lower()} for {self.person}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Money paid out is history: a mistake is put right by a reversal, never an edit.
+        if self.pk and Payment.objects.filter(pk=self.pk, status=PaymentStatus.PAID).exists():
+            raise PaidPaymentLocked("A paid payment cannot be changed; reverse it instead.")
+        super().save(*args, **kwargs)
+
+    @property
+    def signed_amount(self) -> Decimal:
+        return -self.amount if self.kind == PaymentKind.REVERSAL else self.amount
+
+
+class ExpenseCategory(models.TextChoices):
+    TRAVEL = "travel", "Travel (fares)"
+    MILEAGE = "mileage", "Mileage"
+    CARE = "care", "Carer or childcare costs"
+    FOOD = "food", "Food"
+    OTHER = "other", "Something else"
+
+
+class ClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Waiting for a decision"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Not approved"
+    PAID = "paid", "Paid"
+
+
+class ExpenseClaim(models.Model):
+    """Costs a participant claims back. The receipt is stored privately and shown only to
+    them and staff."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="expense_claims")
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="expense_claims"
+    )
+    meeting = models.ForeignKey(
+        "projects.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="expense_claims",
+    )
+    spent_on = models.DateField("date")
+    category = models.CharField(max_length=10, choices=ExpenseCategory.choices)
+    miles = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    amount = models.DecimalField(
+        "amount (£)",
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_PAYMENT)],
+    )
+    note = models.TextField(blank=True)
+    receipt = models.FileField(upload_to="receipts/%Y/%m/", blank=True)
+    status = models.CharField(
+        max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.SUBMITTED
+    )
+    reason = models.TextField(blank=True, help_text="Shown to the participant.")
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0) & models.Q(amount__lte=MAX_PAYMENT),
+                name="expense_amount_positive_and_sane",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount} {self.get_category_display().lower()} for {self.person}"
+
+
+class ReminderSent(models.Model):
+    """One row per reminder sent, so a reminder goes once, never twice."""
+
+    key = models.CharField(max_length=120, unique=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,95 @@
+"""A project, its stage and the voices it aims to involve."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from stakeholders.models import StakeholderGroup
+
+
+class Stage(models.TextChoices):
+    DESIGN = "design", "Design"
+    PLANNING = "planning", "Planning"
+    DELIVERY = "delivery", "Delivery"
+    EVALUATION = "evaluation", "Evaluation"
+    CLOSED = "closed", "Closed"
+
+
+class MeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online"
+    BOTH = "both", "In person or online"
+
+
+class ProjectQuerySet(models.QuerySet):
+    def open_to_join(self) -> "ProjectQuerySet":
+        return self.filter(is_open_to_join=True).exclude(stage=Stage.CLOSED)
+
+
+class Project(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    summary = models.TextField(help_text="What the project is for, in plain English.")
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.DESIGN)
+    is_open_to_join = models.BooleanField(
+        "open for sign-up", default=False, help_text="Show the project's public sign-up page."
+    )
+    # What the public sign-up page tells people, in plain English.
+    time_commitment = models.CharField(
+        "time it takes", max_length=200, blank=True, help_text="For example: two hours a month."
+    )
+    place = models.CharField("where", max_length=200, blank=True)
+    meeting_format = models.CharField(
+        "online or in person",
+        max_length=10,
+        choices=MeetingFormat.choices,
+        default=MeetingFormat.BOTH,
+    )
+    payment_offer = models.CharField(
+        "what we pay", max_length=300, blank=True, help_text="For example: £20 an hour plus travel."
+    )
+    access_support = models.TextField("support to take part", blank=True)
+    contact_name = models.CharField(max_length=120, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            # The home page and sign-up pages list only projects open to join.
+            models.Index(
+                fields=["name"],
+                name="project_open_to_join_idx",
+                condition=models.Q(is_open_to_join=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", kwargs={"slug": self.slug})
+
+
+class CoverageTarget(models.Model):
+    """How many active members of a stakeholder group the project aims to involve."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="coverage_targets")
+    stakeholder_group = models.CharField(max_length=20, choices=StakeholderGroup.choices)
+    target = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["stakeholder_group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "stakeholder_group"], name="coverage_target_once_per_group"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.target} × {self.get_stakeholder_group_display()}"

@@ -1,0 +1,68 @@
+"""What projects holds about a person, for their data export and their erasure
+(the rules live in stakeholders.privacy; this app names its own records there)."""
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from projects.models import Attendance, ExpenseClaim, Invitation, MeetingEmail, Payment
+from stakeholders.models import Person, User
+from stakeholders.privacy import personal_data_register
+
+
+def _erase(person: Person, erased_by: User | None) -> None:
+    """Attendance, payments and claims keep their rows, so every report and financial
+    total stays the same; what the person or staff wrote about them goes, and so do their
+    receipts, once the erasure has committed."""
+    claims = ExpenseClaim.objects.filter(person=person)
+    old_claims = ExpenseClaim.history.filter(person=person)
+    receipts = {name for name in claims.values_list("receipt", flat=True) if name} | {
+        name for name in old_claims.values_list("receipt", flat=True) if name
+    }
+    Invitation.objects.filter(person=person).update(support_note="")
+    MeetingEmail.objects.filter(invitation__person=person).update(last_error="")
+    claims.update(note="", receipt="")
+    old_claims.update(note="", receipt="")
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in receipts])
+
+
+def _has_taken_part(person: Person) -> bool:
+    return (
+        Attendance.objects.filter(person=person).exists()
+        or Payment.objects.filter(person=person).exists()
+        or ExpenseClaim.objects.filter(person=person).exists()
+    )
+
+
+personal_data_register(
+    exported={
+        ("projects.Membership", "person"): "Projects you joined",
+        ("projects.ProjectInvitation", "person"): "Invitations to join a project",
+        ("projects.Invitation", "person"): "Meeting invitations and your answers",
+        ("projects.Attendance", "person"): "Meetings you came to",
+        ("projects.HistoricalAttendance", "person"): "Changes to your attendance records",
+        ("projects.Payment", "person"): "Payments for taking part",
+        ("projects.HistoricalPayment", "person"): "Changes to your payments",
+        ("projects.ExpenseClaim", "person"): "Expense claims",
+        ("projects.HistoricalExpenseClaim", "person"): "Changes to your expense claims",
+    },
+    not_exported={
+        ("projects.ProjectInvitation", "invited_by"): "staff audit",
+        ("projects.Payment", "approved_by"): "staff audit",
+        ("projects.HistoricalPayment", "approved_by"): "staff audit",
+        ("projects.HistoricalPayment", "history_user"): "who made a change; rows exported",
+        ("projects.ExpenseClaim", "decided_by"): "staff audit",
+        ("projects.HistoricalExpenseClaim", "decided_by"): "staff audit",
+        ("projects.HistoricalExpenseClaim", "history_user"): "who made a change; rows exported",
+        ("projects.Meeting", "created_by"): "staff audit",
+        ("projects.HistoricalMeeting", "created_by"): "staff audit",
+        ("projects.HistoricalMeeting", "history_user"): "staff audit",
+        ("projects.HistoricalProject", "history_user"): "staff audit",
+        ("projects.HistoricalPaymentPolicy", "history_user"): "staff audit",
+        ("projects.Invitation", "invited_by"): "staff audit",
+        ("projects.Attendance", "recorded_by"): "staff audit",
+        ("projects.HistoricalAttendance", "recorded_by"): "staff audit",
+        ("projects.HistoricalAttendance", "history_user"): "who made a change; rows exported",
+    },
+    erase=_erase,
+    taken_part=_has_taken_part,
+)

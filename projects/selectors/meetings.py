@@ -1,0 +1,274 @@
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from coprod.core.suppression import suppress_small
+from projects.models import (
+    Attendance,
+    AttendanceStatus,
+    Invitation,
+    Meeting,
+    MeetingEmail,
+    MembershipStatus,
+    Project,
+    Response,
+)
+from stakeholders.models import Person, StakeholderGroup
+
+
+def upcoming_invitations_of(person) -> QuerySet[Invitation]:
+    """A participant's invitations to meetings still to come, soonest first."""
+    return (
+        Invitation.objects.filter(person=person, meeting__ends_at__gt=timezone.now())
+        .select_related("meeting__project")
+        .order_by("meeting__starts_at")
+    )
+
+
+MEETINGS_PER_PAGE = 25
+
+
+INVITEES_PER_PAGE = 50
+
+
+INVITABLE_STATUSES = [MembershipStatus.INTERESTED, MembershipStatus.ACTIVE]
+
+
+class InviteMode:
+    """Who a meeting invitation goes to."""
+
+    ALL_ACTIVE = "all"
+    GROUPS = "groups"
+    CHOSEN = "chosen"
+    CHOICES = [
+        (ALL_ACTIVE, "All active members of the project"),
+        (GROUPS, "Active members in these stakeholder groups"),
+        (CHOSEN, "People I choose"),
+    ]
+
+
+def _response_counts() -> dict:
+    """Annotations counting a meeting's invitations by answer, in one query."""
+    return {
+        name: Count("invitations", filter=Q(invitations__response=response))
+        for name, response in [
+            ("accepted_count", Response.ACCEPTED),
+            ("declined_count", Response.DECLINED),
+            ("waitlisted_count", Response.WAITLISTED),
+            ("no_answer_count", Response.NO_ANSWER),
+        ]
+    }
+
+
+def project_meetings_page(project: Project, *, page_number: str | int | None) -> Page:
+    """Meetings still to come first (soonest first), then past ones (latest first)."""
+    now = timezone.now()
+    meetings = (
+        Meeting.objects.filter(project=project)
+        .annotate(
+            is_past=Case(When(ends_at__lte=now, then=Value(1)), default=Value(0)),
+            upcoming_order=Case(When(ends_at__gt=now, then=F("starts_at"))),
+            **_response_counts(),
+        )
+        .order_by("is_past", F("upcoming_order").asc(nulls_last=True), "-starts_at", "pk")
+    )
+    return Paginator(meetings, MEETINGS_PER_PAGE).get_page(page_number)
+
+
+@dataclass
+class MeetingDetail:
+    counts: dict[str, int]
+    invitations: Page
+    failed_emails: list[MeetingEmail]
+
+
+def meeting_detail(meeting: Meeting, *, page_number: str | int | None = None) -> MeetingDetail:
+    """Answers counted by kind, the invitees (with their people) and emails that failed."""
+    counted = dict(
+        meeting.invitations.values_list("response").annotate(count=Count("pk")).order_by()
+    )
+    invitations = (
+        meeting.invitations.select_related("person")
+        .annotate(answer_order=_answer_order())
+        .order_by("answer_order", "person__full_name", "pk")
+    )
+    failed = (
+        MeetingEmail.objects.filter(
+            invitation__meeting=meeting, failed_at__isnull=False, sent_at=None
+        )
+        .select_related("invitation__person")
+        .order_by("-failed_at", "pk")
+    )
+    return MeetingDetail(
+        counts={response.value: counted.get(response.value, 0) for response in Response},
+        invitations=Paginator(invitations, INVITEES_PER_PAGE).get_page(page_number),
+        failed_emails=list(failed),
+    )
+
+
+def _answer_order() -> Case:
+    return Case(
+        When(response=Response.ACCEPTED, then=Value(0)),
+        When(response=Response.WAITLISTED, then=Value(1)),
+        When(response=Response.NO_ANSWER, then=Value(2)),
+        default=Value(3),
+    )
+
+
+def project_people_to_invite(project: Project) -> QuerySet[Person]:
+    """Interested or active members who have agreed to be involved: whom staff may pick."""
+    return Person.objects.filter(
+        involvement_consent_given=True,
+        erased_at=None,
+        memberships__project=project,
+        memberships__status__in=INVITABLE_STATUSES,
+    ).order_by("full_name", "pk")
+
+
+def _invitee_candidates(
+    meeting: Meeting, *, mode: str, groups: Iterable[str], people_ids: Iterable
+) -> QuerySet[Person]:
+    # One filter() call, so the membership conditions apply to the same membership row.
+    membership = Q(memberships__project=meeting.project_id)
+    if mode == InviteMode.ALL_ACTIVE:
+        membership &= Q(memberships__status=MembershipStatus.ACTIVE)
+    elif mode == InviteMode.GROUPS:
+        membership &= Q(memberships__status=MembershipStatus.ACTIVE)
+        membership &= Q(stakeholder_group__in=list(groups))
+    elif mode == InviteMode.CHOSEN:
+        membership &= Q(memberships__status__in=INVITABLE_STATUSES)
+        membership &= Q(public_id__in=list(people_ids))
+    else:
+        return Person.objects.none()
+    return Person.objects.filter(membership, involvement_consent_given=True, erased_at=None)
+
+
+def meeting_invitees(
+    meeting: Meeting, *, mode: str, groups: Iterable[str] = (), people_ids: Iterable = ()
+) -> QuerySet[Person]:
+    """Who an invitation in this mode would reach: consenting project members, never anyone
+    already invited. `mode` is one of InviteMode; `people_ids` are Person public ids."""
+    return (
+        _invitee_candidates(meeting, mode=mode, groups=groups, people_ids=people_ids)
+        .exclude(invitations__meeting=meeting)
+        .order_by("full_name", "pk")
+    )
+
+
+def meeting_invitees_already_invited(
+    meeting: Meeting, *, mode: str, groups: Iterable[str] = (), people_ids: Iterable = ()
+) -> int:
+    """How many of the people this mode picks are left out because they are invited."""
+    return (
+        _invitee_candidates(meeting, mode=mode, groups=groups, people_ids=people_ids)
+        .filter(invitations__meeting=meeting)
+        .count()
+    )
+
+
+@dataclass
+class AttendanceRow:
+    person: Person
+    response: str | None
+    response_label: str
+    attendance: Attendance | None
+
+
+def meeting_attendance_rows(meeting: Meeting) -> list[AttendanceRow]:
+    """Everyone invited, those coming first, then anyone marked who came uninvited."""
+    marked = {
+        attendance.person_id: attendance
+        for attendance in meeting.attendances.select_related("person")
+    }
+    invitations = (
+        meeting.invitations.select_related("person")
+        .annotate(answer_order=_answer_order())
+        .order_by("answer_order", "person__full_name", "pk")
+    )
+    rows = [
+        AttendanceRow(
+            person=invitation.person,
+            response=invitation.response,
+            response_label=invitation.get_response_display(),
+            attendance=marked.pop(invitation.person_id, None),
+        )
+        for invitation in invitations
+    ]
+    rows += [
+        AttendanceRow(
+            person=attendance.person,
+            response=None,
+            response_label="Not invited",
+            attendance=attendance,
+        )
+        for attendance in sorted(marked.values(), key=lambda a: a.person.full_name)
+    ]
+    return rows
+
+
+def meeting_walk_in_choices(meeting: Meeting) -> QuerySet[Person]:
+    """Project members who could have come without an invitation: not invited, not marked."""
+    return (
+        project_people_to_invite(meeting.project)
+        .exclude(invitations__meeting=meeting)
+        .exclude(attendances__meeting=meeting)
+        .only("public_id", "full_name", "stakeholder_group")
+    )
+
+
+def meeting_participation_by_group(meeting: Meeting) -> list[dict]:
+    """People who came, counted by their stakeholder group on the day; 1 to 4 suppressed."""
+    counted = dict(
+        meeting.attendances.filter(status=AttendanceStatus.ATTENDED)
+        .values_list("stakeholder_group")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return [
+        {"group": group.value, "label": group.label, "count": suppress_small(counted[group.value])}
+        for group in StakeholderGroup
+        if counted.get(group.value)
+    ]
+
+
+def upcoming_meetings_panel(*, limit: int = 8) -> list[Meeting]:
+    """The next meetings across all projects, with their answers counted: one query.
+    The next few are picked first, so only their invitations are counted, not those of
+    every meeting still to come."""
+    upcoming = (
+        Meeting.objects.filter(cancelled_at=None, starts_at__gte=timezone.now())
+        .order_by("starts_at", "pk")
+        .values("pk")[:limit]
+    )
+    return list(
+        Meeting.objects.filter(pk__in=upcoming)
+        .select_related("project")
+        .annotate(**_response_counts())
+        .order_by("starts_at", "pk")
+    )
+
+
+def meeting_person_to_mark(meeting: Meeting, public_id) -> Person | None:
+    """Someone whose attendance may be recorded: invited, already marked, or a member of
+    the project who came without an invitation."""
+    return (
+        Person.objects.filter(public_id=public_id)
+        .filter(
+            Q(invitations__meeting=meeting)
+            | Q(attendances__meeting=meeting)
+            | Q(pk__in=project_people_to_invite(meeting.project).values("pk"))
+        )
+        .distinct()
+        .first()
+    )

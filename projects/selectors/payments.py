@@ -1,0 +1,460 @@
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_FLOOR, Decimal
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from projects.models import (
+    Attendance,
+    AttendanceStatus,
+    ClaimStatus,
+    ExpenseCategory,
+    ExpenseClaim,
+    Invitation,
+    Meeting,
+    Membership,
+    Payment,
+    PaymentKind,
+    PaymentPolicy,
+    PaymentStatus,
+    Project,
+    Response,
+)
+from stakeholders.models import PaymentMethod, Person
+
+MY_PAYMENTS_PER_PAGE = 20
+
+
+CLAIMABLE_MEETINGS_SINCE = timedelta(days=365)
+
+
+def projects_of_person(person: Person) -> QuerySet[Project]:
+    """Projects a person has joined (whether or not they still take part) or attended."""
+    joined = Membership.objects.filter(project=OuterRef("pk"), person=person)
+    attended = Attendance.objects.filter(
+        meeting__project=OuterRef("pk"), person=person, status=AttendanceStatus.ATTENDED
+    )
+    return Project.objects.filter(Exists(joined) | Exists(attended)).order_by("name")
+
+
+def payment_policies_for(projects: Iterable[Project]) -> dict[int, PaymentPolicy]:
+    """Each project's payment policy, by project id; a project without one gets the defaults."""
+    projects = list(projects)
+    saved = {
+        policy.project_id: policy
+        for policy in PaymentPolicy.objects.filter(project__in=[project.pk for project in projects])
+    }
+    return {
+        project.pk: saved.get(project.pk) or PaymentPolicy(project=project) for project in projects
+    }
+
+
+def payment_methods_offered_to(person: Person) -> list[str]:
+    """The ways of being paid that the person's projects offer; both if none offers any."""
+    policies = payment_policies_for(projects_of_person(person)).values()
+    offered = {
+        PaymentMethod.BANK_TRANSFER: any(policy.offers_bank_transfer for policy in policies),
+        PaymentMethod.VOUCHER: any(policy.offers_voucher for policy in policies),
+    }
+    return [method for method, on in offered.items() if on] or list(PaymentMethod.values)
+
+
+def meetings_to_claim_for(person: Person) -> QuerySet[Meeting]:
+    """Meetings of the last year (or to come) the person attended or said they would come to."""
+    attended = Attendance.objects.filter(
+        meeting=OuterRef("pk"), person=person, status=AttendanceStatus.ATTENDED
+    )
+    accepted = Invitation.objects.filter(
+        meeting=OuterRef("pk"), person=person, response=Response.ACCEPTED
+    )
+    return (
+        Meeting.objects.filter(
+            Exists(attended) | Exists(accepted),
+            cancelled_at=None,
+            starts_at__gte=timezone.now() - CLAIMABLE_MEETINGS_SINCE,
+        )
+        .select_related("project")
+        .order_by("-starts_at")
+    )
+
+
+def my_payments_page(person: Person, *, page_number: str | int | None) -> Page:
+    payments = (
+        Payment.objects.filter(person=person)
+        .select_related("project")
+        .order_by("-created_at", "-pk")
+    )
+    return Paginator(payments, MY_PAYMENTS_PER_PAGE).get_page(page_number)
+
+
+def my_claims_page(person: Person, *, page_number: str | int | None) -> Page:
+    claims = (
+        ExpenseClaim.objects.filter(person=person)
+        .select_related("project", "meeting")
+        .order_by("-submitted_at", "-pk")
+    )
+    return Paginator(claims, MY_PAYMENTS_PER_PAGE).get_page(page_number)
+
+
+PENNY = Decimal("0.01")
+
+
+PAYMENTS_PER_PAGE = 25
+
+
+FINANCE_ROWS_PER_PAGE = 100
+
+
+# Totals can pass what one payment may be, so they are summed into a wider field.
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+ZERO = Decimal("0.00")
+
+
+BUDGET_WARNING_PERCENT = 80
+
+
+UNPAID_FEES = [PaymentStatus.OWED, PaymentStatus.APPROVED]
+
+
+UNPAID_CLAIMS = [ClaimStatus.SUBMITTED, ClaimStatus.APPROVED]
+
+
+def _signed_amount() -> Case:
+    return Case(
+        When(kind=PaymentKind.REVERSAL, then=F("amount") * Value(Decimal("-1"))),
+        default=F("amount"),
+        output_field=MONEY,
+    )
+
+
+@dataclass
+class PaymentTotals:
+    """Sums to the penny by status; a reversal counts against the paid total."""
+
+    fees: dict[str, Decimal]
+    claims: dict[str, Decimal]
+
+
+def project_payment_totals(project: Project) -> PaymentTotals:
+    """Two queries, however many payments and claims the project has."""
+    fees = dict(
+        Payment.objects.filter(project=project)
+        .values_list("status")
+        .annotate(total=Sum(_signed_amount()))
+        .order_by()
+    )
+    claims = dict(
+        ExpenseClaim.objects.filter(project=project)
+        .values_list("status")
+        .annotate(total=Sum("amount", output_field=MONEY))
+        .order_by()
+    )
+    return PaymentTotals(
+        fees={status: _pounds(fees.get(status)) for status in PaymentStatus.values},
+        claims={status: _pounds(claims.get(status)) for status in ClaimStatus.values},
+    )
+
+
+def _pounds(total: Decimal | None) -> Decimal:
+    # SQLite sums in floating point; at 15 significant figures that is still exact to the
+    # penny, and this puts it back to pounds and pence.
+    return (total or ZERO).quantize(PENNY)
+
+
+def project_budget(project: Project, *, totals: PaymentTotals | None = None) -> dict:
+    """The involvement budget against what is spent (paid fees net of reversals, paid
+    claims) and committed (fees owed or approved, claims waiting or approved).
+
+    `level` is "ok", "warning" from 80% of the budget used or committed, or "over" from 100%.
+    """
+    totals = totals or project_payment_totals(project)
+    budget = (
+        PaymentPolicy.objects.filter(project=project).values_list("budget", flat=True).first()
+        or ZERO
+    )
+    spent = totals.fees[PaymentStatus.PAID] + totals.claims[ClaimStatus.PAID]
+    committed = sum((totals.fees[status] for status in UNPAID_FEES), ZERO)
+    committed += sum((totals.claims[status] for status in UNPAID_CLAIMS), ZERO)
+    used = spent + committed
+    if budget <= 0:
+        share, level = None, "ok"
+    else:
+        share = int((used * 100 / budget).to_integral_value(rounding=ROUND_FLOOR))
+        if used >= budget:
+            level = "over"
+        elif used * 100 >= budget * BUDGET_WARNING_PERCENT:
+            level = "warning"
+        else:
+            level = "ok"
+    return {
+        "budget": budget,
+        "spent": spent,
+        "committed": committed,
+        "remaining": budget - used,
+        "share_used": share,
+        "level": level,
+    }
+
+
+def project_fees_page(
+    project: Project, *, status: str | None, page_number: str | int | None
+) -> Page:
+    """The project's fees and reversals, newest first, with their people: a fixed number
+    of queries whatever the page."""
+    fees = Payment.objects.filter(project=project).select_related(
+        "person", "reverses", "reversed_by"
+    )
+    if status:
+        fees = fees.filter(status=status)
+    return Paginator(fees.order_by("-created_at", "-pk"), PAYMENTS_PER_PAGE).get_page(page_number)
+
+
+def project_claims_page(
+    project: Project, *, status: str | None, page_number: str | int | None
+) -> Page:
+    claims = ExpenseClaim.objects.filter(project=project).select_related("person", "meeting")
+    if status:
+        claims = claims.filter(status=status)
+    return Paginator(claims.order_by("-submitted_at", "-pk"), PAYMENTS_PER_PAGE).get_page(
+        page_number
+    )
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: object
+    what: str
+    record: object
+    changed: list[str]
+
+
+HISTORY_WHAT = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+def payment_history(payment: Payment) -> list[HistoryEntry]:
+    """Every saved change to a payment, oldest first: who made it, when, and which fields."""
+    records = list(
+        payment.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    labels = {field.name: field.verbose_name for field in Payment._meta.fields}
+    entries, previous = [], None
+    for record in records:
+        changed = []
+        if previous is not None:
+            changed = [labels[change.field] for change in record.diff_against(previous).changes]
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.history_user,
+                what=HISTORY_WHAT.get(record.history_type, "Changed"),
+                record=record,
+                changed=changed,
+            )
+        )
+        previous = record
+    return entries
+
+
+def _text(value: str) -> Value:
+    return Value(value, output_field=CharField())
+
+
+FINANCE_COLUMNS = [
+    "item_type",
+    "item_id",
+    "owed",
+    "person_name",
+    "pay_method",
+    "money",
+    "project_name",
+    "activity_text",
+    "claim_category",
+    "meeting_title",
+    "spent",
+]
+
+
+def _approved_fees(date_from: date, date_to: date) -> QuerySet[Payment]:
+    return Payment.objects.filter(
+        status=PaymentStatus.APPROVED,
+        owed_since__date__gte=date_from,
+        owed_since__date__lte=date_to,
+    )
+
+
+def _approved_claims(date_from: date, date_to: date) -> QuerySet[ExpenseClaim]:
+    return ExpenseClaim.objects.filter(
+        status=ClaimStatus.APPROVED,
+        submitted_at__date__gte=date_from,
+        submitted_at__date__lte=date_to,
+    )
+
+
+def finance_approved_items(*, date_from: date, date_to: date) -> QuerySet:
+    """Approved fees and approved expense claims owed from `date_from` to `date_to` (UK
+    dates), oldest first, as rows of plain values for `finance_rows`: one query."""
+    fees = _approved_fees(date_from, date_to).annotate(
+        item_type=_text("fee"),
+        item_id=F("public_id"),
+        owed=F("owed_since"),
+        person_name=F("person__full_name"),
+        pay_method=F("method"),
+        money=F("amount"),
+        project_name=F("project__name"),
+        activity_text=F("activity"),
+        claim_category=_text(""),
+        meeting_title=_text(""),
+        spent=Value(None, output_field=DateField()),
+    )
+    claims = _approved_claims(date_from, date_to).annotate(
+        item_type=_text("expense"),
+        item_id=F("public_id"),
+        owed=F("submitted_at"),
+        person_name=F("person__full_name"),
+        pay_method=F("person__payment_method"),
+        money=F("amount"),
+        project_name=F("project__name"),
+        activity_text=_text(""),
+        claim_category=F("category"),
+        meeting_title=Coalesce(F("meeting__title"), _text("")),
+        spent=F("spent_on"),
+    )
+    return (
+        fees.order_by()
+        .values(*FINANCE_COLUMNS)
+        .union(claims.order_by().values(*FINANCE_COLUMNS), all=True)
+        .order_by("owed", "item_type", "item_id")
+    )
+
+
+def finance_approved_total(*, date_from: date, date_to: date) -> dict:
+    """How many approved fees and claims the period has, and their total: two queries."""
+    fees = _approved_fees(date_from, date_to).aggregate(
+        count=Count("pk"), total=Sum("amount", output_field=MONEY)
+    )
+    claims = _approved_claims(date_from, date_to).aggregate(
+        count=Count("pk"), total=Sum("amount", output_field=MONEY)
+    )
+    return {
+        "fees": fees["count"],
+        "claims": claims["count"],
+        "total": _pounds(fees["total"]) + _pounds(claims["total"]),
+    }
+
+
+@dataclass
+class FinanceRow:
+    type: str
+    public_id: object
+    name: str
+    method: str
+    amount: Decimal
+    project: str
+    activity: str
+    owed_on: date
+
+
+METHOD_LABELS = dict(PaymentMethod.choices)
+
+
+CATEGORY_LABELS = dict(ExpenseCategory.choices)
+
+
+def finance_rows(items: Iterable[dict]) -> list[FinanceRow]:
+    """Rows from `finance_approved_items`, with the words finance reads."""
+    rows = []
+    for item in items:
+        if item["item_type"] == "expense":
+            activity = f"Expenses: {CATEGORY_LABELS.get(item['claim_category'], 'other')}"
+            if item["meeting_title"]:
+                activity += f", {item['meeting_title']}"
+            if item["spent"]:
+                activity += f" ({item['spent']:%d %b %Y})"
+        else:
+            activity = item["activity_text"]
+        rows.append(
+            FinanceRow(
+                type=item["item_type"],
+                public_id=item["item_id"],
+                name=item["person_name"],
+                method=METHOD_LABELS.get(item["pay_method"], item["pay_method"] or ""),
+                amount=Decimal(item["money"]).quantize(PENNY),
+                project=item["project_name"],
+                activity=activity,
+                owed_on=timezone.localdate(item["owed"]),
+            )
+        )
+    return rows
+
+
+@dataclass
+class OverdueItem:
+    type: str
+    person_name: str
+    project: Project
+    amount: Decimal
+    status_label: str
+    since: datetime
+    public_id: object
+
+
+def overdue_payments_panel(*, limit: int = 8) -> dict:
+    """Fees and expense claims still unpaid after COPROD_PAYMENT_OVERDUE_DAYS, oldest first,
+    with how many of each: four queries."""
+    days = settings.COPROD_PAYMENT_OVERDUE_DAYS
+    cutoff = timezone.now() - timedelta(days=days)
+    fees = Payment.objects.filter(status__in=UNPAID_FEES, owed_since__lt=cutoff)
+    claims = ExpenseClaim.objects.filter(status__in=UNPAID_CLAIMS, submitted_at__lt=cutoff)
+    items = [
+        OverdueItem(
+            type="fee",
+            person_name=fee.person.full_name,
+            project=fee.project,
+            amount=fee.amount,
+            status_label=fee.get_status_display(),
+            since=fee.owed_since,
+            public_id=fee.public_id,
+        )
+        for fee in fees.select_related("person", "project").order_by("owed_since", "pk")[:limit]
+    ] + [
+        OverdueItem(
+            type="expense",
+            person_name=claim.person.full_name,
+            project=claim.project,
+            amount=claim.amount,
+            status_label=claim.get_status_display(),
+            since=claim.submitted_at,
+            public_id=claim.public_id,
+        )
+        for claim in claims.select_related("person", "project").order_by("submitted_at", "pk")[
+            :limit
+        ]
+    ]
+    items.sort(key=lambda item: item.since)
+    return {
+        "days": days,
+        "fee_count": fees.count(),
+        "claim_count": claims.count(),
+        "items": items[:limit],
+    }

@@ -1,0 +1,529 @@
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from coprod.core.emails import send_email
+from coprod.core.uploads import RECEIPT_KINDS, RECEIPT_MAX_BYTES, random_file_name, upload_check
+from projects.models import (
+    MAX_PAYMENT,
+    Attendance,
+    AttendanceStatus,
+    ClaimStatus,
+    ExpenseCategory,
+    ExpenseClaim,
+    FeeBasis,
+    Meeting,
+    Payment,
+    PaymentKind,
+    PaymentPolicy,
+    PaymentStatus,
+    Project,
+    ReminderSent,
+)
+from projects.selectors.payments import payment_policies_for
+from stakeholders.models import PaymentMethod, Person, Role, User
+
+PENNY = Decimal("0.01")
+
+
+ATTENDANCE_CANCELLED = "Attendance was changed to 'did not come'."
+
+
+class PaymentError(Exception):
+    """A payment cannot make this change; the message says why in plain English."""
+
+
+class BenefitsWarning(PaymentError):
+    """The person receives benefits: staff must confirm they have checked before approving."""
+
+
+def payment_policy_for(project: Project) -> PaymentPolicy:
+    policy, _ = PaymentPolicy.objects.get_or_create(project=project)
+    return policy
+
+
+def fee_amount(*, policy: PaymentPolicy, hours: Decimal) -> Decimal:
+    if policy.fee_basis == FeeBasis.PER_SESSION:
+        return policy.fee_rate.quantize(PENNY)
+    return (policy.fee_rate * hours).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def _method_for(person: Person, policy: PaymentPolicy) -> str:
+    offered = [
+        method
+        for method, on in (
+            (PaymentMethod.BANK_TRANSFER, policy.offers_bank_transfer),
+            (PaymentMethod.VOUCHER, policy.offers_voucher),
+        )
+        if on
+    ]
+    if person.payment_method in offered or not offered:
+        return person.payment_method
+    return offered[0]
+
+
+def payment_for_attendance(*, attendance: Attendance) -> Payment | None:
+    """Keep the fee for one attendance in step with it: attended creates (or restores) the
+    fee owed; did-not-come cancels a fee not yet paid. One fee per person per meeting."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(attendance=attendance).first()
+        person = attendance.person
+        policy = payment_policy_for(attendance.meeting.project)
+        if attendance.status != AttendanceStatus.ATTENDED:
+            if payment and payment.status in (PaymentStatus.OWED, PaymentStatus.APPROVED):
+                payment.status = PaymentStatus.CANCELLED
+                payment.reason = ATTENDANCE_CANCELLED
+                payment.save(update_fields=["status", "reason"])
+            return payment
+        amount = fee_amount(policy=policy, hours=attendance.hours)
+        if payment is None:
+            if amount <= 0 or person.declines_payment:
+                return None
+            return Payment.objects.create(
+                person=person,
+                project=attendance.meeting.project,
+                attendance=attendance,
+                activity=_activity_name(attendance),
+                amount=amount,
+                method=_method_for(person, policy),
+            )
+        # Only a fee cancelled by attendance comes back; one staff cancelled stays cancelled.
+        restorable = payment.status == PaymentStatus.OWED or (
+            payment.status == PaymentStatus.CANCELLED
+            and payment.reason == ATTENDANCE_CANCELLED
+            and not person.declines_payment
+        )
+        if restorable and amount > 0:
+            payment.amount = amount
+            payment.status = PaymentStatus.OWED
+            payment.reason = ""
+            payment.save(update_fields=["amount", "status", "reason"])
+        return payment
+
+
+def _activity_name(attendance: Attendance) -> str:
+    meeting = attendance.meeting
+    return f"{meeting.title}, {timezone.localtime(meeting.starts_at):%d %b %Y}"
+
+
+def _change_status(payment: Payment, allowed: tuple[str, ...], message: str) -> Payment:
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status not in allowed:
+        raise PaymentError(message.format(status=payment.get_status_display().lower()))
+    return payment
+
+
+def payment_approve(
+    *, payment: Payment, approved_by: User, benefits_checked: bool = False
+) -> Payment:
+    with transaction.atomic():
+        payment = _change_status(
+            payment,
+            (PaymentStatus.OWED,),
+            "Only an owed fee can be approved; this one is {status}.",
+        )
+        if payment.person.receives_benefits and not benefits_checked:
+            raise BenefitsWarning(benefits_warning(payment.person))
+        payment.status = PaymentStatus.APPROVED
+        payment.approved_by = approved_by
+        payment.approved_at = timezone.now()
+        payment.save(update_fields=["status", "approved_by", "approved_at"])
+    return payment
+
+
+def benefits_warning(person: Person) -> str:
+    if person.permitted_work_form:
+        return (
+            f"{person.display_name} receives benefits and has a permitted work form. Check "
+            "this payment keeps them within its earnings limit before you approve it."
+        )
+    return (
+        f"{person.display_name} receives benefits and has no permitted work form in place. "
+        "Paying them could reduce their benefits. Talk to them first: they may prefer a "
+        "voucher, to decline payment, or to arrange a permitted work form."
+    )
+
+
+def payment_mark_paid(*, payment: Payment, paid_on: date | str, reference: str) -> Payment:
+    if not reference.strip():
+        raise PaymentError("Give the payment reference, so that finance can match it.")
+    if isinstance(paid_on, str):
+        paid_on = date.fromisoformat(paid_on)
+    if paid_on > timezone.localdate():
+        raise PaymentError("The date paid cannot be in the future.")
+    with transaction.atomic():
+        payment = _change_status(
+            payment,
+            (PaymentStatus.APPROVED,),
+            "Only an approved fee can be paid; this one is {status}.",
+        )
+        payment.status = PaymentStatus.PAID
+        payment.paid_on = paid_on
+        payment.reference = reference.strip()
+        payment.save(update_fields=["status", "paid_on", "reference"])
+    return payment
+
+
+def payment_decline(
+    *, payment: Payment, reason: str, new_status: str = PaymentStatus.DECLINED
+) -> Payment:
+    """Decline or cancel a fee not yet paid, with the reason."""
+    if new_status not in (PaymentStatus.DECLINED, PaymentStatus.CANCELLED):
+        raise PaymentError("A fee can only be declined or cancelled here.")
+    if not reason.strip():
+        raise PaymentError("Give a reason, so that everyone knows why.")
+    with transaction.atomic():
+        payment = _change_status(
+            payment,
+            (PaymentStatus.OWED, PaymentStatus.APPROVED),
+            "A fee that is {status} cannot be declined or cancelled.",
+        )
+        payment.status = new_status
+        payment.reason = reason.strip()
+        payment.save(update_fields=["status", "reason"])
+    return payment
+
+
+def payment_reverse(*, payment: Payment, reason: str, reversed_by: User) -> Payment:
+    """A paid fee is never edited: a new entry takes the money back out of the totals."""
+    if not reason.strip():
+        raise PaymentError("Give a reason for the reversal.")
+    with transaction.atomic():
+        payment = _change_status(
+            payment, (PaymentStatus.PAID,), "Only a paid fee can be reversed; this one is {status}."
+        )
+        if payment.kind == PaymentKind.REVERSAL or hasattr(payment, "reversed_by"):
+            raise PaymentError("This payment has already been reversed.")
+        return Payment.objects.create(
+            kind=PaymentKind.REVERSAL,
+            person=payment.person,
+            project=payment.project,
+            activity=f"Reversal: {payment.activity}",
+            amount=payment.amount,
+            method=payment.method,
+            status=PaymentStatus.PAID,
+            reason=reason.strip(),
+            paid_on=timezone.localdate(),
+            approved_by=reversed_by,
+            approved_at=timezone.now(),
+            reverses=payment,
+        )
+
+
+def claim_decide(
+    *, claim: ExpenseClaim, decided_by: User, approve: bool, reason: str = ""
+) -> ExpenseClaim:
+    """Approve or reject a claim waiting for a decision. A rejection needs a reason: the
+    participant sees it."""
+    reason = reason.strip()
+    if not approve and not reason:
+        raise PaymentError("Give a reason for not approving the claim: the person will see it.")
+    with transaction.atomic():
+        claim = ExpenseClaim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status != ClaimStatus.SUBMITTED:
+            raise PaymentError(
+                f"This claim has already been decided: it is {claim.get_status_display().lower()}."
+            )
+        claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED
+        claim.reason = reason
+        claim.decided_by = decided_by
+        claim.decided_at = timezone.now()
+        claim.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    return claim
+
+
+def claim_mark_paid(*, claim: ExpenseClaim, paid_on: date, reference: str) -> ExpenseClaim:
+    if not reference.strip():
+        raise PaymentError("Give the payment reference, so that finance can match it.")
+    with transaction.atomic():
+        claim = ExpenseClaim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status != ClaimStatus.APPROVED:
+            raise PaymentError(
+                "Only an approved claim can be paid; this one is "
+                f"{claim.get_status_display().lower()}."
+            )
+        claim.status = ClaimStatus.PAID
+        claim.paid_on = paid_on
+        claim.reference = reference.strip()
+        claim.save(update_fields=["status", "paid_on", "reference"])
+    return claim
+
+
+def payments_mark_paid_in_bulk(
+    *, items: Iterable[tuple[Payment | ExpenseClaim, str]], paid_on: date
+) -> int:
+    """Mark approved fees and claims as paid, each with its reference: all of them or, if
+    any one cannot be paid, none. Returns how many were marked."""
+    count = 0
+    with transaction.atomic():
+        for item, reference in items:
+            try:
+                if isinstance(item, ExpenseClaim):
+                    claim_mark_paid(claim=item, paid_on=paid_on, reference=reference)
+                else:
+                    payment_mark_paid(payment=item, paid_on=paid_on, reference=reference)
+            except PaymentError as error:
+                raise PaymentError(f"{item}: {error}") from error
+            count += 1
+    return count
+
+
+def payment_policy_update(*, project: Project, **fields) -> PaymentPolicy:
+    policy = payment_policy_for(project)
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    policy.full_clean()
+    policy.save()
+    return policy
+
+
+CLAIM_MAX_AGE = timedelta(days=365)
+
+
+CLAIM_REMINDER_MAX_MEETING_AGE = timedelta(days=30)
+
+
+PAYMENT_DIGEST_LIMIT = 50
+
+
+class ClaimError(Exception):
+    """An expense claim cannot be made; the message says why in plain English, and `field`
+    names the question it is about."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def payment_choices_save(
+    *,
+    person: Person,
+    payment_method: str,
+    declines_payment: bool,
+    receives_benefits: bool,
+    permitted_work_form: bool,
+) -> Person:
+    """How a person wants to be paid. An empty method keeps the one they had."""
+    person.payment_method = payment_method or person.payment_method
+    person.declines_payment = declines_payment
+    person.receives_benefits = receives_benefits
+    person.permitted_work_form = permitted_work_form
+    person.save(
+        update_fields=[
+            "payment_method",
+            "declines_payment",
+            "receives_benefits",
+            "permitted_work_form",
+        ]
+    )
+    return person
+
+
+def claim_categories_covered(policy: PaymentPolicy) -> list[str]:
+    covered = {
+        ExpenseCategory.TRAVEL: policy.covers_travel,
+        ExpenseCategory.MILEAGE: policy.covers_mileage and policy.mileage_rate > 0,
+        ExpenseCategory.CARE: policy.covers_care,
+        ExpenseCategory.FOOD: policy.covers_food,
+    }
+    return [category for category, on in covered.items() if on]
+
+
+def claim_categories_in_words(policy: PaymentPolicy) -> list[str]:
+    """What a project pays expenses for, as a participant reads it."""
+    return [
+        f"mileage at £{policy.mileage_rate:.2f} a mile"
+        if category == ExpenseCategory.MILEAGE
+        else ExpenseCategory(category).label.lower()
+        for category in claim_categories_covered(policy)
+    ]
+
+
+def mileage_amount(*, policy: PaymentPolicy, miles: Decimal) -> Decimal:
+    return (policy.mileage_rate * miles).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def claim_date_problem(spent_on: date) -> str | None:
+    today = timezone.localdate()
+    if spent_on > today:
+        return "The date cannot be in the future."
+    if spent_on < today - CLAIM_MAX_AGE:
+        return "You can only claim for money spent in the last 12 months."
+    return None
+
+
+def expense_claim_submit(
+    *,
+    person: Person,
+    project: Project,
+    category: str,
+    spent_on: date,
+    amount: Decimal | None = None,
+    miles: Decimal | None = None,
+    meeting: Meeting | None = None,
+    note: str = "",
+    receipt: File | None = None,
+) -> ExpenseClaim:
+    """A participant claims back what taking part cost them. Mileage is worked out from the
+    miles and the project's rate; the receipt is checked by its content and stored under a
+    random name. Raises ClaimError."""
+    policy = payment_policy_for(project)
+    if category not in claim_categories_covered(policy):
+        raise ClaimError(f"{project.name} does not pay for this.", field="category")
+    if problem := claim_date_problem(spent_on):
+        raise ClaimError(problem, field="spent_on")
+    if meeting is not None and meeting.project_id != project.pk:
+        raise ClaimError("This meeting is not part of the project you chose.", field="meeting")
+    if category == ExpenseCategory.MILEAGE:
+        if not miles or miles <= 0:
+            raise ClaimError("Say how many miles you drove.", field="miles")
+        amount = mileage_amount(policy=policy, miles=miles)
+    else:
+        miles = None
+    if amount is None or not PENNY <= amount <= MAX_PAYMENT:
+        raise ClaimError(
+            f"The amount must be between £0.01 and £{MAX_PAYMENT:,}.",
+            field="miles" if category == ExpenseCategory.MILEAGE else "amount",
+        )
+    if receipt is None and category != ExpenseCategory.MILEAGE:
+        raise ClaimError("Add a photo or scan of your receipt.", field="receipt")
+    if receipt is not None:
+        try:
+            kind = upload_check(receipt, kinds=RECEIPT_KINDS, max_bytes=RECEIPT_MAX_BYTES)
+        except ValidationError as error:
+            raise ClaimError(error.messages[0], field="receipt") from error
+        receipt.name = random_file_name(kind)
+    claim = ExpenseClaim(
+        person=person,
+        project=project,
+        meeting=meeting,
+        spent_on=spent_on,
+        category=category,
+        miles=miles,
+        amount=amount,
+        note=note.strip(),
+        receipt=receipt,
+    )
+    claim.full_clean()
+    claim.save()
+    return claim
+
+
+def _reminder_once(key: str, send) -> bool:
+    """Send a reminder unless one with this key was sent; the row and the email stand or
+    fall together, so a failed send is tried again and a repeated run sends nothing."""
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(key=key)
+            send()
+    except IntegrityError:
+        return False
+    return True
+
+
+def payment_digest_send(*, now: datetime | None = None) -> bool:
+    """Email staff, once a day, the fees and claims waiting longer than
+    COPROD_PAYMENT_OVERDUE_DAYS, oldest first. Nothing is sent when nothing waits."""
+    now = now or timezone.now()
+    days = settings.COPROD_PAYMENT_OVERDUE_DAYS
+    waiting_since = now - timedelta(days=days)
+    fees = (
+        Payment.objects.filter(
+            status__in=[PaymentStatus.OWED, PaymentStatus.APPROVED], owed_since__lt=waiting_since
+        )
+        .select_related("person", "project")
+        .order_by("owed_since", "pk")
+    )
+    claims = (
+        ExpenseClaim.objects.filter(
+            status__in=[ClaimStatus.SUBMITTED, ClaimStatus.APPROVED],
+            submitted_at__lt=waiting_since,
+        )
+        .select_related("person", "project")
+        .order_by("submitted_at", "pk")
+    )
+    fee_count, claim_count = fees.count(), claims.count()
+    staff_emails = list(
+        User.objects.filter(role=Role.STAFF, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not (fee_count or claim_count) or not staff_emails:
+        return False
+    context = {
+        "days": days,
+        "fees": fees[:PAYMENT_DIGEST_LIMIT],
+        "fee_count": fee_count,
+        "claims": claims[:PAYMENT_DIGEST_LIMIT],
+        "claim_count": claim_count,
+        "dashboard_url": settings.COPROD_BASE_URL.rstrip("/") + reverse("pages:dashboard"),
+    }
+    return _reminder_once(
+        f"payment-digest:{timezone.localdate(now).isoformat()}",
+        partial(send_email, "payment-digest", to=staff_emails, context=context),
+    )
+
+
+def claim_reminders_send(*, now: datetime | None = None) -> int:
+    """A few days (COPROD_CLAIM_REMINDER_DAYS) after a meeting, tell each person who came,
+    has an email address and has claimed nothing for it, that they can claim expenses.
+    Once per person per meeting; never for meetings more than 30 days old."""
+    now = now or timezone.now()
+    claimed = ExpenseClaim.objects.filter(person=OuterRef("person"), meeting=OuterRef("meeting"))
+    attendances = list(
+        Attendance.objects.filter(
+            status=AttendanceStatus.ATTENDED,
+            meeting__cancelled_at=None,
+            meeting__ends_at__lte=now - timedelta(days=settings.COPROD_CLAIM_REMINDER_DAYS),
+            meeting__starts_at__gte=now - CLAIM_REMINDER_MAX_MEETING_AGE,
+            person__erased_at=None,
+        )
+        .exclude(person__email="")
+        .exclude(Exists(claimed))
+        .select_related("meeting__project", "person__user")
+        .order_by("meeting__starts_at", "pk")
+    )
+    keys = {
+        attendance.pk: f"claim-reminder:{attendance.meeting.public_id}:"
+        f"{attendance.person.public_id}"
+        for attendance in attendances
+    }
+    already_sent = set(
+        ReminderSent.objects.filter(key__in=keys.values()).values_list("key", flat=True)
+    )
+    policies = payment_policies_for({a.meeting.project for a in attendances})
+    sent = 0
+    for attendance in attendances:
+        policy = policies[attendance.meeting.project_id]
+        if keys[attendance.pk] in already_sent or not claim_categories_covered(policy):
+            continue
+        sent += _reminder_once(
+            keys[attendance.pk], partial(_claim_reminder_email, attendance, policy)
+        )
+    return sent
+
+
+def _claim_reminder_email(attendance: Attendance, policy: PaymentPolicy) -> None:
+    person, meeting = attendance.person, attendance.meeting
+    claim_path = reverse("projects:claim_new") + f"?meeting={meeting.public_id}"
+    send_email(
+        "claim-reminder",
+        to=[person.email],
+        context={
+            "person": person,
+            "meeting": meeting,
+            "project": meeting.project,
+            "paid_for": claim_categories_in_words(policy),
+            "claim_url": settings.COPROD_BASE_URL.rstrip("/") + claim_path,
+            "has_login": person.user is not None and person.user.is_active,
+        },
+    )

@@ -1,0 +1,91 @@
+from allauth.account.internal.flows.signup import complete_signup
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.decorators import rate_limit
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from projects.models import (
+    Project,
+)
+from projects.services.memberships import membership_express_interest, person_register_online
+from stakeholders.forms import EqualityForm, JoinForm
+from stakeholders.rules import is_participant
+from stakeholders.selectors import person_for_user
+from stakeholders.services import (
+    DuplicatePerson,
+)
+
+
+@rate_limit(action="signup")
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_object_or_404(Project.objects.open_to_join(), slug=slug)
+    if request.user.is_authenticated:
+        return _join_signed_in(request, project)
+    form = JoinForm(request.POST or None)
+    equality_form = EqualityForm(request.POST or None, prefix="equality")
+    if request.method == "POST" and form.is_valid() and equality_form.is_valid():
+        response = _sign_up_and_join(request, project, form, equality_form)
+        if response is not None:
+            return response
+    return render(
+        request,
+        "projects/join.html",
+        {"project": project, "form": form, "equality_form": equality_form},
+    )
+
+
+def _sign_up_and_join(request, project, form, equality_form) -> HttpResponse | None:
+    try:
+        with transaction.atomic():
+            user, response = form.try_save(request)
+            if response is not None:
+                # An account with this email exists: allauth emails its owner instead.
+                return response
+            person_register_online(
+                user=user,
+                project=project,
+                person_fields=form.person_fields(),
+                equality_consent=form.cleaned_data["consent_equality"],
+                equality_answers=equality_form.cleaned_data,
+            )
+    except DuplicatePerson:
+        form.add_error(
+            "email",
+            "We already have someone with this email address. Please log in, or contact "
+            "the project to sort it out.",
+        )
+        return None
+    try:
+        return complete_signup(
+            request, user=user, redirect_url=reverse("projects:joined", args=[project.slug])
+        )
+    except ImmediateHttpResponse as stop:
+        return stop.response
+
+
+def _join_signed_in(request: HttpRequest, project: Project) -> HttpResponse:
+    person = person_for_user(request.user) if is_participant(request.user) else None
+    if request.method == "POST" and person is None:
+        raise PermissionDenied("Only people taking part in projects can join one.")
+    if request.method == "POST" and person is not None and person.involvement_consent_given:
+        membership_express_interest(person=person, project=project)
+        messages.success(
+            request, f"Thank you. We have told the {project.name} team you are interested."
+        )
+        return redirect("pages:me")
+    return render(
+        request,
+        "projects/join.html",
+        {"project": project, "person": person, "signed_in": True},
+    )
+
+
+@require_safe
+def joined(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_object_or_404(Project.objects.open_to_join(), slug=slug)
+    return render(request, "projects/joined.html", {"project": project})

@@ -1,0 +1,389 @@
+import copy
+import uuid
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from coprod.core.access import permission_required
+from projects.access import STAFF_ONLY, get_meeting_for_staff, get_project_for_staff
+from projects.calendar import meeting_ics
+from projects.forms.meetings import AttendanceForm, InviteForm, MeetingForm, MinutesForm
+from projects.models import (
+    AttendanceStatus,
+    Invitation,
+    Meeting,
+    MeetingEmail,
+    Response,
+    Stage,
+)
+from projects.rsvp import RsvpAction
+from projects.selectors.meetings import (
+    meeting_attendance_rows,
+    meeting_detail,
+    meeting_invitees,
+    meeting_invitees_already_invited,
+    meeting_participation_by_group,
+    meeting_person_to_mark,
+    meeting_walk_in_choices,
+    project_meetings_page,
+    project_people_to_invite,
+)
+from projects.services.meetings import (
+    MeetingClosed,
+    attendance_record,
+    invitation_respond,
+    meeting_cancel,
+    meeting_create,
+    meeting_email_retry,
+    meeting_invite,
+    meeting_update,
+)
+from stakeholders.access import PARTICIPANTS_ONLY, get_own_person
+from stakeholders.models import Person
+
+PREVIEW_NAMES_SHOWN = 100
+
+
+UPDATE_NOTICE = "Everyone invited will get an updated calendar entry."
+
+
+def _people(count: int) -> str:
+    return "person" if count == 1 else "people"
+
+
+def _hours_text(hours: Decimal) -> str:
+    number = f"{hours:.2f}".rstrip("0").rstrip(".")
+    return f"{number} hour" if number == "1" else f"{number} hours"
+
+
+def _meeting_length_in_hours(meeting: Meeting) -> Decimal:
+    seconds = int((meeting.ends_at - meeting.starts_at).total_seconds())
+    return min(Decimal(seconds) / 3600, Decimal("24")).quantize(Decimal("0.01"))
+
+
+def _attendance_can_be_marked(meeting: Meeting) -> bool:
+    """From the start of the meeting's day (UK time), so nobody is paid for a meeting
+    still to come by mistake."""
+    meeting_day = timezone.localtime(meeting.starts_at).date()
+    return not meeting.is_cancelled and meeting_day <= timezone.localdate()
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def meetings(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for_staff(request, slug)
+    page = project_meetings_page(project, page_number=request.GET.get("page"))
+    return render(request, "projects/meetings.html", {"project": project, "page": page})
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def meeting_add(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for_staff(request, slug)
+    stage = project.stage if project.stage != Stage.CLOSED else Stage.DESIGN
+    form = MeetingForm(request.POST or None, initial={"stage": stage})
+    if request.method == "POST" and form.is_valid():
+        meeting = meeting_create(project=project, created_by=request.user, **form.cleaned_data)
+        messages.success(request, f"{meeting.title} has been added. Next, invite people.")
+        return redirect(meeting)
+    return render(
+        request, "projects/meeting_form.html", {"project": project, "form": form, "meeting": None}
+    )
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def meeting_detail_page(request: HttpRequest, slug: str, meeting_id: uuid.UUID) -> HttpResponse:
+    meeting = get_meeting_for_staff(request, slug, meeting_id)
+    started = meeting.starts_at <= timezone.now()
+    return render(
+        request,
+        "projects/meeting_detail.html",
+        {
+            "project": meeting.project,
+            "meeting": meeting,
+            "detail": meeting_detail(meeting, page_number=request.GET.get("page")),
+            "participation": meeting_participation_by_group(meeting) if meeting.is_over else None,
+            "minutes_form": MinutesForm(instance=meeting)
+            if started and not meeting.is_cancelled
+            else None,
+            "can_invite": not (meeting.is_cancelled or meeting.is_over),
+        },
+    )
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def meeting_edit(request: HttpRequest, slug: str, meeting_id: uuid.UUID) -> HttpResponse:
+    meeting = get_meeting_for_staff(request, slug, meeting_id)
+    if meeting.is_cancelled:
+        messages.error(request, "This meeting was cancelled, so it cannot be changed.")
+        return redirect(meeting)
+    # The form writes what was typed onto its instance while it checks it; a copy keeps
+    # the page's headings right when the form has errors.
+    form = MeetingForm(request.POST or None, instance=copy.copy(meeting))
+    if request.method == "POST" and form.is_valid():
+        sequence_before = meeting.sequence
+        meeting_update(meeting=meeting, **form.cleaned_data)
+        told = f" {UPDATE_NOTICE}" if meeting.sequence != sequence_before else ""
+        messages.success(request, f"Your changes have been saved.{told}")
+        return redirect(meeting)
+    return render(
+        request,
+        "projects/meeting_form.html",
+        {"project": meeting.project, "form": form, "meeting": meeting},
+    )
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def meeting_cancel_page(request: HttpRequest, slug: str, meeting_id: uuid.UUID) -> HttpResponse:
+    meeting = get_meeting_for_staff(request, slug, meeting_id)
+    if meeting.is_cancelled:
+        messages.info(request, "This meeting is already cancelled.")
+        return redirect(meeting)
+    if meeting.is_over:
+        messages.error(request, "This meeting is over, so it cannot be cancelled.")
+        return redirect(meeting)
+    if request.method == "POST":
+        meeting_cancel(meeting=meeting)
+        messages.success(
+            request,
+            "The meeting has been cancelled. Everyone invited who had not said no will get "
+            "an email and their calendar entry will be removed.",
+        )
+        return redirect(meeting)
+    return render(
+        request, "projects/meeting_cancel.html", {"project": meeting.project, "meeting": meeting}
+    )
+
+
+def _closed_message(meeting: Meeting) -> str:
+    if meeting.is_cancelled:
+        return "This meeting was cancelled, so nobody can be invited to it."
+    return "This meeting is over, so nobody can be invited to it."
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def meeting_invite_page(request: HttpRequest, slug: str, meeting_id: uuid.UUID) -> HttpResponse:
+    meeting = get_meeting_for_staff(request, slug, meeting_id)
+    if meeting.is_cancelled or meeting.is_over:
+        messages.error(request, _closed_message(meeting))
+        return redirect(meeting)
+    form = InviteForm(request.POST or None, people=project_people_to_invite(meeting.project))
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        choice = {
+            "mode": form.cleaned_data["who"],
+            "groups": form.cleaned_data["groups"],
+            "people_ids": [person.public_id for person in form.cleaned_data["people"]],
+        }
+        invitees = meeting_invitees(meeting, **choice)
+        if "preview" in request.POST:
+            count = invitees.count()
+            preview = {
+                "count": count,
+                "already": meeting_invitees_already_invited(meeting, **choice),
+                "names": list(invitees.values_list("full_name", flat=True)[:PREVIEW_NAMES_SHOWN]),
+                "more": max(count - PREVIEW_NAMES_SHOWN, 0),
+            }
+        else:
+            chosen = list(invitees)
+            if not chosen:
+                form.add_error(
+                    None,
+                    "Nobody new would be invited: everyone you chose is already invited, or "
+                    "nobody matches your choice.",
+                )
+            else:
+                try:
+                    invited = meeting_invite(
+                        meeting=meeting, people=chosen, invited_by=request.user
+                    )
+                except MeetingClosed:
+                    messages.error(request, _closed_message(meeting))
+                    return redirect(meeting)
+                _report_invited(request, invited, chosen)
+                return redirect(meeting)
+    return render(
+        request,
+        "projects/meeting_invite.html",
+        {"project": meeting.project, "meeting": meeting, "form": form, "preview": preview},
+    )
+
+
+def _report_invited(request: HttpRequest, invited: int, chosen: list[Person]) -> None:
+    messages.success(request, f"Invited {invited} {_people(invited)}. The emails are on their way.")
+    no_email = [person for person in chosen if not person.email]
+    if no_email:
+        messages.warning(
+            request,
+            "These people have no email address, so please phone them: "
+            + ", ".join(
+                f"{person.full_name} ({person.phone or 'no phone number on record'})"
+                for person in no_email
+            )
+            + ".",
+        )
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def meeting_attendance(request: HttpRequest, slug: str, meeting_id: uuid.UUID) -> HttpResponse:
+    meeting = get_meeting_for_staff(request, slug, meeting_id)
+    can_mark = _attendance_can_be_marked(meeting)
+    failed = None
+    if request.method == "POST":
+        if not can_mark:
+            messages.error(request, _not_yet_message(meeting))
+            return redirect("projects:meeting_attendance", slug=slug, meeting_id=meeting_id)
+        person = _person_posted(meeting, request.POST.get("person", ""))
+        if person is None:
+            messages.error(
+                request,
+                "Choose someone who was invited or is a member of the project, then try again.",
+            )
+            return redirect("projects:meeting_attendance", slug=slug, meeting_id=meeting_id)
+        form = AttendanceForm(request.POST)
+        if form.is_valid():
+            return _mark(request, meeting, person, form.cleaned_data)
+        if "status" in form.errors:
+            messages.error(request, "Press Came or Did not come.")
+            return redirect("projects:meeting_attendance", slug=slug, meeting_id=meeting_id)
+        failed = {"person_id": person.public_id, "form": form}
+    rows = meeting_attendance_rows(meeting)
+    if failed:
+        failed["in_rows"] = any(row.person.public_id == failed["person_id"] for row in rows)
+    return render(
+        request,
+        "projects/meeting_attendance.html",
+        {
+            "project": meeting.project,
+            "meeting": meeting,
+            "rows": rows,
+            "walk_ins": meeting_walk_in_choices(meeting) if can_mark else [],
+            "default_hours": _meeting_length_in_hours(meeting),
+            "can_mark": can_mark,
+            "not_yet": _not_yet_message(meeting),
+            "failed": failed,
+            "statuses": AttendanceStatus,
+        },
+    )
+
+
+def _person_posted(meeting: Meeting, public_id: str) -> Person | None:
+    try:
+        public_id = uuid.UUID(public_id)
+    except ValueError:
+        return None
+    return meeting_person_to_mark(meeting, public_id)
+
+
+def _not_yet_message(meeting: Meeting) -> str:
+    if meeting.is_cancelled:
+        return "This meeting was cancelled, so there is nobody to mark."
+    day = timezone.localtime(meeting.starts_at)
+    return f"You can mark who came from the day of the meeting, {day:%A} {day.day} {day:%B %Y}."
+
+
+def _mark(request: HttpRequest, meeting: Meeting, person: Person, data: dict) -> HttpResponse:
+    attendance = attendance_record(
+        meeting=meeting,
+        person=person,
+        status=data["status"],
+        hours=data["hours"],
+        recorded_by=request.user,
+    )
+    if attendance.status == AttendanceStatus.ATTENDED:
+        what = f"came ({_hours_text(attendance.hours)})"
+    else:
+        what = "did not come"
+    messages.success(request, f"Marked {person.display_name} as {what}.")
+    url = reverse(
+        "projects:meeting_attendance",
+        kwargs={"slug": meeting.project.slug, "meeting_id": meeting.public_id},
+    )
+    return redirect(f"{url}#person-{person.public_id}")
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+@require_POST
+def meeting_minutes(request: HttpRequest, slug: str, meeting_id: uuid.UUID) -> HttpResponse:
+    meeting = get_meeting_for_staff(request, slug, meeting_id)
+    if meeting.is_cancelled or meeting.starts_at > timezone.now():
+        messages.error(request, "You can add minutes once the meeting has started.")
+        return redirect(meeting)
+    form = MinutesForm(request.POST, instance=meeting)
+    if form.is_valid():
+        meeting_update(meeting=meeting, minutes=form.cleaned_data["minutes"])
+        messages.success(request, "The minutes have been saved.")
+    return redirect(f"{meeting.get_absolute_url()}#minutes")
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+@require_POST
+def meeting_emails_retry(request: HttpRequest, slug: str, meeting_id: uuid.UUID) -> HttpResponse:
+    meeting = get_meeting_for_staff(request, slug, meeting_id)
+    failed = MeetingEmail.objects.filter(
+        invitation__meeting=meeting, failed_at__isnull=False, sent_at=None
+    )
+    one = request.POST.get("email", "")
+    if one:
+        failed = failed.filter(pk=int(one)) if one.isdigit() else failed.none()
+    emails = list(failed)
+    for email in emails:
+        meeting_email_retry(email=email)
+    if emails:
+        messages.success(
+            request,
+            f"Trying again: {len(emails)} {'email is' if len(emails) == 1 else 'emails are'} "
+            "on the way. If sending fails again, the reason will show here.",
+        )
+    else:
+        messages.info(request, "There are no failed emails to try again.")
+    return redirect(f"{meeting.get_absolute_url()}#failed-emails")
+
+
+def _get_own_invitation(request: HttpRequest, meeting_id) -> Invitation:
+    """The signed-in participant's invitation to this meeting; anyone else's is a 404."""
+    person = get_own_person(request)
+    return get_object_or_404(
+        Invitation.objects.select_related("meeting__project", "person"),
+        person=person,
+        meeting__public_id=meeting_id,
+    )
+
+
+@permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
+@require_POST
+def meeting_answer(request: HttpRequest, meeting_id) -> HttpResponse:
+    invitation = _get_own_invitation(request, meeting_id)
+    action = request.POST.get("action", "")
+    if action not in (RsvpAction.ACCEPT, RsvpAction.DECLINE):
+        messages.error(request, "Choose whether you can come or not.")
+        return redirect("pages:me")
+    try:
+        invitation = invitation_respond(invitation=invitation, action=action)
+    except MeetingClosed:
+        messages.error(
+            request, "This meeting is over or was cancelled, so your answer cannot change."
+        )
+        return redirect("pages:me")
+    messages.success(request, ANSWER_MESSAGES[invitation.response])
+    return redirect("pages:me")
+
+
+ANSWER_MESSAGES = {
+    Response.ACCEPTED: "Thank you. You are coming.",
+    Response.WAITLISTED: "The meeting is full, so you are on the waiting list.",
+    Response.DECLINED: "Thank you for letting us know you cannot come.",
+}
+
+
+@permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
+def meeting_calendar(request: HttpRequest, meeting_id) -> HttpResponse:
+    invitation = _get_own_invitation(request, meeting_id)
+    response = HttpResponse(
+        meeting_ics(invitation.meeting, invitation), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="meeting.ics"'
+    return response

@@ -1,0 +1,628 @@
+import csv
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_POST
+
+from coprod.core.access import permission_required
+from coprod.core.uploads import RECEIPT_KINDS, file_kind
+from projects.access import STAFF_ONLY, get_project_for_staff
+from projects.forms.payments import (
+    BenefitsCheckForm,
+    ClaimDecisionForm,
+    DeclineForm,
+    ExpenseClaimForm,
+    FinanceMarkPaidForm,
+    FinancePeriodForm,
+    LedgerFilterForm,
+    MarkPaidForm,
+    PaymentChoicesForm,
+    PaymentPolicyForm,
+    ReverseForm,
+)
+from projects.models import (
+    ClaimStatus,
+    ExpenseCategory,
+    ExpenseClaim,
+    Payment,
+    PaymentKind,
+    PaymentPolicy,
+    PaymentStatus,
+)
+from projects.selectors.payments import (
+    FINANCE_ROWS_PER_PAGE,
+    PaymentTotals,
+    finance_approved_items,
+    finance_approved_total,
+    finance_rows,
+    meetings_to_claim_for,
+    my_claims_page,
+    my_payments_page,
+    payment_history,
+    payment_methods_offered_to,
+    payment_policies_for,
+    project_budget,
+    project_claims_page,
+    project_fees_page,
+    project_payment_totals,
+    projects_of_person,
+)
+from projects.services.payments import (
+    BenefitsWarning,
+    ClaimError,
+    PaymentError,
+    benefits_warning,
+    claim_categories_in_words,
+    claim_decide,
+    claim_mark_paid,
+    expense_claim_submit,
+    payment_approve,
+    payment_choices_save,
+    payment_decline,
+    payment_mark_paid,
+    payment_policy_update,
+    payment_reverse,
+    payments_mark_paid_in_bulk,
+)
+from stakeholders.access import PARTICIPANTS_ONLY, get_own_person
+from stakeholders.rules import is_staff_member
+
+CSV_COLUMNS = ["name", "method", "amount", "project", "activity", "reference", "type", "date owed"]
+
+
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _get_payment(request: HttpRequest, slug: str, payment_id: uuid.UUID) -> Payment:
+    """The project's payment (404 if it is not this project's), after the staff check."""
+    project = get_project_for_staff(request, slug)
+    payment = get_object_or_404(
+        Payment.objects.select_related("person", "reverses"), project=project, public_id=payment_id
+    )
+    payment.project = project
+    return payment
+
+
+def _get_claim(request: HttpRequest, slug: str, claim_id: uuid.UUID) -> ExpenseClaim:
+    """The project's expense claim (404 if it is not this project's), after the staff check."""
+    project = get_project_for_staff(request, slug)
+    claim = get_object_or_404(
+        ExpenseClaim.objects.select_related("person", "meeting", "decided_by"),
+        project=project,
+        public_id=claim_id,
+    )
+    claim.project = project
+    return claim
+
+
+def _payment_url(payment: Payment) -> str:
+    return reverse(
+        "projects:payment", kwargs={"slug": payment.project.slug, "payment_id": payment.public_id}
+    )
+
+
+def _claim_url(claim: ExpenseClaim) -> str:
+    return reverse(
+        "projects:claim", kwargs={"slug": claim.project.slug, "claim_id": claim.public_id}
+    )
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    """Back to the page the action was taken from (the ledger, with its filters), if it is
+    one of ours; otherwise to `fallback`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def payment_policy(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for_staff(request, slug)
+    policy = PaymentPolicy.objects.filter(project=project).first() or PaymentPolicy(project=project)
+    form = PaymentPolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        payment_policy_update(project=project, **form.cleaned_data)
+        messages.success(
+            request,
+            "The payment policy has been saved. Fees for attendance marked from now on use it.",
+        )
+        return redirect("projects:payments", slug=project.slug)
+    return render(request, "projects/payment_policy.html", {"project": project, "form": form})
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def payments(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for_staff(request, slug)
+    showing_claims = request.GET.get("show") == "claims"
+    filters = LedgerFilterForm(request.GET or None, claims=showing_claims)
+    status = filters.cleaned_data["status"] if filters.is_valid() else ""
+    listing = project_claims_page if showing_claims else project_fees_page
+    page = listing(project, status=status or None, page_number=request.GET.get("page"))
+    totals = project_payment_totals(project)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "projects/payments.html",
+        {
+            "project": project,
+            "showing_claims": showing_claims,
+            "filters": filters,
+            "status": status,
+            "page": page,
+            "page_query": query.urlencode(),
+            "totals": _totals_rows(totals, claims=showing_claims),
+            "budget": project_budget(project, totals=totals),
+            "here": request.get_full_path(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _totals_rows(totals: PaymentTotals, *, claims: bool) -> dict:
+    """Totals by status for the tab shown, and the total of what is owed, approved or paid."""
+    if claims:
+        by_status, choices = totals.claims, ClaimStatus.choices
+        counted = [ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, ClaimStatus.PAID]
+    else:
+        by_status, choices = totals.fees, PaymentStatus.choices
+        counted = [PaymentStatus.OWED, PaymentStatus.APPROVED, PaymentStatus.PAID]
+    return {
+        "rows": [(label, by_status[value]) for value, label in choices],
+        "live": sum((by_status[status] for status in counted), Decimal("0.00")),
+    }
+
+
+def _payment_page(request: HttpRequest, payment: Payment, **forms) -> HttpResponse:
+    is_open = payment.status in (PaymentStatus.OWED, PaymentStatus.APPROVED)
+    reversal = Payment.objects.filter(reverses=payment).first()
+    can_reverse = (
+        payment.kind == PaymentKind.FEE and payment.status == PaymentStatus.PAID and not reversal
+    )
+    context = {
+        "project": payment.project,
+        "payment": payment,
+        "reversal": reversal,
+        "history": payment_history(payment),
+        "benefits_warning": benefits_warning(payment.person)
+        if payment.person.receives_benefits
+        else "",
+        "decline_form": forms.get("decline_form") or (DeclineForm() if is_open else None),
+        "paid_form": forms.get("paid_form")
+        or (MarkPaidForm() if payment.status == PaymentStatus.APPROVED else None),
+        "reverse_form": forms.get("reverse_form") or (ReverseForm() if can_reverse else None),
+    }
+    return render(request, "projects/payment.html", context)
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def payment_detail(request: HttpRequest, slug: str, payment_id: uuid.UUID) -> HttpResponse:
+    return _payment_page(request, _get_payment(request, slug, payment_id))
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+@require_POST
+def payment_approve_view(request: HttpRequest, slug: str, payment_id: uuid.UUID) -> HttpResponse:
+    payment = _get_payment(request, slug, payment_id)
+    # The confirmation page posts back here with the box, ticked or not.
+    form = BenefitsCheckForm(request.POST if "confirming" in request.POST else None)
+    try:
+        payment_approve(
+            payment=payment,
+            approved_by=request.user,
+            benefits_checked=form.is_bound and form.is_valid(),
+        )
+    except BenefitsWarning as warning:
+        return render(
+            request,
+            "projects/payment_approve.html",
+            {
+                "project": payment.project,
+                "payment": payment,
+                "warning": str(warning),
+                "form": form,
+                "next": request.POST.get("next", ""),
+            },
+        )
+    except PaymentError as error:
+        messages.error(request, str(error))
+        return _back(request, _payment_url(payment))
+    messages.success(
+        request, f"Approved {payment.person.display_name}'s fee of £{payment.amount:,}."
+    )
+    return _back(request, _payment_url(payment))
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+@require_POST
+def payment_decline_view(request: HttpRequest, slug: str, payment_id: uuid.UUID) -> HttpResponse:
+    payment = _get_payment(request, slug, payment_id)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        return _payment_page(request, payment, decline_form=form)
+    try:
+        payment_decline(payment=payment, **form.cleaned_data)
+    except PaymentError as error:
+        messages.error(request, str(error))
+        return redirect(_payment_url(payment))
+    outcome = PaymentStatus(form.cleaned_data["new_status"]).label.lower()
+    messages.success(request, f"{payment.person.display_name}'s fee is now {outcome}.")
+    return _back(request, _payment_url(payment))
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+@require_POST
+def payment_paid_view(request: HttpRequest, slug: str, payment_id: uuid.UUID) -> HttpResponse:
+    payment = _get_payment(request, slug, payment_id)
+    form = MarkPaidForm(request.POST)
+    if not form.is_valid():
+        return _payment_page(request, payment, paid_form=form)
+    try:
+        payment_mark_paid(payment=payment, **form.cleaned_data)
+    except PaymentError as error:
+        messages.error(request, str(error))
+        return redirect(_payment_url(payment))
+    messages.success(request, f"{payment.person.display_name}'s fee is marked as paid.")
+    return _back(request, _payment_url(payment))
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+@require_POST
+def payment_reverse_view(request: HttpRequest, slug: str, payment_id: uuid.UUID) -> HttpResponse:
+    payment = _get_payment(request, slug, payment_id)
+    form = ReverseForm(request.POST)
+    if not form.is_valid():
+        return _payment_page(request, payment, reverse_form=form)
+    try:
+        reversal = payment_reverse(
+            payment=payment, reason=form.cleaned_data["reason"], reversed_by=request.user
+        )
+    except PaymentError as error:
+        messages.error(request, str(error))
+        return redirect(_payment_url(payment))
+    messages.success(
+        request,
+        f"The fee has been reversed: a new entry of −£{reversal.amount:,} takes it back out "
+        "of the totals.",
+    )
+    return _back(request, _payment_url(payment))
+
+
+def _claim_page(request: HttpRequest, claim: ExpenseClaim, **forms) -> HttpResponse:
+    history = list(
+        claim.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    context = {
+        "project": claim.project,
+        "claim": claim,
+        "history": history,
+        "decision_form": forms.get("decision_form")
+        or (ClaimDecisionForm() if claim.status == ClaimStatus.SUBMITTED else None),
+        "paid_form": forms.get("paid_form")
+        or (MarkPaidForm() if claim.status == ClaimStatus.APPROVED else None),
+    }
+    return render(request, "projects/payment_claim.html", context)
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def claim_detail(request: HttpRequest, slug: str, claim_id: uuid.UUID) -> HttpResponse:
+    return _claim_page(request, _get_claim(request, slug, claim_id))
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+@require_POST
+def claim_decide_view(request: HttpRequest, slug: str, claim_id: uuid.UUID) -> HttpResponse:
+    claim = _get_claim(request, slug, claim_id)
+    form = ClaimDecisionForm(request.POST)
+    if not form.is_valid():
+        return _claim_page(request, claim, decision_form=form)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        claim_decide(
+            claim=claim,
+            decided_by=request.user,
+            approve=approve,
+            reason=form.cleaned_data["reason"],
+        )
+    except PaymentError as error:
+        messages.error(request, str(error))
+        return redirect(_claim_url(claim))
+    decided = "approved" if approve else "not approved; they will see your reason"
+    messages.success(request, f"{claim.person.display_name}'s expense claim is {decided}.")
+    return _back(request, _claim_url(claim))
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+@require_POST
+def claim_paid_view(request: HttpRequest, slug: str, claim_id: uuid.UUID) -> HttpResponse:
+    claim = _get_claim(request, slug, claim_id)
+    form = MarkPaidForm(request.POST)
+    if not form.is_valid():
+        return _claim_page(request, claim, paid_form=form)
+    try:
+        claim_mark_paid(claim=claim, **form.cleaned_data)
+    except PaymentError as error:
+        messages.error(request, str(error))
+        return redirect(_claim_url(claim))
+    messages.success(request, f"{claim.person.display_name}'s expense claim is marked as paid.")
+    return _back(request, _claim_url(claim))
+
+
+def _default_period() -> tuple[date, date]:
+    """From the first day of last month to today: one month's payment run, and a margin."""
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - timedelta(days=1)
+    return last_month.replace(day=1), today
+
+
+def _period_form(data) -> FinancePeriodForm:
+    default_from, default_to = _default_period()
+    return FinancePeriodForm(
+        {
+            "date_from": data.get("date_from") or default_from.isoformat(),
+            "date_to": data.get("date_to") or default_to.isoformat(),
+        }
+    )
+
+
+def csv_safe(value) -> str:
+    """Text a spreadsheet will show as it is, never run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def finance(request: HttpRequest) -> HttpResponse:
+    posted = request.method == "POST"
+    period = _period_form(request.POST if posted else request.GET)
+    mark_form = FinanceMarkPaidForm(
+        request.POST if posted else None, initial={"paid_on": timezone.localdate()}
+    )
+    if posted and period.is_valid() and mark_form.is_valid():
+        _mark_paid_in_bulk(request, mark_form.cleaned_data["paid_on"], mark_form)
+        return redirect(f"{reverse('projects:finance')}?{urlencode(period.data)}")
+    context = {"period": period, "mark_form": mark_form}
+    if period.is_valid():
+        dates = {key: period.cleaned_data[key] for key in ("date_from", "date_to")}
+        items = finance_approved_items(**dates)
+        if request.GET.get("format") == "csv":
+            return _finance_csv(items, **dates)
+        page = Paginator(items, FINANCE_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        context.update(
+            page=page,
+            rows=finance_rows(page.object_list),
+            summary=finance_approved_total(**dates),
+            period_query=urlencode(period.data),
+        )
+    return render(request, "projects/finance.html", context)
+
+
+def _finance_csv(items, *, date_from: date, date_to: date) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="approved-payments-{date_from:%Y-%m-%d}-to-{date_to:%Y-%m-%d}.csv"'
+    )
+    # The byte order mark tells spreadsheet programs the file is UTF-8.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for row in finance_rows(items.iterator()):
+        writer.writerow(
+            [
+                csv_safe(value)
+                for value in (
+                    row.name,
+                    row.method,
+                    f"{row.amount:.2f}",
+                    row.project,
+                    row.activity,
+                    "",
+                    row.type,
+                    row.owed_on.isoformat(),
+                )
+            ]
+        )
+    return response
+
+
+def _mark_paid_in_bulk(request: HttpRequest, paid_on: date, form: FinanceMarkPaidForm) -> None:
+    """Mark the approved rows the page showed as paid: all of them, or none."""
+    wanted = {"fee": [], "expense": []}
+    for item in request.POST.getlist("item"):
+        kind, _, public_id = item.partition(":")
+        try:
+            wanted[kind].append(uuid.UUID(public_id))
+        except (KeyError, ValueError):
+            messages.error(request, "Nothing was marked as paid: the list was not recognised.")
+            return
+    if not wanted["fee"] and not wanted["expense"]:
+        messages.error(request, "There was nothing to mark as paid.")
+        return
+    approved = [
+        *Payment.objects.filter(public_id__in=wanted["fee"], status=PaymentStatus.APPROVED)
+        .select_related("person")
+        .order_by("owed_since", "pk"),
+        *ExpenseClaim.objects.filter(public_id__in=wanted["expense"], status=ClaimStatus.APPROVED)
+        .select_related("person")
+        .order_by("submitted_at", "pk"),
+    ]
+    if len(approved) != len(wanted["fee"]) + len(wanted["expense"]):
+        messages.error(
+            request,
+            "Nothing was marked as paid: some of these are no longer approved (someone may "
+            "have just paid or changed them). Check the list below and try again.",
+        )
+        return
+    shared_reference = form.cleaned_data["reference"].strip()
+    items = [
+        (item, request.POST.get(f"reference-{item.public_id}", "").strip() or shared_reference)
+        for item in approved
+    ]
+    try:
+        count = payments_mark_paid_in_bulk(items=items, paid_on=paid_on)
+    except PaymentError as error:
+        messages.error(request, f"Nothing was marked as paid. {error}")
+        return
+    messages.success(request, f"Marked {count} {'payment' if count == 1 else 'payments'} as paid.")
+
+
+RECEIPTS_ONLY = "Receipts are only for the person who claimed and for staff."
+
+
+def _get_own_payment(request: HttpRequest, payment_id) -> Payment:
+    """The signed-in participant's own payment; anyone else's is a 404."""
+    person = get_own_person(request)
+    return get_object_or_404(
+        Payment.objects.select_related("person"), person=person, public_id=payment_id
+    )
+
+
+def _get_own_claim(request: HttpRequest, claim_id) -> ExpenseClaim:
+    """The signed-in participant's own expense claim; anyone else's is a 404."""
+    person = get_own_person(request)
+    return get_object_or_404(ExpenseClaim, person=person, public_id=claim_id)
+
+
+@permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
+def my_payments(request: HttpRequest) -> HttpResponse:
+    person = get_own_person(request)
+    return render(
+        request,
+        "projects/my_payments.html",
+        {
+            "person": person,
+            "fees": my_payments_page(person, page_number=request.GET.get("fees_page")),
+            "claims": my_claims_page(person, page_number=request.GET.get("claims_page")),
+            "can_decline": (PaymentStatus.OWED, PaymentStatus.APPROVED),
+        },
+    )
+
+
+@permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
+def payment_choices(request: HttpRequest) -> HttpResponse:
+    person = get_own_person(request)
+    form = PaymentChoicesForm(
+        request.POST or None, person=person, methods_offered=payment_methods_offered_to(person)
+    )
+    if request.method == "POST" and form.is_valid():
+        payment_choices_save(person=person, **form.cleaned_data)
+        messages.success(request, "Thank you. Your payment choices have been saved.")
+        return redirect("projects:my_payments")
+    return render(request, "projects/payment_choices.html", {"form": form})
+
+
+@permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
+@require_POST
+def payment_decline_mine(request: HttpRequest, payment_id) -> HttpResponse:
+    payment = _get_own_payment(request, payment_id)
+    try:
+        payment_decline(
+            payment=payment,
+            reason=f"{payment.person.display_name} chose not to be paid for this.",
+        )
+    except PaymentError:
+        messages.error(request, "This payment can no longer be changed. Ask the project team.")
+    else:
+        messages.success(
+            request,
+            f"You will not be paid for {payment.activity}. You can still claim expenses for it.",
+        )
+    return redirect("projects:my_payments")
+
+
+@permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
+def claim_new(request: HttpRequest) -> HttpResponse:
+    person = get_own_person(request)
+    projects = projects_of_person(person)
+    policies = payment_policies_for(projects)
+    meetings = meetings_to_claim_for(person)
+    posted = request.method == "POST"
+    form = ExpenseClaimForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        projects=projects,
+        meetings=meetings,
+        policies=policies,
+        initial=_claim_initial(request, projects, meetings),
+    )
+    if posted and form.is_valid():
+        try:
+            claim = expense_claim_submit(person=person, **form.claim_fields())
+        except ClaimError as error:
+            form.add_error(error.field, str(error))
+            form.ask_for_receipt_again()
+        else:
+            messages.success(request, _claim_sent_message(claim, policies[claim.project_id]))
+            return redirect("projects:my_payments")
+    return render(
+        request,
+        "projects/claim_form.html",
+        {
+            "form": form,
+            "paid_for": [
+                (project, claim_categories_in_words(policies[project.pk])) for project in projects
+            ],
+        },
+    )
+
+
+def _claim_initial(request: HttpRequest, projects, meetings) -> dict:
+    """A link from the reminder email names the meeting, so its project is chosen too."""
+    initial = {}
+    if len(projects) == 1:
+        initial["project"] = projects[0]
+    try:
+        meeting_id = uuid.UUID(request.GET.get("meeting", ""))
+    except ValueError:
+        return initial
+    meeting = meetings.filter(public_id=meeting_id).first()
+    if meeting is not None:
+        initial.update(project=meeting.project, meeting=meeting)
+    return initial
+
+
+def _claim_sent_message(claim: ExpenseClaim, policy: PaymentPolicy) -> str:
+    if claim.category == ExpenseCategory.MILEAGE:
+        what = f"{claim.miles} miles at £{policy.mileage_rate:.2f} a mile, which comes to "
+    else:
+        what = ""
+    return (
+        f"Thank you. We have sent your claim for {what}£{claim.amount:,.2f}. "
+        "We will tell you when staff have looked at it."
+    )
+
+
+@permission_required("stakeholders.view_claim_receipt", denied=RECEIPTS_ONLY)
+def claim_receipt(request: HttpRequest, claim_id) -> HttpResponse:
+    if is_staff_member(request.user):
+        claim = get_object_or_404(ExpenseClaim, public_id=claim_id)
+    else:
+        claim = _get_own_claim(request, claim_id)
+    if not claim.receipt:
+        raise Http404("There is no receipt with this claim.")
+    try:
+        file = claim.receipt.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("We cannot find this receipt.") from missing
+    kind = file_kind(file, RECEIPT_KINDS)
+    response = FileResponse(
+        file,
+        as_attachment=True,
+        filename=f"receipt-{claim.spent_on:%Y-%m-%d}.{kind.extension if kind else 'bin'}",
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

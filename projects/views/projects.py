@@ -1,0 +1,64 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from coprod.core.access import permission_required
+from coprod.core.pagecache import deferred
+from projects.access import STAFF_ONLY, get_project_for_staff
+from projects.forms.projects import StageForm
+from projects.models import Stage
+from projects.selectors.payments import project_budget
+from projects.selectors.projects import project_list_page
+from projects.services.projects import project_stage_change
+
+
+@permission_required("projects.list_projects", denied=STAFF_ONLY)
+def project_list(request: HttpRequest) -> HttpResponse:
+    page_number = request.GET.get("page")
+    page = deferred(project_list_page, page_number=page_number)
+    return render(request, "projects/project_list.html", {"page": page, "page_number": page_number})
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for_staff(request, slug)
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "budget": deferred(project_budget, project),
+            "stage_form": StageForm(initial={"stage": project.stage}),
+        },
+    )
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+@require_POST
+def project_stage(request: HttpRequest, slug: str) -> HttpResponse:
+    """Move the project to another stage. Moving on prompts for what was learned in the
+    stage just finished; moving back (to put a mistake right) does not."""
+    project = get_project_for_staff(request, slug)
+    form = StageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["stage"][0])
+        return redirect(project)
+    before = Stage(project.stage)
+    after = Stage(form.cleaned_data["stage"])
+    if after == before:
+        messages.info(request, f"The project is already at {before.label}.")
+        return redirect(project)
+    project_stage_change(project=project, stage=after)
+    if Stage.values.index(after) < Stage.values.index(before):
+        messages.success(request, f"The project moved back from {before.label} to {after.label}.")
+        return redirect(project)
+    messages.success(
+        request,
+        f"The project moved from {before.label} to {after.label}. What did you learn in "
+        f"{before.label}? Add it to the learning library so others can use it.",
+    )
+    query = urlencode({"project": project.slug, "stage": before.value})
+    return redirect(f"{reverse('evidence:learning_add')}?{query}")

@@ -1,0 +1,115 @@
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from coprod.core.access import permission_required
+from coprod.core.pagecache import deferred
+from projects.access import STAFF_ONLY, get_project_for_staff
+from projects.forms.roster import CoverageTargetsForm, RosterFilter
+from projects.models import CoverageTarget, Membership, MembershipStatus
+from projects.selectors.roster import (
+    equality_summary,
+    project_coverage,
+    roster_memberships,
+    roster_page,
+)
+from projects.services.memberships import membership_set_status, person_add_assisted
+from stakeholders.forms import AssistedSignUpForm, EqualityForm
+from stakeholders.services import DuplicatePerson
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def roster(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for_staff(request, slug)
+    filters = RosterFilter(request.GET or None, queryset=roster_memberships(project))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "projects/roster.html",
+        {
+            "project": project,
+            "filters": filters,
+            "page": deferred(roster_page, filters.qs, page_number=request.GET.get("page")),
+            "page_query": query.urlencode(),
+            "coverage": deferred(project_coverage, project),
+            "equality": deferred(equality_summary, project),
+            "statuses": MembershipStatus.choices,
+        },
+    )
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+@require_POST
+def membership_status(request: HttpRequest, slug: str, person_id: str) -> HttpResponse:
+    project = get_project_for_staff(request, slug)
+    membership = get_object_or_404(
+        Membership.objects.select_related("person"), project=project, person__public_id=person_id
+    )
+    status = request.POST.get("status", "")
+    if status not in MembershipStatus.values:
+        messages.error(request, "Choose interested, active or left.")
+    elif status == MembershipStatus.ACTIVE and not membership.person.involvement_consent_given:
+        messages.error(
+            request,
+            f"{membership.person} has withdrawn consent, so they cannot be made active.",
+        )
+    else:
+        membership_set_status(membership=membership, status=status)
+        messages.success(
+            request, f"{membership.person} is now {MembershipStatus(status).label.lower()}."
+        )
+    return redirect("projects:roster", slug=project.slug)
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def roster_add(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for_staff(request, slug)
+    form = AssistedSignUpForm(request.POST or None)
+    equality_form = EqualityForm(request.POST or None, prefix="equality")
+    if request.method == "POST" and form.is_valid() and equality_form.is_valid():
+        try:
+            person = person_add_assisted(
+                staff=request.user,
+                project=project,
+                person_fields=form.person_fields(),
+                skills=form.cleaned_data["skills"],
+                consent_method=form.cleaned_data["consent_method"],
+                equality_consent=form.cleaned_data["consent_equality"],
+                equality_answers=equality_form.cleaned_data,
+            )
+        except DuplicatePerson as duplicate:
+            form.add_error(
+                None,
+                f"{duplicate.person.full_name} is already on the roster with this email or "
+                "phone number. Add them to the project from the finder instead.",
+            )
+        else:
+            messages.success(request, f"{person.full_name} has been added to {project.name}.")
+            return redirect("projects:roster", slug=project.slug)
+    return render(
+        request,
+        "projects/roster_add.html",
+        {"project": project, "form": form, "equality_form": equality_form},
+    )
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def coverage_targets(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for_staff(request, slug)
+    current = dict(project.coverage_targets.values_list("stakeholder_group", "target"))
+    form = CoverageTargetsForm(request.POST or None, targets=current)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            for group, target in form.cleaned_data.items():
+                if target:
+                    CoverageTarget.objects.update_or_create(
+                        project=project, stakeholder_group=group, defaults={"target": target}
+                    )
+                else:
+                    CoverageTarget.objects.filter(project=project, stakeholder_group=group).delete()
+        messages.success(request, "The coverage targets have been saved.")
+        return redirect("projects:roster", slug=project.slug)
+    return render(request, "projects/coverage_targets.html", {"project": project, "form": form})
