@@ -137,6 +137,24 @@ def personas(db) -> Personas:
 
 
 @pytest.fixture
+def staff_client(client, personas):
+    client.force_login(personas.staff)
+    return client
+
+
+@pytest.fixture
+def participant_client(client, personas):
+    client.force_login(personas.participant)
+    return client
+
+
+@pytest.fixture
+def commissioner_client(client, personas):
+    client.force_login(personas.commissioner)
+    return client
+
+
+@pytest.fixture
 def postgres(db) -> None:
     require_service(
         connection.vendor == "postgresql",

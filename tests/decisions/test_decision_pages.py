@@ -34,12 +34,6 @@ from tests.factories.roster import MembershipFactory, PersonFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, personas):
-    client.force_login(personas.staff)
-    return client
-
-
 def _decision(personas, **fields) -> Decision:
     defaults = {
         "title": "Opening hours",

@@ -30,12 +30,6 @@ pytestmark = pytest.mark.django_db
 PDF_BYTES = b"%PDF-1.4\n% minutes of the March workshop\n"
 
 
-@pytest.fixture
-def staff_client(client, personas):
-    client.force_login(personas.staff)
-    return client
-
-
 @pytest.fixture(autouse=True)
 def _files_in_tmp(settings, tmp_path):
     """Uploaded documents are written to a folder of the test's own."""

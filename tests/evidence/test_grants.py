@@ -11,12 +11,6 @@ from evidence.models import ReportGrant
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, personas):
-    client.force_login(personas.staff)
-    return client
-
-
 def grants_url(project) -> str:
     return reverse("evidence:grants", kwargs={"slug": project.slug})
 

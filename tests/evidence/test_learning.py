@@ -19,12 +19,6 @@ LEARNING = reverse("evidence:learning")
 LEARNING_ADD = reverse("evidence:learning_add")
 
 
-@pytest.fixture
-def staff_client(client, personas):
-    client.force_login(personas.staff)
-    return client
-
-
 def assert_error_beside(response, field: str, message: str) -> None:
     html = response.content.decode()
     assert f'<p id="error_1_id_{field}"><strong>{escape(message)}</strong></p>' in html, (

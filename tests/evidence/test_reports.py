@@ -307,12 +307,6 @@ def _fill(project, *, people: int, meetings: int, decisions: int, outcomes: int)
     ImpactSummary.objects.create(project=project, aim="Shorter waits", results="Waits fell")
 
 
-@pytest.fixture
-def commissioner_client(client, personas):
-    client.force_login(personas.commissioner)
-    return client
-
-
 # Who may read a report ----------------------------------------------------------------------
 
 

@@ -28,12 +28,6 @@ from tests.factories.roster import MembershipFactory, PersonFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, personas):
-    client.force_login(personas.staff)
-    return client
-
-
 def _url(name: str, meeting: Meeting) -> str:
     return reverse(name, kwargs={"slug": meeting.project.slug, "meeting_id": meeting.public_id})
 

@@ -18,12 +18,6 @@ from tests.factories.roster import MembershipFactory, PersonFactory
 from tests.stakeholders.test_privacy_retention import _signup
 
 
-@pytest.fixture
-def staff_client(client, personas):
-    client.force_login(personas.staff)
-    return client
-
-
 def _roster_url(project) -> str:
     return reverse("projects:roster", args=[project.slug])
 

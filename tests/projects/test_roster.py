@@ -18,12 +18,6 @@ def _roster(client, project, **params):
     return client.get(reverse("projects:roster", args=[project.slug]), params)
 
 
-@pytest.fixture
-def staff_client(client, personas):
-    client.force_login(personas.staff)
-    return client
-
-
 def test_the_roster_lists_the_projects_people(staff_client, personas):
     html = _roster(staff_client, personas.project).content.decode()
     assert "Pat Participant" in html and "Olu Other" in html

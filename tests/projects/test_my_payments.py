@@ -26,12 +26,6 @@ from tests.factories.roster import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def participant_client(client, personas):
-    client.force_login(personas.participant)
-    return client
-
-
 def fee(person, project, *, activity="Planning session", amount="20.00", **fields) -> Payment:
     return Payment.objects.create(
         person=person, project=project, activity=activity, amount=Decimal(amount), **fields

@@ -28,21 +28,9 @@ NOT_A_PDF = b"MZ\x90\x00\x03\x00\x00\x00 this is a program, not a receipt"
 
 
 @pytest.fixture
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def private_storage(tmp_path):
+    """Where this test's uploads are kept (the conftest points file storage there)."""
     return tmp_path
-
-
-@pytest.fixture
-def participant_client(client, personas, private_storage):
-    client.force_login(personas.participant)
-    return client
 
 
 def receipt(content: bytes = PDF_BYTES, name: str = "bus ticket.pdf") -> SimpleUploadedFile:

@@ -43,12 +43,6 @@ from tests.factories.roster import PersonFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, personas):
-    client.force_login(personas.staff)
-    return client
-
-
 def _fee(personas, *, hours="2", rate="20.00", basis=FeeBasis.PER_HOUR, person=None) -> Payment:
     """A fee owed the real way: a policy, then someone marked as having come."""
     payment_policy_update(project=personas.project, fee_rate=Decimal(rate), fee_basis=basis)

@@ -22,12 +22,6 @@ pytestmark = pytest.mark.django_db
 FINANCE = "projects:finance"
 
 
-@pytest.fixture
-def staff_client(client, personas):
-    client.force_login(personas.staff)
-    return client
-
-
 def _approved_fee(personas, *, person=None, hours="2", days_ago=3) -> Payment:
     """A fee owed the real way and approved, owed `days_ago` days ago."""
     payment_policy_update(project=personas.project, fee_rate=Decimal("18.33"))

@@ -67,12 +67,6 @@ def error_texts(response) -> list[str]:
     return [str(error) for error in response.context["outcome"].errors]
 
 
-@pytest.fixture
-def staff_client(client, personas):
-    client.force_login(personas.staff)
-    return client
-
-
 CLEAN_FILE = csv_bytes(
     {
         "full_name": "Ada Lovelace",
