@@ -25,7 +25,5 @@ def is_commissioner(user) -> bool:
 
 
 rules.add_perm("stakeholders.access_me", is_participant)
-# A receipt is its owner's (the view finds only their own) and staff's; nobody else's.
-rules.add_perm("stakeholders.view_claim_receipt", is_participant | is_staff_member)
 # Subject-access exports, erasure requests and the export log: staff only.
 rules.add_perm("stakeholders.manage_personal_data", is_staff_member)

@@ -45,7 +45,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
-@permission_required("projects.access_dashboard", denied=STAFF_ONLY)
+@permission_required("pages.access_dashboard", denied=STAFF_ONLY)
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -604,7 +604,7 @@ def _claim_sent_message(claim: ExpenseClaim, policy: PaymentPolicy) -> str:
     )
 
 
-@permission_required("stakeholders.view_claim_receipt", denied=RECEIPTS_ONLY)
+@permission_required("projects.view_claim_receipt", denied=RECEIPTS_ONLY)
 def claim_receipt(request: HttpRequest, claim_id) -> HttpResponse:
     if is_staff_member(request.user):
         claim = get_object_or_404(ExpenseClaim, public_id=claim_id)

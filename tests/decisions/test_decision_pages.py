@@ -5,6 +5,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -597,3 +598,16 @@ def test_participants_and_commissioners_are_refused_every_decision_page(client, 
 )
 def test_the_ladder_gap_reads_as_a_plain_sentence(gap, sentence):
     assert ladder_gap_sentence(gap) == sentence
+
+
+def test_staff_manage_decisions_in_the_admin_but_never_see_votes(staff_client, personas):
+    decision = _decision(personas)
+    assert staff_client.get(reverse("admin:decisions_decision_changelist")).status_code == 200
+    page = staff_client.get(reverse("admin:decisions_decision_change", args=[decision.pk]))
+    assert page.status_code == 200
+    assert decision.title in page.content.decode()
+    assert (
+        staff_client.get(reverse("admin:decisions_ladderassessment_changelist")).status_code == 200
+    )
+    registered = {model._meta.label for model in admin.site._registry}
+    assert "decisions.Vote" not in registered
