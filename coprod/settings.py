@@ -2,8 +2,8 @@
 
 With nothing set, coprod runs in its embedded default: DEBUG on, SQLite, Celery tasks run
 eagerly in-process, a local-memory cache and emails written to var/emails/. Production sets
-DJANGO_DEBUG=false and must then also set DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and
-COPROD_BASE_URL.
+DJANGO_DEBUG=false and must then also set DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
+COPROD_BASE_URL and REDIS_URL.
 """
 
 from pathlib import Path
@@ -24,8 +24,11 @@ if DEBUG:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-development-key-only-for-debug")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 else:
-    # Production refuses to start rather than run with a guessable key or any Host header.
-    for required in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "COPROD_BASE_URL"):
+    # Production refuses to start rather than run with a guessable key or any Host header,
+    # or without Redis: without it sessions, signing out a deactivated account, rate limits
+    # and the page cache would each hold in one process only, and Celery would run tasks
+    # inside the web request.
+    for required in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "COPROD_BASE_URL", "REDIS_URL"):
         if not env.str(required, default=""):
             raise ImproperlyConfigured(f"{required} must be set when DJANGO_DEBUG is false.")
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -160,6 +163,18 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[coprod] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's rate limits stay at their defaults (on); they count in the cache, which is
 # Redis in production so that every gunicorn process shares the counts.
+# Behind a TLS proxy every visitor arrives from the proxy's address, and one person could
+# lock everybody out of logging in: these say how to find each visitor's own address, for
+# allauth's limits and coprod's (coprod.core.ratelimit). Set one of them, never both: the
+# number of proxies in front of coprod that each append to X-Forwarded-For, or the header
+# a single trusted proxy sets (e.g. X-Real-IP). With neither, X-Forwarded-For is ignored,
+# so nobody can choose their own address by sending it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("COPROD_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("COPROD_TRUSTED_CLIENT_IP_HEADER", default="") or None
+if ALLAUTH_TRUSTED_PROXY_COUNT and ALLAUTH_TRUSTED_CLIENT_IP_HEADER:
+    raise ImproperlyConfigured(
+        "Set COPROD_TRUSTED_PROXY_COUNT or COPROD_TRUSTED_CLIENT_IP_HEADER, not both."
+    )
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "coprod"
 # Staff must set up an authenticator app before using coprod whenever DEBUG is off.

@@ -268,6 +268,9 @@ def production_env() -> dict:
         COPROD_BASE_URL="https://coprod.example.org",
         DJANGO_SETTINGS_MODULE="coprod.settings",
     )
+    # Production needs a Redis address to start; nothing here connects to it unless a
+    # test starts a server that does.
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     return env
 
 

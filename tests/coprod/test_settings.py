@@ -45,6 +45,42 @@ def test_it_refuses_to_start_in_production_without_a_base_url_for_email_links(
     assert "COPROD_BASE_URL must be set when DJANGO_DEBUG is false" in result.stderr
 
 
+def test_it_refuses_to_start_in_production_without_redis_shared_by_every_process(
+    manage, production_env
+):
+    del production_env["REDIS_URL"]
+    result = manage("check", env=production_env)
+    assert result.returncode != 0
+    assert "REDIS_URL must be set when DJANGO_DEBUG is false" in result.stderr
+
+
+def test_behind_a_proxy_the_visitors_own_address_is_read_as_configured(manage, production_env):
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.ALLAUTH_TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER)"
+    )
+    default = manage("shell", "-c", show, env=production_env)
+    one_proxy = manage(
+        "shell", "-c", show, env={**production_env, "COPROD_TRUSTED_PROXY_COUNT": "1"}
+    )
+    header = manage(
+        "shell", "-c", show, env={**production_env, "COPROD_TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}
+    )
+    both = manage(
+        "check",
+        env={
+            **production_env,
+            "COPROD_TRUSTED_PROXY_COUNT": "1",
+            "COPROD_TRUSTED_CLIENT_IP_HEADER": "X-Real-IP",
+        },
+    )
+    assert default.stdout.splitlines()[-1].split() == ["0", "None"]
+    assert one_proxy.stdout.splitlines()[-1].split() == ["1", "None"]
+    assert header.stdout.splitlines()[-1].split() == ["0", "X-Real-IP"]
+    assert both.returncode != 0
+    assert "not both" in both.stderr
+
+
 def test_production_settings_pass_the_deploy_checks_without_a_warning(manage):
     result = manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr

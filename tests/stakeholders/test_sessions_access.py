@@ -241,3 +241,49 @@ def test_access_rsvp_rate_limit_counts_each_address_separately(client, settings)
     assert client.get(url, REMOTE_ADDR="192.0.2.1").status_code == 200
     assert client.get(url, REMOTE_ADDR="192.0.2.1").status_code == 429
     assert client.get(url, REMOTE_ADDR="192.0.2.2").status_code == 200
+
+
+PROXY = "10.0.0.1"
+
+
+def test_access_behind_a_proxy_one_visitor_cannot_lock_the_others_out_of_logging_in(
+    client, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+
+    def attempt(visitor: str, n: int) -> int:
+        data = {"login": f"nobody{n}@example.org", "password": "wrong-password-1"}
+        headers = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": visitor}
+        return client.post(reverse("account_login"), data, **headers).status_code
+
+    attacker = [attempt("198.51.100.7", n) for n in range(31)]
+    someone_else = attempt("198.51.100.8", 99)
+
+    assert attacker[30] == 429
+    assert someone_else != 429
+
+
+def test_access_behind_a_proxy_rsvp_links_are_limited_per_visitor(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.COPROD_RSVP_RATE_LIMIT_PER_MINUTE = 1
+    url = reverse("projects:rsvp", args=[rsvp_token(InvitationFactory(), RsvpAction.ACCEPT)])
+
+    def answer(visitor: str) -> int:
+        return client.get(url, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=visitor).status_code
+
+    assert answer("198.51.100.7") == 200
+    assert answer("198.51.100.7") == 429
+    assert answer("198.51.100.8") == 200
+
+
+def test_access_without_a_trusted_proxy_a_forged_forwarded_for_does_not_escape_the_limit(
+    client, settings
+):
+    settings.COPROD_RSVP_RATE_LIMIT_PER_MINUTE = 1
+    url = reverse("projects:rsvp", args=[rsvp_token(InvitationFactory(), RsvpAction.ACCEPT)])
+
+    first = client.get(url, REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    forged = client.get(url, REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="198.51.100.2")
+
+    assert first.status_code == 200
+    assert forged.status_code == 429
