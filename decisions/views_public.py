@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from decisions.selectors import public_board
 from projects.models import Project
@@ -11,7 +11,7 @@ from projects.models import Project
 BOARD_PER_PAGE = 25
 
 
-@require_GET
+@require_safe
 def you_said_we_did(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project, slug=slug)
     page = Paginator(public_board(project), BOARD_PER_PAGE).get_page(request.GET.get("page"))

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from coprod.core.access import permission_required
 from coprod.core.health import broker_status, database_status
@@ -27,12 +27,12 @@ from stakeholders.access import PARTICIPANTS_ONLY
 from stakeholders.selectors import person_for_user, standing_consents
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html", {"open_projects": projects_open_to_join()})
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": database_status(), "broker": broker_status()}

@@ -86,3 +86,10 @@ def test_the_500_page_is_plain_english_and_needs_no_database():
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert b"Sorry, something went wrong" in response.content
+
+
+@pytest.mark.parametrize("url_name", ["pages:home", "pages:healthz"])
+def test_load_balancers_may_probe_with_head(client, db, url_name):
+    response = client.head(reverse(url_name))
+    assert response.status_code == 200
+    assert response.content == b""
