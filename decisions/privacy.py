@@ -1,6 +1,8 @@
 """What decisions holds about a person, for their data export and their erasure
 (the rules live in stakeholders.privacy; this app names its own records there)."""
 
+from django.db.models import Q
+
 from decisions.models import DecisionParticipant, Vote
 from stakeholders.models import Person, User
 from stakeholders.privacy import personal_data_register
@@ -35,4 +37,11 @@ personal_data_register(
     },
     erase=_erase,
     taken_part=_has_taken_part,
+    hidden_from_staff={
+        ("decisions.Vote", "person"): (
+            Q(decision__anonymous_voting=True),
+            "How the person voted in secret ballots: only they can see it, in their own "
+            "download; the decision shows the totals.",
+        ),
+    },
 )

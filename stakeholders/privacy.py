@@ -98,6 +98,9 @@ NOT_HELD = [
 # a person has taken part, so the retention job keeps their roster entry.
 ERASERS: list[Callable[[Person, User | None], None]] = []
 TAKEN_PART: list[Callable[[Person], bool]] = []
+# (model label, field) -> (the rows of that section only the person may see, and the
+# sentence that tells staff why they are not in a subject-access export).
+HIDDEN_FROM_STAFF: dict[tuple[str, str], tuple[Q, str]] = {}
 
 
 def personal_data_register(
@@ -106,10 +109,12 @@ def personal_data_register(
     not_exported: dict[tuple[str, str], str],
     erase: Callable[[Person, User | None], None] | None = None,
     taken_part: Callable[[Person], bool] | None = None,
+    hidden_from_staff: dict[tuple[str, str], tuple[Q, str]] | None = None,
 ) -> None:
     """Called once by each app above this one, when Django starts, for its own models."""
     EXPORTED.update(exported)
     NOT_EXPORTED.update(not_exported)
+    HIDDEN_FROM_STAFF.update(hidden_from_staff or {})
     if erase is not None:
         ERASERS.append(erase)
     if taken_part is not None:
@@ -177,8 +182,11 @@ def _labels(model: type[models.Model]) -> dict[str, str]:
     }
 
 
-def person_data_export(person: Person) -> dict:
-    """Everything coprod keeps about `person`, for them to read: nobody else's details."""
+def person_data_export(person: Person, *, for_staff: bool = False) -> dict:
+    """Everything coprod keeps about `person`, for them to read: nobody else's details.
+
+    `for_staff` is a subject-access export taken by staff on the person's behalf: it leaves
+    out what only the person may see (how they voted in a secret ballot) and says so."""
     user = person.user
     account = None
     if user is not None:
@@ -195,6 +203,8 @@ def person_data_export(person: Person) -> dict:
         if subject is None:
             continue
         queryset = model._base_manager.filter(**{field_name: subject}).order_by("pk")
+        if for_staff and (label, field_name) in HIDDEN_FROM_STAFF:
+            queryset = queryset.exclude(HIDDEN_FROM_STAFF[label, field_name][0])
         fields = _fields(model, leave_out={field_name})
         rows = [{field.name: _value(obj, field, person) for field in fields} for obj in queryset]
         sections.append({"key": f"{label}.{field_name}", "title": title, "rows": rows})
@@ -204,7 +214,8 @@ def person_data_export(person: Person) -> dict:
         "account": account,
         "person": profile,
         "records": sections,
-        "not_included": NOT_HELD,
+        "not_included": NOT_HELD
+        + ([why for _rows, why in HIDDEN_FROM_STAFF.values()] if for_staff else []),
     }
 
 

@@ -133,7 +133,7 @@ def subject_access(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = get_person_for_staff(request, person_id)
     form = SubjectAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        export = person_data_export(person)
+        export = person_data_export(person, for_staff=True)
         data_export_record(
             person=person,
             exported_by=request.user,

@@ -5,6 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
+from decisions.models import VoteChoice
+from decisions.services import decision_create, vote_cast, voting_open
 from stakeholders.models import DataExportLog, ExportKind
 from stakeholders.privacy import (
     EXPORTED,
@@ -181,6 +183,36 @@ def test_staff_record_a_subject_access_request_and_get_the_file(client, both_bus
         ExportKind.SUBJECT_ACCESS,
         "Letter received 3 March",
     )
+
+
+def test_staff_exports_never_show_how_someone_voted_in_a_secret_ballot(client, both_busy):
+    person = both_busy.participant.person
+    open_decision = voting_open(
+        decision=decision_create(
+            project=both_busy.project,
+            created_by=both_busy.staff,
+            title="Name of the group",
+            question="Should we be called the Voice group?",
+            method="vote",
+            ladder_rung="co_design",
+            anonymous_voting=False,
+            participants=[person],
+        )
+    )
+    vote_cast(decision=open_decision, person=person, choice=VoteChoice.AGAINST)
+    client.force_login(both_busy.staff)
+
+    url = reverse("stakeholders:sar", args=[person.public_id])
+    as_file = json.loads(client.post(url, {"note": "Letter", "format": "json"}).content)
+    as_page = client.post(url, {"note": "Letter", "format": "page"}).content.decode()
+
+    votes = _section(as_file, "decisions.Vote.person")
+    assert [(vote["decision"], vote["choice"]) for vote in votes] == [
+        ("Name of the group", "Against")
+    ]
+    assert "Saturday opening" not in json.dumps(votes)
+    assert any("secret ballots" in line for line in as_file["not_included"])
+    assert "secret ballots" in as_page
 
 
 def test_a_subject_access_request_can_be_printed_as_a_page(client, both_busy):
