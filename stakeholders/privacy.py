@@ -44,8 +44,9 @@ from stakeholders.sessions import sessions_end_for_user
 
 ERASED_NAME = "Erased person"
 ERASED_EMAIL_DOMAIN = "erased.invalid"
-# Shorter strings would match inside unrelated words when free text is scrubbed.
-SHORTEST_SCRUBBED = 5
+# A name is replaced only where it stands as a whole word (see _mention), so even a short
+# preferred name ("Jo") goes; a single letter could be anybody's initial.
+SHORTEST_SCRUBBED = 2
 PAGE_SIZE = 25
 # Person fields erasure keeps: not identifying, and needed by counts by group and finance.
 KEPT_ON_ERASURE = {
@@ -303,11 +304,14 @@ def erasure_confirm(*, request: ErasureRequest, confirmed_by: User) -> ErasureRe
 def _identifiers(person: Person) -> dict[str, str]:
     """What could name the person in free text, and what replaces it."""
     found = {person.full_name: ERASED_NAME}
+    if person.preferred_name:
+        found[person.preferred_name] = ERASED_NAME
     if person.email:
         found[person.email] = "[email removed]"
     if person.phone:
         found[person.phone.as_e164] = "[phone removed]"
         found[person.phone.as_national] = "[phone removed]"
+        found[person.phone.as_international] = "[phone removed]"
     if person.user is not None:
         if person.user.name:
             found[person.user.name] = ERASED_NAME
@@ -340,7 +344,11 @@ def _mention(text: str) -> re.Pattern:
 def _scrub_free_text(identifiers: dict[str, str]) -> None:
     """Replace the person's name, email and phone wherever staff wrote them in free text
     (minutes, actions, reasons, past versions of records), in every table."""
-    patterns = [(_mention(text), new) for text, new in identifiers.items()]
+    # Longest first, so "Pat Smith" goes whole before "Pat" alone is looked for.
+    patterns = [
+        (_mention(text), new)
+        for text, new in sorted(identifiers.items(), key=lambda item: -len(item[0]))
+    ]
     for model, columns in _free_text_columns().items():
         mentions = Q()
         for column in columns:

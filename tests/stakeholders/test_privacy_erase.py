@@ -328,3 +328,61 @@ def test_participants_cannot_confirm_an_erasure(client, personas):
     assert response.status_code == 403
     erasure.refresh_from_db()
     assert erasure.confirmed_at is None
+
+
+# The apps whose tables hold what people and staff write (the admin's log included).
+WRITTEN_IN = {"stakeholders", "projects", "decisions", "evidence", "admin"}
+
+
+def _unique(model) -> set[str]:
+    together = {name for names in model._meta.unique_together for name in names}
+    constrained = {
+        name
+        for constraint in model._meta.constraints
+        for name in getattr(constraint, "fields", ())
+        if isinstance(constraint, models.UniqueConstraint)
+    }
+    return together | constrained
+
+
+def _free_text_fields():
+    """Every column people or staff write into, in every table (past versions included),
+    except the person's and the login's own, which erasure resets field by field."""
+    for model, field in _text_columns():
+        if model._meta.app_label not in WRITTEN_IN or model in (Person, User):
+            continue
+        if field.primary_key or field.unique or field.choices or field.name in _unique(model):
+            continue
+        if isinstance(field, models.JSONField) or not field.editable and not field.blank:
+            continue
+        yield model, field
+
+
+def test_every_identifier_copied_into_any_free_text_is_gone_after_erasure(client, busy):
+    person = busy.participant.person
+    identifiers = [
+        "Pat Participant",
+        PREFERRED,
+        "participant@example.org",
+        PHONE,
+        "07700 900123",
+        "+44 7700 900123",
+    ]
+    seeded = []
+    for model, field in _free_text_fields():
+        fitting = [text for text in identifiers if len(text) <= (field.max_length or 10_000)]
+        text = ""
+        for identifier in fitting:
+            if len(f"{text} {identifier}.") <= (field.max_length or 10_000):
+                text = f"{text} {identifier}."
+        if text and model._base_manager.exists():
+            model._base_manager.update(**{field.name: text.strip()})
+            seeded.append(f"{model._meta.db_table}.{field.column}")
+    assert len(seeded) > 30
+    for identifier in identifiers:
+        assert _where_found(identifier), identifier
+
+    _confirm(client, busy.staff, person)
+
+    for identifier in identifiers:
+        assert _where_found(identifier) == [], f"{identifier!r} is still stored"
