@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -74,3 +75,22 @@ class PersonAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
     filter_horizontal = ["skills"]
     inlines = [ConsentRecordInline]
+
+
+# allauth's own admin for authenticators shows their data: TOTP secrets and recovery-code
+# seeds, which would let whoever reads them log in as that person. Administrators see that
+# an authenticator exists and can remove it (say, for a lost phone); nobody sees its secret.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -69,7 +69,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_staff(self) -> bool:
-        """Django admin access follows the role: every staff member may use the admin."""
+        """Django admin access follows the role: every staff member may use the admin for
+        coprod's own records; only administrators (superusers) manage logins there."""
         return self.role == Role.STAFF
 
     @property
