@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-libs run test lint format migrations-check check-deploy audit bench bench-invitations clean
+.PHONY: install system-libs run test lint format migrations-check check-deploy audit outdated bench bench-invitations clean
 
 install: system-libs $(STAMP)
 
@@ -60,6 +60,13 @@ check-deploy: install
 audit: install
 	$(BIN)/pip-audit -r requirements.lock -r requirements-dev.lock --no-deps --disable-pip \
 		--strict --vulnerability-service pypi --progress-spinner off
+
+# What in the locks is behind the package index (the index answers here, where advisory
+# data for `make audit` cannot be reached). Each pin is kept at its newest patch release;
+# a newer minor or major is taken on purpose, with the tests. textstat is held back on
+# purpose (see pyproject.toml); setuptools and pip are the venv's own, not pinned.
+outdated: install
+	$(BIN)/python -m pip list --outdated --disable-pip-version-check
 
 # Invitations per second through Redis, two Celery workers and aiosmtpd, beside a bare SMTP
 # loop, written to bench/invitations-results.md; fails unless each arrives exactly once.
