@@ -167,6 +167,8 @@ def _production_env() -> dict[str, str]:
         COPROD_BASE_URL=f"https://{HOST_NAME}",
         DJANGO_LOG_LEVEL="WARNING",
     )
+    # Production needs a Redis address to start; the tests that use Redis set their own.
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     return env
 
 
