@@ -2,21 +2,20 @@
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.html import format_html
 
+from coprod.core.forms import DayField
 from decisions.models import LADDER_EXPLANATIONS, Action, Decision, LadderRung, VoteChoice
 from decisions.services import choices_for
+from projects.forms.meetings import MeetingChoiceField
 from projects.models import Meeting
+from stakeholders.forms import PersonChoiceField
 from stakeholders.models import Person
 
 REASON_REQUIRED = (
     "This decision has been made, so say why you are changing it. The reason is kept with "
     "its history."
 )
-
-
-DATE_MESSAGE = "Enter a date, like 14/07/2026."
 
 
 LOCKED_WHILE_VOTING = {
@@ -43,60 +42,26 @@ def ladder_choices() -> list[tuple[str, str]]:
     ]
 
 
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-class PersonChoiceField(forms.ModelMultipleChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(
-            queryset=Person.objects.none(),
-            to_field_name="public_id",
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-            error_messages={
-                "invalid_choice": NO_LONGER_CHOOSABLE,
-                "invalid_pk_value": NO_LONGER_CHOOSABLE,
-            },
-            **kwargs,
-        )
-
-    def label_from_instance(self, person: Person) -> str:
-        return f"{person.full_name} ({person.get_stakeholder_group_display()})"
-
-
-class MeetingChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, meeting: Meeting) -> str:
-        day = timezone.localtime(meeting.starts_at)
-        return f"{meeting.title}, {day.day} {day:%B %Y}"
-
-
 class DecisionForm(forms.ModelForm):
     participants = PersonChoiceField(
         label="Who took part",
         help_text="Members of the project. Each person's stakeholder group is recorded as it "
         "is today, and kept as it was on the day.",
+        gone=NO_LONGER_CHOOSABLE,
     )
     proposers = PersonChoiceField(
         label="Who proposed it",
         help_text="Whoever proposed it is recorded as taking part too.",
+        gone=NO_LONGER_CHOOSABLE,
     )
     meeting = MeetingChoiceField(
         label="The meeting it was made at",
-        queryset=Meeting.objects.none(),
-        to_field_name="public_id",
         required=False,
         empty_label="Not made at a meeting",
         error_messages={"invalid_choice": "Choose one of this project's meetings."},
     )
-    decided_on = forms.DateField(
-        label="Date",
-        widget=_date_widget(),
-        input_formats=DATE_INPUT_FORMATS,
-        error_messages={"required": "Enter the date of the decision.", "invalid": DATE_MESSAGE},
+    decided_on = DayField(
+        label="Date", error_messages={"required": "Enter the date of the decision."}
     )
     ladder_rung = forms.ChoiceField(
         label="How co-produced was it?",
@@ -207,14 +172,8 @@ class DecisionForm(forms.ModelForm):
 
 
 class ActionForm(forms.ModelForm):
-    due_on = forms.DateField(
-        label="By when",
-        widget=_date_widget(),
-        input_formats=DATE_INPUT_FORMATS,
-        error_messages={
-            "required": "Enter the date it should be done by.",
-            "invalid": DATE_MESSAGE,
-        },
+    due_on = DayField(
+        label="By when", error_messages={"required": "Enter the date it should be done by."}
     )
 
     class Meta:

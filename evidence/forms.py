@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from coprod.core.forms import DayField, PoundsField, TickBoxesField
 from coprod.core.uploads import JPEG, PDF, PNG, CheckedFileField
 from decisions.models import Decision
 from evidence.models import (
@@ -19,12 +20,6 @@ from evidence.services import TAG_MAX_LENGTH, tag_names_from_text
 from projects.models import Project, Stage
 from stakeholders.models import User
 
-DATE_MESSAGE = "Enter a date, like 14/07/2026."
-
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
 DOCUMENT_KINDS = (PDF, PNG, JPEG)
 
 
@@ -32,6 +27,10 @@ DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 NO_LONGER_CHOOSABLE = "One of the decisions you ticked is no longer in this project. Tick again."
+
+
+# The most the amount column holds: 12 figures, 2 of them pence.
+MAX_AMOUNT = Decimal("9999999999.99")
 
 
 # The fields each kind of evidence asks for, after the name, date and source.
@@ -116,59 +115,9 @@ SOURCE_HELP = {
 }
 
 
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _date_field(label: str, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        widget=_date_widget(),
-        input_formats=DATE_INPUT_FORMATS,
-        error_messages={"invalid": DATE_MESSAGE},
-        **kwargs,
-    )
-
-
-class PoundsField(forms.DecimalField):
-    """An amount in pounds and pence. "£1,250.50" is read as 1250.50."""
-
+class DecisionChoiceField(TickBoxesField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", Decimal("0.00"))
-        # A text box, so that "£1,250.50" can be typed as it is written.
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
-        super().__init__(**kwargs)
-        self.error_messages.update(
-            {
-                "invalid": "Enter an amount in pounds, like 1250.00.",
-                "min_value": "The amount cannot be below £0.00.",
-                "max_decimal_places": "Enter pounds and pence only, like 1250.50.",
-                "max_digits": "This amount is too big. Check it and enter it again.",
-                "max_whole_digits": "This amount is too big. Check it and enter it again.",
-            }
-        )
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace("£", "").replace(",", "")
-        return super().to_python(value)
-
-
-class DecisionChoiceField(forms.ModelMultipleChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(
-            queryset=Decision.objects.none(),
-            to_field_name="public_id",
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-            error_messages={
-                "invalid_choice": NO_LONGER_CHOOSABLE,
-                "invalid_pk_value": NO_LONGER_CHOOSABLE,
-            },
-            **kwargs,
-        )
+        super().__init__(queryset=Decision.objects.none(), gone=NO_LONGER_CHOOSABLE, **kwargs)
 
     def label_from_instance(self, decision: Decision) -> str:
         return f"{decision.title} ({decision.decided_on.day} {decision.decided_on:%B %Y})"
@@ -177,8 +126,8 @@ class DecisionChoiceField(forms.ModelMultipleChoiceField):
 class EvidenceForm(forms.ModelForm):
     """One form for every kind of evidence: it shows and asks for only what the kind needs."""
 
-    recorded_on = _date_field("Date", help_text="When it was measured, said or written.")
-    baseline_on = _date_field("Baseline date", required=False)
+    recorded_on = DayField(label="Date", help_text="When it was measured, said or written.")
+    baseline_on = DayField(label="Baseline date", required=False)
     baseline_value = forms.DecimalField(
         label="Baseline value",
         required=False,
@@ -192,7 +141,13 @@ class EvidenceForm(forms.ModelForm):
             "max_whole_digits": "This number is too big. Check it and enter it again.",
         },
     )
-    amount = PoundsField(label="Amount (£)", required=False, help_text="For example: 1250.00.")
+    amount = PoundsField(
+        label="Amount (£)",
+        required=False,
+        maximum=MAX_AMOUNT,
+        example="1250.50",
+        help_text="For example: 1250.00.",
+    )
     consent_to_publish = forms.TypedChoiceField(
         label="Did the person agree to this being published?",
         choices=[("yes", "Yes, they agreed"), ("no", "No, or they were not asked")],
@@ -283,7 +238,7 @@ class OutcomeValueForm(forms.Form):
             "max_whole_digits": "This number is too big. Check it and enter it again.",
         },
     )
-    measured_on = _date_field("Date measured")
+    measured_on = DayField(label="Date measured")
 
     def __init__(self, *args, record: EvidenceRecord, **kwargs):
         super().__init__(*args, **kwargs)
@@ -400,7 +355,13 @@ class LearningEntryForm(forms.ModelForm):
 class LearningFilterForm(forms.Form):
     """The search box and filters of the learning library; anything unknown is ignored."""
 
-    q = forms.CharField(label="Search", required=False, max_length=200)
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput,
+        help_text='Words to look for, for example: evening meetings. Put a phrase in "quotes".',
+    )
     tag = forms.ChoiceField(label="Tag", required=False)
     stage = forms.ChoiceField(
         label="Stage", required=False, choices=[("", "Any stage"), *Stage.choices]

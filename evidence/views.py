@@ -18,16 +18,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from coprod.core.access import get_object_for_user, permission_required
+from coprod.core.csv import csv_safe
 from coprod.core.pagecache import deferred
+from coprod.core.suppression import SUPPRESSED
 from evidence.selectors import projects_reported_to, report_for_project
 from projects.models import Project
 
 REPORTS_ONLY = "Reports are for commissioners and staff."
 NOT_GRANTED = "You have not been given access to this project's report."
 REPORTS_PER_PAGE = 25
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-NOT_SHOWN = "not shown: fewer than 5"
+NOT_SHOWN = f"not shown: {SUPPRESSED}"
 PENNY = Decimal("0.01")
 
 
@@ -75,16 +75,10 @@ def _download_name(context: dict, extension: str) -> str:
 
 
 def _csv_cell(value) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers
-    (a negative change included) and dates are written as they are."""
-    if value is None:
-        return ""
     # SQLite sums decimals with more places than they were stored with.
     if isinstance(value, Decimal):
         return value.quantize(PENNY)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return csv_safe(value)
 
 
 def _csv_text(header: list[str], rows: list[list]) -> str:

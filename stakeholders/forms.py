@@ -2,6 +2,7 @@ from allauth.account.forms import SignupForm
 from django import forms
 from phonenumber_field.formfields import PhoneNumberField
 
+from coprod.core.forms import TickBoxesField
 from stakeholders.consent import CONSENT_TEXTS
 from stakeholders.models import (
     AccessNeed,
@@ -15,6 +16,24 @@ from stakeholders.models import (
 )
 
 ACCESS_NEEDS_HELP = "Tick any that would help you take part. We will do our best to arrange them."
+
+
+# What a person's details are, whether they edit their own or staff fill them in.
+PERSON_DETAILS = [
+    "full_name",
+    "preferred_name",
+    "email",
+    "phone",
+    "address",
+    "preferred_contact",
+    "stakeholder_group",
+    "access_needs",
+    "other_access_needs",
+    "skills",
+    "other_interests",
+    "availability",
+    "in_pool",
+]
 
 
 def _flags_field(choices, label: str, help_text: str = "") -> forms.MultipleChoiceField:
@@ -35,6 +54,17 @@ def _phone_field() -> PhoneNumberField:
         help_text="Optional. A UK number, like 07911 123456.",
         error_messages={"invalid": "Enter a UK phone number, like 07911 123456."},
     )
+
+
+class PersonChoiceField(TickBoxesField):
+    """People ticked in a list, each shown with their stakeholder group; the form gives the
+    list."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Person.objects.none(), **kwargs)
+
+    def label_from_instance(self, person: Person) -> str:
+        return f"{person.full_name} ({person.get_stakeholder_group_display()})"
 
 
 class PersonFlagsMixin:
@@ -165,21 +195,7 @@ class ProfileForm(PersonFlagsMixin, forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "full_name",
-            "preferred_name",
-            "email",
-            "phone",
-            "address",
-            "preferred_contact",
-            "stakeholder_group",
-            "access_needs",
-            "other_access_needs",
-            "skills",
-            "other_interests",
-            "availability",
-            "in_pool",
-        ]
+        fields = PERSON_DETAILS
         labels = {
             "full_name": "Your name",
             "skills": "Interests and skills",
@@ -260,21 +276,7 @@ class AssistedSignUpForm(PersonFlagsMixin, ConsentFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "full_name",
-            "preferred_name",
-            "email",
-            "phone",
-            "address",
-            "preferred_contact",
-            "stakeholder_group",
-            "access_needs",
-            "other_access_needs",
-            "skills",
-            "other_interests",
-            "availability",
-            "in_pool",
-        ]
+        fields = PERSON_DETAILS
         labels = {
             "full_name": "Their name",
             "preferred_name": "What they like to be called",

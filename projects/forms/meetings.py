@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from projects.models import AttendanceStatus, Meeting
 from projects.selectors.meetings import InviteMode
+from stakeholders.forms import PersonChoiceField
 from stakeholders.models import Person, StakeholderGroup
 
 MAX_CAPACITY = 1000
@@ -101,9 +102,18 @@ class MeetingForm(forms.ModelForm):
         return starts_at != original[0] and original[0] >= now
 
 
-class PersonChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, person: Person) -> str:
-        return f"{person.full_name} ({person.get_stakeholder_group_display()})"
+class MeetingChoiceField(forms.ModelChoiceField):
+    """A meeting, named by its title and day. Where the list holds the meetings of more
+    than one project, with_project adds the project's name: select_related("project")."""
+
+    def __init__(self, *, with_project: bool = False, **kwargs):
+        super().__init__(queryset=Meeting.objects.none(), to_field_name="public_id", **kwargs)
+        self.with_project = with_project
+
+    def label_from_instance(self, meeting: Meeting) -> str:
+        starts_at = timezone.localtime(meeting.starts_at)
+        label = f"{meeting.title}, {starts_at.day} {starts_at:%B %Y}"
+        return f"{label} ({meeting.project.name})" if self.with_project else label
 
 
 class InviteForm(forms.Form):
@@ -123,18 +133,10 @@ class InviteForm(forms.Form):
     )
     people = PersonChoiceField(
         label="People",
-        queryset=Person.objects.none(),
-        to_field_name="public_id",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text="Only used when you choose people. Members who are interested or active "
         "and have agreed to be involved.",
-        error_messages={
-            "invalid_choice": "One of the people you ticked can no longer be invited. "
-            "Please tick again from the list.",
-            "invalid_pk_value": "One of the people you ticked can no longer be invited. "
-            "Please tick again from the list.",
-        },
+        gone="One of the people you ticked can no longer be invited. "
+        "Please tick again from the list.",
     )
 
     def __init__(self, *args, people: QuerySet[Person], **kwargs):

@@ -1,15 +1,17 @@
+from datetime import date
 from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 
+from coprod.core.forms import DayField, PoundsField
 from coprod.core.uploads import RECEIPT_KINDS, RECEIPT_MAX_BYTES, CheckedFileField
+from projects.forms.meetings import MeetingChoiceField
 from projects.models import (
     MAX_PAYMENT,
     ClaimStatus,
     ExpenseCategory,
     FeeBasis,
-    Meeting,
     PaymentPolicy,
     PaymentStatus,
     Project,
@@ -31,42 +33,9 @@ MAX_MILEAGE_RATE = Decimal("5")
 MAX_BUDGET = Decimal("99999999.99")
 
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-DATE_MESSAGE = "Enter a date, like 14/07/2026."
-
-
-def _pounds_field(label: str, *, maximum: Decimal, help_text: str, max_digits: int):
-    message = f"Enter an amount from £0 to £{maximum:,}, like 18.50."
-    return forms.DecimalField(
-        label=label,
-        min_value=Decimal("0"),
-        max_value=maximum,
-        max_digits=max_digits,
-        decimal_places=2,
-        help_text=help_text,
-        error_messages={
-            "required": message,
-            "invalid": message,
-            "min_value": message,
-            "max_value": message,
-            "max_digits": message,
-            "max_whole_digits": message,
-            "max_decimal_places": "Enter pounds and pence, with two figures at most after the "
-            "point.",
-        },
-    )
-
-
-def _date_field(label: str, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=DATE_INPUT_FORMATS,
-        error_messages={"required": DATE_MESSAGE, "invalid": DATE_MESSAGE},
-        **kwargs,
-    )
+def _not_after_today(day: date) -> None:
+    if day > timezone.localdate():
+        raise forms.ValidationError("Enter today's date or an earlier one.")
 
 
 class PaymentPolicyForm(forms.ModelForm):
@@ -76,23 +45,23 @@ class PaymentPolicyForm(forms.ModelForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose per hour or per session."},
     )
-    fee_rate = _pounds_field(
-        "Rate (£)",
+    fee_rate = PoundsField(
+        label="Rate (£)",
         maximum=MAX_FEE_RATE,
-        max_digits=7,
+        example="18.50",
         help_text="Per hour or per session, from £0 to £500. Enter 0 if this project does "
         "not pay a fee for taking part.",
     )
-    mileage_rate = _pounds_field(
-        "Mileage rate (£ a mile)",
+    mileage_rate = PoundsField(
+        label="Mileage rate (£ a mile)",
         maximum=MAX_MILEAGE_RATE,
-        max_digits=4,
+        example="18.50",
         help_text="From £0 to £5 a mile. HMRC's approved rate for a car is £0.45 a mile.",
     )
-    budget = _pounds_field(
-        "Involvement budget (£)",
+    budget = PoundsField(
+        label="Involvement budget (£)",
         maximum=MAX_BUDGET,
-        max_digits=10,
+        example="18.50",
         help_text="The money set aside for fees and expenses. You will see a warning when "
         "80% of it is spent or committed, and again at 100%.",
     )
@@ -154,7 +123,7 @@ class DeclineForm(forms.Form):
 
 
 class MarkPaidForm(forms.Form):
-    paid_on = _date_field("Paid on")
+    paid_on = DayField(label="Paid on", validators=[_not_after_today])
     reference = forms.CharField(
         label="Payment reference",
         max_length=100,
@@ -165,12 +134,6 @@ class MarkPaidForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"paid_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-
-    def clean_paid_on(self):
-        paid_on = self.cleaned_data["paid_on"]
-        if paid_on > timezone.localdate():
-            raise forms.ValidationError("Enter today's date or an earlier one.")
-        return paid_on
 
 
 class ReverseForm(forms.Form):
@@ -229,8 +192,8 @@ class LedgerFilterForm(forms.Form):
 
 
 class FinancePeriodForm(forms.Form):
-    date_from = _date_field("From")
-    date_to = _date_field("To")
+    date_from = DayField(label="From")
+    date_to = DayField(label="To")
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -241,19 +204,13 @@ class FinancePeriodForm(forms.Form):
 
 
 class FinanceMarkPaidForm(forms.Form):
-    paid_on = _date_field("Paid on")
+    paid_on = DayField(label="Paid on", validators=[_not_after_today])
     reference = forms.CharField(
         label="Payment reference for all of them",
         max_length=100,
         required=False,
         help_text="Used for every row without its own reference below.",
     )
-
-    def clean_paid_on(self):
-        paid_on = self.cleaned_data["paid_on"]
-        if paid_on > timezone.localdate():
-            raise forms.ValidationError("Enter today's date or an earlier one.")
-        return paid_on
 
 
 MAX_MILES = Decimal("2000")
@@ -317,30 +274,6 @@ class PaymentChoicesForm(forms.Form):
         return cleaned
 
 
-class PoundsField(forms.DecimalField):
-    """An amount in pounds; a £ sign, spaces or commas typed with it are fine."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().removeprefix("£").replace(",", "").strip()
-        return super().to_python(value)
-
-
-class MeetingChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, meeting: Meeting) -> str:
-        starts_at = timezone.localtime(meeting.starts_at)
-        return f"{meeting.title}, {starts_at.day} {starts_at:%B %Y} ({meeting.project.name})"
-
-
-def _number_errors(example: str) -> dict[str, str]:
-    return {
-        "invalid": f"Enter a number, like {example}.",
-        "max_decimal_places": f"Enter a number, like {example}.",
-        "max_digits": "This number is too big.",
-        "max_whole_digits": "This number is too big.",
-    }
-
-
 class ExpenseClaimForm(forms.Form):
     project = forms.ModelChoiceField(
         label="Which project is this for?",
@@ -354,21 +287,16 @@ class ExpenseClaimForm(forms.Form):
     )
     meeting = MeetingChoiceField(
         label="Which meeting is it for?",
-        queryset=Meeting.objects.none(),
-        to_field_name="public_id",
+        with_project=True,
         required=False,
         empty_label="Not for a meeting",
         help_text="Optional.",
         error_messages={"invalid_choice": "Choose one of your meetings."},
     )
-    spent_on = forms.DateField(
+    spent_on = DayField(
         label="When did you spend the money?",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Within the last 12 months.",
-        error_messages={
-            "required": "Enter the date.",
-            "invalid": "Enter a real date, like 25/11/2026.",
-        },
+        error_messages={"required": "Enter the date."},
     )
     category = forms.ChoiceField(
         label="What is it for?",
@@ -389,7 +317,10 @@ class ExpenseClaimForm(forms.Form):
         help_text="Only for mileage. Count the journey there and back. "
         "We work out the amount for you.",
         error_messages={
-            **_number_errors("12.5"),
+            "invalid": "Enter a number, like 12.5.",
+            "max_decimal_places": "Enter a number, like 12.5.",
+            "max_digits": "This number is too big.",
+            "max_whole_digits": "This number is too big.",
             "min_value": "Enter at least 0.1 miles.",
             "max_value": f"Enter {MAX_MILES:,} miles or fewer.",
         },
@@ -397,17 +328,10 @@ class ExpenseClaimForm(forms.Form):
     amount = PoundsField(
         label="How much did you spend? (£)",
         required=False,
-        min_value=Decimal("0.01"),
-        max_value=MAX_PAYMENT,
-        max_digits=8,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        minimum=Decimal("0.01"),
+        maximum=MAX_PAYMENT,
+        example="4.50",
         help_text="In pounds and pence, like 4.50. Leave this empty for mileage.",
-        error_messages={
-            **_number_errors("4.50"),
-            "min_value": "Enter an amount of at least £0.01.",
-            "max_value": f"Enter an amount of £{MAX_PAYMENT:,} or less.",
-        },
     )
     note = forms.CharField(
         label="Anything we should know?",

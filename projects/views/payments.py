@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from coprod.core.access import permission_required
+from coprod.core.csv import csv_safe
 from coprod.core.uploads import RECEIPT_KINDS, file_kind
 from projects.access import STAFF_ONLY, get_project_for_staff
 from projects.forms.payments import (
@@ -76,10 +77,6 @@ from stakeholders.access import PARTICIPANTS_ONLY, get_own_person
 from stakeholders.rules import is_staff_member
 
 CSV_COLUMNS = ["name", "method", "amount", "project", "activity", "reference", "type", "date owed"]
-
-
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _get_payment(request: HttpRequest, slug: str, payment_id: uuid.UUID) -> Payment:
@@ -375,12 +372,6 @@ def _period_form(data) -> FinancePeriodForm:
             "date_to": data.get("date_to") or default_to.isoformat(),
         }
     )
-
-
-def csv_safe(value) -> str:
-    """Text a spreadsheet will show as it is, never run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 @permission_required("projects.manage_project", denied=STAFF_ONLY)
