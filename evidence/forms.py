@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from coprod.core.forms import DayField, PoundsField, TickBoxesField
+from coprod.core.forms import BoundedModelChoiceField, DayField, PoundsField, TickBoxesField
 from coprod.core.uploads import JPEG, PDF, PNG, CheckedFileField
 from decisions.models import Decision
 from evidence.models import (
@@ -384,7 +384,7 @@ class LearningFilterForm(forms.Form):
         }
 
 
-class CommissionerChoiceField(forms.ModelChoiceField):
+class CommissionerChoiceField(BoundedModelChoiceField):
     def label_from_instance(self, user: User) -> str:
         return f"{user.name} ({user.email})" if user.name else user.email
 

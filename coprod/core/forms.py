@@ -4,6 +4,8 @@ everywhere. Every message says what to do."""
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 
 DATE_MESSAGE = "Enter a date, like 14/07/2026."
 
@@ -47,6 +49,46 @@ class PoundsField(forms.DecimalField):
         if isinstance(value, str):
             value = value.replace("£", "").replace(",", "")
         return super().to_python(value)
+
+
+# Database keys are 64-bit integers. A bigger number typed into a form or a URL is a wrong
+# choice like any other, never a crash in the database driver (SQLite overflows on it).
+KEY_RANGE = range(-(2**63), 2**63)
+
+
+def _keys_fit(field: forms.ModelChoiceField, values) -> None:
+    key = field.to_field_name or "pk"
+    model_field = field.queryset.model._meta.get_field(key if key != "pk" else "id")
+    if not isinstance(model_field, models.IntegerField):
+        return
+    for value in values:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            continue  # not a number at all: Django's own check says so
+        if number not in KEY_RANGE:
+            raise ValidationError(
+                field.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """Django's ModelChoiceField, refusing a key too big for the database as a wrong choice."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            _keys_fit(self, [value])
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's ModelMultipleChoiceField, refusing keys too big for the database."""
+
+    def _check_values(self, value):
+        _keys_fit(self, value)
+        return super()._check_values(value)
 
 
 class TickBoxesField(forms.ModelMultipleChoiceField):

@@ -1,5 +1,6 @@
 from django import forms
 
+from coprod.core.forms import BoundedModelMultipleChoiceField
 from stakeholders.models import AccessNeed, Availability, Skill, StakeholderGroup
 
 
@@ -11,7 +12,7 @@ class FinderForm(forms.Form):
         required=False,
         help_text="Leave these empty to look for people in any group.",
     )
-    skills = forms.ModelMultipleChoiceField(
+    skills = BoundedModelMultipleChoiceField(
         label="Skills and interests",
         queryset=Skill.objects.all(),
         widget=forms.CheckboxSelectMultiple,

@@ -3,9 +3,17 @@ from decimal import Decimal
 
 import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 
-from coprod.core.forms import DATE_MESSAGE, DayField, PoundsField, TickBoxesField
-from stakeholders.models import Person
+from coprod.core.forms import (
+    DATE_MESSAGE,
+    BoundedModelChoiceField,
+    BoundedModelMultipleChoiceField,
+    DayField,
+    PoundsField,
+    TickBoxesField,
+)
+from stakeholders.models import Person, Skill
 from tests.factories.roster import PersonFactory
 
 
@@ -115,3 +123,26 @@ def test_ticked_rows_are_found_by_public_id_and_a_row_gone_from_the_list_says_so
 
     stale = TickForm({"people": [str(kept.public_id), str(gone.public_id)]})
     assert _errors(stale, "people") == ["Tick again."]
+
+
+@pytest.mark.parametrize(
+    "typed", ["99999999999999999999", "9223372036854775808", "-9223372036854775809"]
+)
+def test_a_key_too_big_for_the_database_is_a_wrong_choice_not_a_crash(db, typed):
+    one = BoundedModelChoiceField(queryset=Skill.objects.all())
+    many = BoundedModelMultipleChoiceField(queryset=Skill.objects.all())
+
+    with pytest.raises(ValidationError) as single:
+        one.clean(typed)
+    with pytest.raises(ValidationError) as several:
+        many.clean([typed])
+
+    assert single.value.code == "invalid_choice"
+    assert several.value.code == "invalid_choice"
+
+
+def test_a_key_that_exists_is_still_chosen(db):
+    skill = Skill.objects.create(name="Listening")
+    assert BoundedModelChoiceField(queryset=Skill.objects.all()).clean(str(skill.pk)) == skill
+    chosen = BoundedModelMultipleChoiceField(queryset=Skill.objects.all()).clean([str(skill.pk)])
+    assert list(chosen) == [skill]
