@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 import tablib
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError
@@ -470,6 +471,9 @@ class PersonImportResource(resources.ModelResource):
         self.rows_by_person: dict[int, int] = {}
         self.check: _RowCheck | None = None
         self.people_by_email: dict[str, Person] = {}
+        # People whose login has not confirmed the email on their roster entry: anyone can
+        # type an address when signing up, so nothing from a file is merged into theirs.
+        self.unconfirmed: set[int] = set()
         self.people_by_phone: dict[str, Person] = {}
         self.memberships: dict[int, Membership] = {}
         self.skills_by_name: dict[str, Skill] = {}
@@ -503,6 +507,17 @@ class PersonImportResource(resources.ModelResource):
         )
         self.people_by_email = {person.email_lower: person for person in people if person.email}
         self.people_by_phone = {person.phone.as_e164: person for person in people if person.phone}
+        confirmed = {
+            (user_id, email.lower())
+            for user_id, email in EmailAddress.objects.filter(
+                user__in=[person.user_id for person in people if person.user_id], verified=True
+            ).values_list("user_id", "email")
+        }
+        self.unconfirmed = {
+            person.pk
+            for person in people
+            if person.user_id and (person.user_id, person.email.lower()) not in confirmed
+        }
         self.memberships = {
             membership.person_id: membership
             for membership in Membership.objects.filter(project=self.project, person__in=people)
@@ -549,6 +564,13 @@ class PersonImportResource(resources.ModelResource):
                 "email" if by_email else "phone",
                 "this matches someone whose details were erased at their request, so they "
                 "cannot be added from a file",
+            )
+        elif match.pk in self.unconfirmed:
+            check.add_error(
+                "email" if by_email else "phone",
+                f"this matches {match.full_name}, who signed up online but has not yet "
+                "confirmed their email address, so nothing can be added to their entry from "
+                "a file until they do",
             )
         elif match.pk in self.rows_by_person:
             check.add_error(

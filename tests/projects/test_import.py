@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +27,7 @@ from stakeholders.models import (
     Skill,
     StakeholderGroup,
 )
+from tests.factories.people import ParticipantFactory
 from tests.factories.roster import MembershipFactory, PersonFactory
 
 NOTHING_IMPORTED = "Nothing has been imported. Fix these rows and upload the file again."
@@ -668,3 +670,42 @@ def test_someone_added_to_the_roster_during_the_import_is_reported_and_nothing_i
         "the file was being imported. Upload the file again to match them"
     ]
     assert counts() == before
+
+
+def test_a_file_never_merges_into_someone_whose_signed_up_email_is_unconfirmed(personas):
+    """Anyone can type someone else's address when signing up; a file matching it must not
+    pour that person's phone and needs into the stranger's entry."""
+    stranger = ParticipantFactory(email="victim@example.org")
+    EmailAddress.objects.filter(user=stranger).update(verified=False)
+    entry = PersonFactory(full_name="Not Really", email="victim@example.org", user=stranger)
+    content = csv_bytes(person_row(email="victim@example.org", phone="07400 123456"))
+
+    outcome = roster_import_people(
+        roster_file=roster_file_read(content),
+        project=personas.project,
+        recorded_by=personas.staff,
+        dry_run=False,
+    )
+
+    entry.refresh_from_db()
+    assert [str(error) for error in outcome.errors] == [
+        "Row 2: email — this matches Not Really, who signed up online but has not yet "
+        "confirmed their email address, so nothing can be added to their entry from a file "
+        "until they do"
+    ]
+    assert entry.phone == ""
+
+
+def test_a_file_matches_someone_whose_email_is_confirmed(personas):
+    person = personas.participant.person
+    assert EmailAddress.objects.filter(user=personas.participant, verified=True).exists()
+    content = csv_bytes(person_row(email=person.email, phone="07400 123456"))
+
+    outcome = roster_import_people(
+        roster_file=roster_file_read(content),
+        project=personas.project,
+        recorded_by=personas.staff,
+        dry_run=True,
+    )
+
+    assert outcome.errors == []
