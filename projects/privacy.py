@@ -3,8 +3,11 @@
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from projects.models import Attendance, ExpenseClaim, Invitation, MeetingEmail, Payment
+from projects.services.meetings import NOT_SENT_WITHDRAWN, invitations_withdraw
+from projects.services.pool import pool_invitations_withdraw
 from stakeholders.models import Person, User
 from stakeholders.privacy import personal_data_register
 
@@ -12,14 +15,21 @@ from stakeholders.privacy import personal_data_register
 def _erase(person: Person, erased_by: User | None) -> None:
     """Attendance, payments and claims keep their rows, so every report and financial
     total stays the same; what the person or staff wrote about them goes, and so do their
-    receipts, once the erasure has committed."""
+    receipts, once the erasure has committed. Nobody contacts them again: their
+    invitations still standing are withdrawn and emails still owed are not sent."""
+    now = timezone.now()
+    invitations_withdraw(person=person, when=now)
+    pool_invitations_withdraw(person=person, when=now)
     claims = ExpenseClaim.objects.filter(person=person)
     old_claims = ExpenseClaim.history.filter(person=person)
     receipts = {name for name in claims.values_list("receipt", flat=True) if name} | {
         name for name in old_claims.values_list("receipt", flat=True) if name
     }
     Invitation.objects.filter(person=person).update(support_note="")
-    MeetingEmail.objects.filter(invitation__person=person).update(last_error="")
+    # A failure's reason may quote their address; why an email was held back does not.
+    MeetingEmail.objects.filter(invitation__person=person).exclude(
+        last_error=NOT_SENT_WITHDRAWN
+    ).update(last_error="")
     claims.update(note="", receipt="")
     old_claims.update(note="", receipt="")
     transaction.on_commit(lambda: [default_storage.delete(name) for name in receipts])

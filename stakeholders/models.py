@@ -259,6 +259,12 @@ class Person(models.Model):
         return self.preferred_name or self.full_name
 
     @property
+    def may_be_contacted(self) -> bool:
+        """Whether anyone may invite, remind or email them about taking part: only while
+        their involvement consent stands and their details are not erased."""
+        return self.involvement_consent_given and self.erased_at is None
+
+    @property
     def access_needs(self) -> list[str]:
         return [need.label for need in AccessNeed if getattr(self, need.value)]
 

@@ -96,6 +96,9 @@ class Response(models.TextChoices):
     ACCEPTED = "accepted", "Coming"
     DECLINED = "declined", "Not coming"
     WAITLISTED = "waitlisted", "On the waiting list"
+    # Set by the app, never by an answer: the person withdrew their involvement consent or
+    # was erased, so the invitation no longer stands and nobody may contact them about it.
+    WITHDRAWN = "withdrawn", "Withdrawn: no longer taking part"
 
 
 class Invitation(models.Model):
@@ -133,6 +136,12 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} → {self.meeting}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """Withdrawn, or about a person nobody may contact any more: its links and answers
+        no longer count, and no email about it goes."""
+        return self.response == Response.WITHDRAWN or not self.person.may_be_contacted
 
 
 class EmailKind(models.TextChoices):

@@ -58,6 +58,9 @@ class ProjectInvitation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When the person withdrew their involvement consent or was erased: from then on the
+    # invitation is never sent, nor listed for staff to phone.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

@@ -90,9 +90,16 @@ def people_chosen(values: Iterable[str]) -> QuerySet[Person]:
 
 
 def invitations_to_phone(*, project: Project) -> list[ProjectInvitation]:
-    """Invitations that could not go by email because the person has no email address."""
+    """Invitations that could not go by email because the person has no email address,
+    leaving out anyone who may no longer be contacted."""
     return list(
-        ProjectInvitation.objects.filter(project=project, person__email="", person__erased_at=None)
+        ProjectInvitation.objects.filter(
+            project=project,
+            withdrawn_at=None,
+            person__email="",
+            person__involvement_consent_given=True,
+            person__erased_at=None,
+        )
         .select_related("person")
         .order_by("person__full_name")[:PHONE_LIST_LIMIT]
     )

@@ -28,9 +28,11 @@ from stakeholders.models import Person, StakeholderGroup
 
 
 def upcoming_invitations_of(person) -> QuerySet[Invitation]:
-    """A participant's invitations to meetings still to come, soonest first."""
+    """A participant's invitations to meetings still to come, soonest first; withdrawn
+    ones are gone, as they can no longer be answered."""
     return (
         Invitation.objects.filter(person=person, meeting__ends_at__gt=timezone.now())
+        .exclude(response=Response.WITHDRAWN)
         .select_related("meeting__project")
         .order_by("meeting__starts_at")
     )

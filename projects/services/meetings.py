@@ -1,6 +1,6 @@
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cache
 
@@ -56,6 +56,14 @@ class MeetingClosed(Exception):
     """The meeting is over or cancelled, so answers can no longer change."""
 
 
+class InvitationWithdrawn(Exception):
+    """The person withdrew their involvement consent or was erased, so the invitation no
+    longer stands and answers to it change nothing."""
+
+
+NOT_SENT_WITHDRAWN = "Not sent: this person withdrew their consent to be contacted."
+
+
 def meeting_create(*, project: Project, created_by: User, **fields) -> Meeting:
     meeting = Meeting(project=project, created_by=created_by, **fields)
     meeting.full_clean()
@@ -99,7 +107,7 @@ def meeting_cancel(*, meeting: Meeting) -> Meeting:
 
 
 def _owe_email_to_all(meeting: Meeting, kind: str) -> None:
-    invitations = meeting.invitations.exclude(response=Response.DECLINED)
+    invitations = meeting.invitations.exclude(response__in=[Response.DECLINED, Response.WITHDRAWN])
     emails = MeetingEmail.objects.bulk_create(
         [
             MeetingEmail(invitation=invitation, kind=kind, key=meeting.sequence)
@@ -147,10 +155,17 @@ def invitation_respond(
     """Accept (or join the waiting list when full), decline, or ask for support to attend.
 
     A decline that frees a place gives it to the person who has waited longest, by email.
+    Raises InvitationWithdrawn once the person may no longer be contacted.
     """
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("person")
+            .get(pk=invitation.pk)
+        )
+        if invitation.is_withdrawn:
+            raise InvitationWithdrawn
         if meeting.is_cancelled or meeting.is_over:
             raise MeetingClosed
         was_coming = invitation.response == Response.ACCEPTED
@@ -175,6 +190,33 @@ def invitation_respond(
         if was_coming and invitation.response == Response.DECLINED:
             _fill_places_from_waiting_list(meeting)
     return invitation
+
+
+def invitations_withdraw(*, person: Person, when: datetime) -> int:
+    """The person withdrew their involvement consent or was erased: withdraw their
+    invitations to meetings still to come, give any place they held to the waiting list,
+    and send none of the emails still owed to them. Meetings that are over keep their
+    answers, and attendance is not touched, so counts and payments stay right. Returns how
+    many invitations were withdrawn; running it again changes nothing."""
+    with transaction.atomic():
+        upcoming = Invitation.objects.filter(person=person, meeting__ends_at__gt=when).exclude(
+            response=Response.WITHDRAWN
+        )
+        # Locked in the order invitation_respond locks them (meeting, then invitation), so
+        # nobody can take or answer these places while they are handed on.
+        meetings = list(
+            Meeting.objects.select_for_update()
+            .filter(pk__in=upcoming.values("meeting_id"))
+            .order_by("pk")
+        )
+        withdrawn = upcoming.update(response=Response.WITHDRAWN, waitlisted_at=None)
+        MeetingEmail.objects.filter(invitation__person=person, sent_at=None, failed_at=None).update(
+            failed_at=when, last_error=NOT_SENT_WITHDRAWN
+        )
+        for meeting in meetings:
+            if not meeting.is_cancelled and not meeting.is_over:
+                _fill_places_from_waiting_list(meeting)
+    return withdrawn
 
 
 def _is_full(meeting: Meeting) -> bool:
@@ -310,6 +352,8 @@ def meeting_email_retry(*, email: MeetingEmail) -> None:
 
 def _no_longer_wanted(email: MeetingEmail) -> bool:
     meeting = email.invitation.meeting
+    if email.invitation.is_withdrawn:
+        return True
     if email.kind == EmailKind.CANCELLATION:
         return False
     if email.kind == EmailKind.REMINDER:
@@ -322,6 +366,8 @@ def _no_longer_wanted(email: MeetingEmail) -> bool:
 
 
 def _why_not_sent(email: MeetingEmail) -> str:
+    if email.invitation.is_withdrawn:
+        return NOT_SENT_WITHDRAWN
     if not email.invitation.person.email:
         return "This person has no email address. Please contact them another way."
     return "Not sent: the meeting is over or cancelled, or the person is no longer coming."
@@ -382,6 +428,8 @@ def meeting_reminders_due(*, now=None) -> int:
     for hours in sorted(settings.COPROD_REMINDER_HOURS):
         invitations = Invitation.objects.filter(
             response=Response.ACCEPTED,
+            person__involvement_consent_given=True,
+            person__erased_at=None,
             meeting__cancelled_at=None,
             meeting__starts_at__gt=now,
             meeting__starts_at__lte=now + timedelta(hours=hours),

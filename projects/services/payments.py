@@ -475,8 +475,9 @@ def payment_digest_send(*, now: datetime | None = None) -> bool:
 
 def claim_reminders_send(*, now: datetime | None = None) -> int:
     """A few days (COPROD_CLAIM_REMINDER_DAYS) after a meeting, tell each person who came,
-    has an email address and has claimed nothing for it, that they can claim expenses.
-    Once per person per meeting; never for meetings more than 30 days old."""
+    has an email address, may still be contacted and has claimed nothing for it, that they
+    can claim expenses. Once per person per meeting; never for meetings more than 30 days
+    old."""
     now = now or timezone.now()
     claimed = ExpenseClaim.objects.filter(person=OuterRef("person"), meeting=OuterRef("meeting"))
     attendances = list(
@@ -485,6 +486,7 @@ def claim_reminders_send(*, now: datetime | None = None) -> int:
             meeting__cancelled_at=None,
             meeting__ends_at__lte=now - timedelta(days=settings.COPROD_CLAIM_REMINDER_DAYS),
             meeting__starts_at__gte=now - CLAIM_REMINDER_MAX_MEETING_AGE,
+            person__involvement_consent_given=True,
             person__erased_at=None,
         )
         .exclude(person__email="")

@@ -1,5 +1,5 @@
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -65,7 +65,7 @@ def pool_invitations_sweep(*, older_than: timedelta = timedelta(minutes=1)) -> i
     """Queue pool invitations the broker never received."""
 
     waiting = ProjectInvitation.objects.filter(
-        sent_at=None, created_at__lt=timezone.now() - older_than
+        sent_at=None, withdrawn_at=None, created_at__lt=timezone.now() - older_than
     ).values_list("pk", flat=True)[:1000]
     queued = 0
     for invitation_id in waiting:
@@ -82,19 +82,18 @@ def pool_invitation_send(*, invitation_id: int) -> bool:
 
     Returns whether an email went. The invitation is claimed first so that two workers
     can never both send it. Someone with no email address is left claimed and unsent:
-    the finder lists them for staff to phone.
+    the finder lists them for staff to phone. A withdrawn invitation is never sent.
     """
-    claimed = ProjectInvitation.objects.filter(pk=invitation_id, sent_at=None).update(
-        sent_at=timezone.now()
-    )
+    claimed = ProjectInvitation.objects.filter(
+        pk=invitation_id, sent_at=None, withdrawn_at=None
+    ).update(sent_at=timezone.now())
     if not claimed:
         return False
     invitation = ProjectInvitation.objects.select_related("project", "person__user").get(
         pk=invitation_id
     )
     person, project = invitation.person, invitation.project
-    still_in_pool = person.in_pool and person.involvement_consent_given and not person.erased_at
-    if not person.email or not still_in_pool:
+    if not person.email or not (person.in_pool and person.may_be_contacted):
         return False
     join_path = reverse("projects:join", kwargs={"slug": project.slug})
     try:
@@ -114,3 +113,12 @@ def pool_invitation_send(*, invitation_id: int) -> bool:
         ProjectInvitation.objects.filter(pk=invitation_id).update(sent_at=None)
         raise
     return True
+
+
+def pool_invitations_withdraw(*, person: Person, when: datetime) -> int:
+    """The person withdrew their involvement consent or was erased: none of their
+    invitations to join a project is sent from now on, even if they agree again, nor
+    listed for staff to phone. Returns how many were withdrawn."""
+    return ProjectInvitation.objects.filter(person=person, withdrawn_at=None).update(
+        withdrawn_at=when
+    )

@@ -34,6 +34,7 @@ from projects.selectors.meetings import (
     project_people_to_invite,
 )
 from projects.services.meetings import (
+    InvitationWithdrawn,
     MeetingClosed,
     attendance_record,
     invitation_respond,
@@ -363,6 +364,9 @@ def meeting_answer(request: HttpRequest, meeting_id) -> HttpResponse:
         return redirect("pages:me")
     try:
         invitation = invitation_respond(invitation=invitation, action=action)
+    except InvitationWithdrawn:
+        messages.error(request, "This invitation is no longer active, so nothing has been changed.")
+        return redirect("pages:me")
     except MeetingClosed:
         messages.error(
             request, "This meeting is over or was cancelled, so your answer cannot change."

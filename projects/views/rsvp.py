@@ -4,12 +4,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from coprod.core.ratelimit import rate_limited, too_many_requests
+from projects.forms.rsvp import SupportNoteForm
 from projects.models import Invitation, Response
 from projects.rsvp import BadToken, RsvpAction, rsvp_read
-from projects.services.meetings import MeetingClosed, invitation_respond
-
-SUPPORT_NOTE_MAX = 2000
-
+from projects.services.meetings import InvitationWithdrawn, MeetingClosed, invitation_respond
 
 PROBLEMS = {
     400: (
@@ -28,6 +26,11 @@ PROBLEMS = {
     "cancelled": (
         "This meeting was cancelled",
         "You do not need to do anything. The project team will be in touch.",
+    ),
+    "withdrawn": (
+        "This link is no longer active",
+        "This invitation has been withdrawn, so nothing has been changed. You do not need to "
+        "do anything. If you think this is a mistake, please contact the project team.",
     ),
 }
 
@@ -60,34 +63,36 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
     )
     if invitation is None:
         return _problem(request, 404, 404)
+    if invitation.is_withdrawn:
+        return _problem(request, "withdrawn", 410)
     meeting = invitation.meeting
     if meeting.is_cancelled:
         return _problem(request, "cancelled", 410)
     if meeting.is_over:
         return _problem(request, 410, 410)
 
-    error = ""
-    if request.method == "POST":
-        note = request.POST.get("support_note", "").strip()
-        if len(note) > SUPPORT_NOTE_MAX:
-            error = f"Please keep this to {SUPPORT_NOTE_MAX} characters or fewer."
-        else:
-            try:
-                invitation = invitation_respond(
-                    invitation=invitation, action=answer.action, support_note=note
-                )
-            except MeetingClosed:
-                return _problem(request, 410, 410)
-            return render(
-                request,
-                "projects/rsvp_done.html",
-                {
-                    "invitation": invitation,
-                    "meeting": meeting,
-                    "action": answer.action,
-                    "Response": Response,
-                },
+    form = SupportNoteForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            invitation = invitation_respond(
+                invitation=invitation,
+                action=answer.action,
+                support_note=form.cleaned_data["support_note"],
             )
+        except InvitationWithdrawn:
+            return _problem(request, "withdrawn", 410)
+        except MeetingClosed:
+            return _problem(request, 410, 410)
+        return render(
+            request,
+            "projects/rsvp_done.html",
+            {
+                "invitation": invitation,
+                "meeting": meeting,
+                "action": answer.action,
+                "Response": Response,
+            },
+        )
     return render(
         request,
         "projects/rsvp.html",
@@ -96,7 +101,6 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
             "meeting": meeting,
             "action": answer.action,
             "actions": RsvpAction,
-            "error": error,
-            "note": request.POST.get("support_note", ""),
+            "form": form,
         },
     )

@@ -15,7 +15,14 @@ from projects.models import MembershipStatus, ProjectInvitation
 from projects.selectors.finder import pool_matches
 from projects.services.pool import pool_invitation_send, pool_invitations_sweep, pool_invite
 from projects.tasks import send_pool_invitation
-from stakeholders.models import AccessNeed, Availability, StakeholderGroup
+from stakeholders.models import (
+    AccessNeed,
+    Availability,
+    ConsentKind,
+    ConsentMethod,
+    StakeholderGroup,
+)
+from stakeholders.services import consent_give, consent_withdraw
 from tests.factories.people import StaffFactory
 from tests.factories.projects import ProjectFactory
 from tests.factories.roster import MembershipFactory, PersonFactory, SkillFactory
@@ -278,6 +285,40 @@ def test_a_person_with_no_email_is_not_emailed_and_is_listed_for_a_phone_call(
     assert "Phone Only: contact by phone: 07911 123456" in page
 
 
+def test_an_invitation_withdrawn_with_consent_is_not_sent_even_after_consent_is_given_again(
+    personas,
+):
+    person = pool_member()
+    invitation = ProjectInvitation.objects.create(
+        project=personas.project,
+        person=person,
+        created_at=timezone.now() - timedelta(minutes=5),
+    )
+    consent_withdraw(person=person, kind=ConsentKind.INVOLVEMENT, withdrawn_by=None)
+    consent_give(
+        person=person, kind=ConsentKind.INVOLVEMENT, method=ConsentMethod.ONLINE, recorded_by=None
+    )
+    person.in_pool = True
+    person.save(update_fields=["in_pool"])
+
+    assert pool_invitations_sweep() == 0
+    assert pool_invitation_send(invitation_id=invitation.pk) is False
+    assert mail.outbox == []
+
+
+def test_someone_who_withdrew_consent_is_no_longer_listed_for_a_phone_call(client, personas):
+    no_email = pool_member(full_name="Phone Only", email="", phone="+447911123456")
+    ProjectInvitation.objects.create(
+        project=personas.project, person=no_email, sent_at=timezone.now()
+    )
+    consent_withdraw(person=no_email, kind=ConsentKind.INVOLVEMENT, withdrawn_by=None)
+    client.force_login(personas.staff)
+
+    page = client.get(finder_url(personas.project)).content.decode()
+
+    assert "Phone Only" not in page
+
+
 # The pages
 
 
@@ -471,3 +512,14 @@ def test_an_invitation_the_broker_never_received_is_sent_by_the_sweep(personas):
     assert invitation.sent_at is not None
     assert [message.to for message in mail.outbox] == [[person.email]]
     assert pool_invitations_sweep() == 0
+
+
+@pytest.mark.parametrize("skills", ["99999999999999999999", "9223372036854775808", "-1", "1e5"])
+def test_a_skill_number_out_of_range_in_the_link_is_refused_plainly_not_a_500(
+    staff_client, personas, skills
+):
+    url = reverse("projects:finder", args=[personas.project.slug])
+
+    response = staff_client.get(url, {"skills": skills})
+
+    assert response.status_code == 200

@@ -1,6 +1,7 @@
 """Meeting invitations: the outbox, answers, the waiting list and reminders."""
 
 from datetime import timedelta
+from decimal import Decimal
 from smtplib import SMTPException
 
 import pytest
@@ -9,11 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar
 
-from projects.models import EmailKind, Invitation, MeetingEmail, Response
+from projects.models import (
+    Attendance,
+    AttendanceStatus,
+    EmailKind,
+    Invitation,
+    MeetingEmail,
+    Response,
+)
 from projects.rsvp import RsvpAction
 from projects.services.meetings import (
     EMAILS_PER_TASK,
     MeetingClosed,
+    attendance_record,
     invitation_respond,
     meeting_cancel,
     meeting_email_send,
@@ -24,6 +33,9 @@ from projects.services.meetings import (
     meeting_update,
 )
 from projects.tasks import send_meeting_email, send_meeting_emails
+from stakeholders.models import ConsentKind, Person
+from stakeholders.privacy import person_erase
+from stakeholders.services import consent_withdraw
 from tests.factories.meetings import InvitationFactory, MeetingFactory
 from tests.factories.roster import PersonFactory
 
@@ -440,3 +452,121 @@ def test_attendance_keeps_the_group_as_it_was_on_the_day(personas):
     )
     assert attendance.stakeholder_group == "carer"
     assert attendance.hours == Decimal("2.5")
+
+
+# Withdrawn consent and erasure: nobody is contacted any more ---------------------------
+
+
+def _withdraw(person) -> None:
+    consent_withdraw(person=person, kind=ConsentKind.INVOLVEMENT, withdrawn_by=None)
+
+
+def _full_meeting_with_one_waiting(personas):
+    """A meeting with one place, taken by `coming`, and `waiting` on the waiting list."""
+    meeting = MeetingFactory(project=personas.project, capacity=1)
+    coming, waiting = InvitationFactory(meeting=meeting), InvitationFactory(meeting=meeting)
+    invitation_respond(invitation=coming, action=RsvpAction.ACCEPT)
+    invitation_respond(invitation=waiting, action=RsvpAction.ACCEPT)
+    return coming, waiting
+
+
+def test_withdrawing_consent_gives_their_place_to_the_waiting_list(personas):
+    coming, waiting = _full_meeting_with_one_waiting(personas)
+    past = MeetingFactory(
+        project=personas.project,
+        starts_at=timezone.now() - timedelta(days=3),
+        ends_at=timezone.now() - timedelta(days=3) + timedelta(hours=2),
+    )
+    came = InvitationFactory(meeting=past, person=coming.person, response=Response.ACCEPTED)
+    attendance = attendance_record(
+        meeting=past,
+        person=coming.person,
+        status=AttendanceStatus.ATTENDED,
+        hours=Decimal("2"),
+        recorded_by=personas.staff,
+    )
+
+    _withdraw(coming.person)
+
+    waiting.refresh_from_db()
+    assert waiting.response == Response.ACCEPTED
+    assert [(m.to, m.subject.split(":")[0]) for m in mail.outbox] == [
+        ([waiting.person.email], "A place came free")
+    ]
+    coming.refresh_from_db()
+    assert coming.response == Response.WITHDRAWN
+    assert Invitation.objects.filter(meeting=coming.meeting).count() == 2
+    came.refresh_from_db()
+    assert came.response == Response.ACCEPTED
+    assert Attendance.objects.get(pk=attendance.pk).status == AttendanceStatus.ATTENDED
+
+
+def test_erasure_gives_their_place_to_the_waiting_list(personas):
+    coming, waiting = _full_meeting_with_one_waiting(personas)
+
+    person_erase(person=coming.person, erased_by=personas.staff)
+
+    waiting.refresh_from_db()
+    assert waiting.response == Response.ACCEPTED
+    coming.refresh_from_db()
+    assert coming.response == Response.WITHDRAWN
+
+
+def test_emails_still_in_the_outbox_are_not_sent_after_consent_is_withdrawn(personas):
+    invitation = InvitationFactory(meeting=MeetingFactory(project=personas.project))
+    email = MeetingEmail.objects.create(
+        invitation=invitation,
+        kind=EmailKind.INVITATION,
+        created_at=timezone.now() - timedelta(minutes=5),
+    )
+
+    _withdraw(invitation.person)
+
+    meeting_emails_sweep()
+    assert meeting_email_send(email_id=email.pk) is False
+    assert mail.outbox == []
+    email.refresh_from_db()
+    assert email.sent_at is None
+    assert "withdrew their consent" in email.last_error
+
+
+def test_no_reminder_goes_to_someone_who_withdrew_consent():
+    meeting = MeetingFactory(starts_at=timezone.now() + timedelta(hours=47))
+    invitation = InvitationFactory(meeting=meeting)
+    invitation_respond(invitation=invitation, action=RsvpAction.ACCEPT)
+
+    _withdraw(invitation.person)
+
+    meeting_reminders_due()
+    meeting_reminders_due(now=meeting.starts_at - timedelta(hours=1))
+    assert mail.outbox == []
+
+
+def test_no_update_or_cancellation_goes_to_someone_who_withdrew_consent(personas):
+    meeting = MeetingFactory(project=personas.project)
+    leaving, staying = PersonFactory.create_batch(2)
+    meeting_invite(meeting=meeting, people=[leaving, staying], invited_by=personas.staff)
+    mail.outbox.clear()
+
+    _withdraw(leaving)
+    meeting_update(
+        meeting=meeting,
+        starts_at=meeting.starts_at + timedelta(hours=1),
+        ends_at=meeting.ends_at + timedelta(hours=1),
+    )
+    meeting_cancel(meeting=meeting)
+
+    assert [m.to for m in mail.outbox] == [[staying.email], [staying.email]]
+
+
+@pytest.mark.parametrize("kind", [EmailKind.INVITATION, EmailKind.CANCELLATION])
+def test_an_email_is_not_sent_if_consent_no_longer_stands_when_it_goes(personas, kind):
+    invitation = InvitationFactory(
+        meeting=MeetingFactory(project=personas.project), response=Response.ACCEPTED
+    )
+    email = MeetingEmail.objects.create(invitation=invitation, kind=kind)
+    # Changed behind the consent service's back: the sender must look for itself.
+    Person.objects.filter(pk=invitation.person_id).update(involvement_consent_given=False)
+
+    assert meeting_email_send(email_id=email.pk) is False
+    assert mail.outbox == []

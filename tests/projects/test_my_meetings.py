@@ -5,6 +5,8 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from projects.models import Response
+from stakeholders.models import ConsentKind
+from stakeholders.services import consent_withdraw
 from tests.factories.meetings import InvitationFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +65,22 @@ def test_another_participant_cannot_answer_for_me(client, personas, invitation):
     assert client.post(url, {"action": "decline"}).status_code == 404
     invitation.refresh_from_db()
     assert invitation.response == Response.NO_ANSWER
+
+
+def test_after_withdrawing_consent_i_can_no_longer_answer_from_me(client, personas, invitation):
+    client.force_login(personas.participant)
+    consent_withdraw(
+        person=personas.participant.person,
+        kind=ConsentKind.INVOLVEMENT,
+        withdrawn_by=personas.participant,
+    )
+    invitation.refresh_from_db()
+    answer_after_withdrawal = invitation.response
+    url = reverse("projects:meeting_answer", args=[invitation.meeting.public_id])
+
+    response = client.post(url, {"action": "accept"}, follow=True)
+
+    assert b"This invitation is no longer active" in response.content
+    assert "Planning day" not in client.get(reverse("pages:me")).content.decode()
+    invitation.refresh_from_db()
+    assert invitation.response == answer_after_withdrawal

@@ -14,6 +14,8 @@ from projects.models import ClaimStatus, ExpenseClaim, Payment, PaymentStatus, R
 from projects.services.meetings import attendance_record
 from projects.services.payments import claim_reminders_send, payment_digest_send, payment_policy_for
 from projects.tasks import send_claim_reminders, send_payment_digest
+from stakeholders.models import ConsentKind
+from stakeholders.services import consent_withdraw
 from tests.factories.meetings import MeetingFactory
 from tests.factories.people import StaffFactory
 from tests.factories.roster import PersonFactory
@@ -195,6 +197,15 @@ def test_claim_reminder_is_not_sent_to_someone_without_an_email(personas, held_m
     person = personas.participant.person
     person.email = ""
     person.save()
+
+    assert claim_reminders_send() == 0
+    assert mail.outbox == []
+
+
+def test_claim_reminder_is_not_sent_to_someone_who_withdrew_consent(personas, held_meeting):
+    consent_withdraw(
+        person=personas.participant.person, kind=ConsentKind.INVOLVEMENT, withdrawn_by=None
+    )
 
     assert claim_reminders_send() == 0
     assert mail.outbox == []

@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from projects.models import Response
 from projects.rsvp import RsvpAction, rsvp_token
+from stakeholders.models import ConsentKind
+from stakeholders.privacy import person_erase
+from stakeholders.services import consent_withdraw
 from tests.factories.meetings import InvitationFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +114,39 @@ def test_a_cancelled_meeting_says_so(client):
     response = client.get(_url(InvitationFactory(meeting=meeting)))
     assert response.status_code == 410
     assert b"This meeting was cancelled" in response.content
+
+
+def test_a_link_stops_working_once_the_person_withdraws_their_consent(client):
+    invitation = InvitationFactory()
+    url = _url(invitation)
+    consent_withdraw(person=invitation.person, kind=ConsentKind.INVOLVEMENT, withdrawn_by=None)
+    invitation.refresh_from_db()
+    answer_after_withdrawal = invitation.response
+
+    for action in RsvpAction.ALL:
+        response = client.get(_url(invitation, action))
+        assert response.status_code == 410
+        assert b"This link is no longer active" in response.content
+        response = client.post(_url(invitation, action), {"support_note": "A lift"})
+        assert response.status_code == 410
+        assert b"This link is no longer active" in response.content
+    assert client.post(url).status_code == 410
+
+    invitation.refresh_from_db()
+    assert invitation.response == answer_after_withdrawal
+    assert not invitation.needs_support
+    assert invitation.support_note == ""
+
+
+def test_a_link_stops_working_once_the_person_is_erased(client):
+    invitation = InvitationFactory()
+    person_erase(person=invitation.person, erased_by=None)
+    invitation.refresh_from_db()
+    answer_after_erasure = invitation.response
+
+    response = client.post(_url(invitation, RsvpAction.ACCEPT))
+
+    assert response.status_code == 410
+    assert b"This link is no longer active" in response.content
+    invitation.refresh_from_db()
+    assert invitation.response == answer_after_erasure
