@@ -5,7 +5,14 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from projects.models import Attendance, ExpenseClaim, Invitation, MeetingEmail, Payment
+from projects.models import (
+    Attendance,
+    ExpenseClaim,
+    HeldSignup,
+    Invitation,
+    MeetingEmail,
+    Payment,
+)
 from projects.services.meetings import NOT_SENT_WITHDRAWN, invitations_withdraw
 from projects.services.pool import pool_invitations_withdraw
 from stakeholders.models import Person, User
@@ -20,6 +27,8 @@ def _erase(person: Person, erased_by: User | None) -> None:
     now = timezone.now()
     invitations_withdraw(person=person, when=now)
     pool_invitations_withdraw(person=person, when=now)
+    if person.user_id is not None:
+        HeldSignup.objects.filter(user_id=person.user_id).delete()
     claims = ExpenseClaim.objects.filter(person=person)
     old_claims = ExpenseClaim.history.filter(person=person)
     receipts = {name for name in claims.values_list("receipt", flat=True) if name} | {
@@ -46,6 +55,7 @@ def _has_taken_part(person: Person) -> bool:
 personal_data_register(
     exported={
         ("projects.Membership", "person"): "Projects you joined",
+        ("projects.HeldSignup", "user"): "A sign-up waiting for you to confirm your email address",
         ("projects.ProjectInvitation", "person"): "Invitations to join a project",
         ("projects.Invitation", "person"): "Meeting invitations and your answers",
         ("projects.Attendance", "person"): "Meetings you came to",

@@ -228,9 +228,11 @@ def _readable(value) -> str:
     if value is False:
         return "No"
     if isinstance(value, list):
-        return ", ".join(value) or "–"
-    if isinstance(value, dict):
+        return ", ".join(_readable(item) for item in value) or "–"
+    if isinstance(value, dict) and value.keys() == {"version", "text", "sha256"}:
         return f"version {value['version']}: “{value['text']}” (SHA-256 {value['sha256']})"
+    if isinstance(value, dict):
+        return "; ".join(f"{capfirst(str(key))}: {_readable(item)}" for key, item in value.items())
     return str(value)
 
 
@@ -452,7 +454,9 @@ def unconfirmed_signups_delete(*, now: datetime | None = None) -> int:
     for user in stale.iterator():
         with transaction.atomic():
             person = Person.objects.filter(user=user).first()
-            if person is not None and not _has_taken_part(person):
+            # Only an entry the sign-up itself made goes; one staff added before stays.
+            made_by_signup = person is not None and person.created_by_id == user.pk
+            if made_by_signup and not _has_taken_part(person):
                 person.delete()
             user.delete()
         deleted += 1

@@ -10,7 +10,12 @@ from projects.models.meetings import (
     MeetingEmail,
     Response,
 )
-from projects.models.memberships import Membership, MembershipStatus, ProjectInvitation
+from projects.models.memberships import (
+    HeldSignup,
+    Membership,
+    MembershipStatus,
+    ProjectInvitation,
+)
 from projects.models.payments import (
     MAX_PAYMENT,
     ClaimStatus,
@@ -36,6 +41,7 @@ __all__ = [
     "ExpenseCategory",
     "ExpenseClaim",
     "FeeBasis",
+    "HeldSignup",
     "Invitation",
     "Meeting",
     "MeetingEmail",

@@ -77,3 +77,24 @@ class ProjectInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} invited to {self.project}"
+
+
+class HeldSignup(models.Model):
+    """A web sign-up whose email or phone number matches someone already on the roster.
+
+    Anyone can type anyone's address into a sign-up form, so nothing about the person
+    already there changes on its strength: what was typed waits here, apart, until the new
+    login's email address is confirmed by whoever owns it, and is merged only then
+    (projects.services.memberships.held_signup_merge). A sign-up never confirmed is deleted
+    with its login by the retention job, leaving the roster entry as it was.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="held_signup")
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    person_fields = models.JSONField()
+    equality_consent = models.BooleanField(default=False)
+    equality_answers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Sign-up to {self.project} waiting for {self.user} to confirm their email"

@@ -16,9 +16,6 @@ from projects.services.memberships import membership_express_interest, person_re
 from stakeholders.forms import EqualityForm, JoinForm
 from stakeholders.rules import is_participant
 from stakeholders.selectors import person_for_user
-from stakeholders.services import (
-    DuplicatePerson,
-)
 
 
 @rate_limit(action="signup")
@@ -40,26 +37,20 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _sign_up_and_join(request, project, form, equality_form) -> HttpResponse | None:
-    try:
-        with transaction.atomic():
-            user, response = form.try_save(request)
-            if response is not None:
-                # An account with this email exists: allauth emails its owner instead.
-                return response
-            person_register_online(
-                user=user,
-                project=project,
-                person_fields=form.person_fields(),
-                equality_consent=form.cleaned_data["consent_equality"],
-                equality_answers=equality_form.cleaned_data,
-            )
-    except DuplicatePerson:
-        form.add_error(
-            "email",
-            "We already have someone with this email address. Please log in, or contact "
-            "the project to sort it out.",
+    with transaction.atomic():
+        user, response = form.try_save(request)
+        if response is not None:
+            # An account with this email exists: allauth emails its owner instead.
+            return response
+        # Someone already on the roster is not told apart from someone new: the sign-up is
+        # then held until the email is confirmed, and the visitor sees the same page.
+        person_register_online(
+            user=user,
+            project=project,
+            person_fields=form.person_fields(),
+            equality_consent=form.cleaned_data["consent_equality"],
+            equality_answers=equality_form.cleaned_data,
         )
-        return None
     try:
         return complete_signup(
             request, user=user, redirect_url=reverse("projects:joined", args=[project.slug])

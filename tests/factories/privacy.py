@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from decisions.models import AssessorRole, VoteChoice
 from decisions.services import decision_create, ladder_assessment_add, vote_cast, voting_open
-from projects.models import AttendanceStatus, ExpenseClaim, ProjectInvitation, Response
+from projects.models import (
+    AttendanceStatus,
+    ExpenseClaim,
+    HeldSignup,
+    ProjectInvitation,
+    Response,
+)
 from projects.services.meetings import attendance_record
 from projects.services.payments import payment_approve, payment_mark_paid, payment_policy_update
 from stakeholders.models import ConsentKind, ConsentMethod
@@ -82,6 +88,12 @@ def give_everything(person, *, project, staff, secret_ballot=None):
         secret_ballot.participants.create(person=person, stakeholder_group=person.stakeholder_group)
     vote_cast(decision=secret_ballot, person=person, choice=VoteChoice.FOR)
     if person.user is not None:
+        # A later sign-up to another project, held until an address is confirmed.
+        HeldSignup.objects.create(
+            user=person.user,
+            project=project,
+            person_fields={"full_name": person.full_name, "email": person.email},
+        )
         ladder_assessment_add(
             project=project,
             assessed_by=person.user,

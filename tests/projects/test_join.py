@@ -2,13 +2,16 @@
 
 import hashlib
 import re
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.models import Membership, MembershipStatus
+from projects.services.memberships import person_add_assisted
 from stakeholders.consent import CONSENT_TEXTS
 from stakeholders.models import (
     ConsentKind,
@@ -19,6 +22,8 @@ from stakeholders.models import (
     Role,
     User,
 )
+from stakeholders.privacy import retention_apply
+from stakeholders.services import consent_withdraw
 from tests.factories.projects import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,11 +162,121 @@ def test_after_confirming_the_email_the_participant_sees_the_project_on_their_pa
     assert "you said you are interested" in html
 
 
+def _confirm_from_the_email(client) -> None:
+    link = re.search(r"https?://testserver(\S+)", mail.outbox[-1].body).group(1)
+    client.post(link)
+
+
 def test_someone_staff_added_before_is_matched_not_duplicated(client, project):
     Person.objects.create(full_name="Ann Other", email="ann.other@example.org")
     client.post(reverse("projects:join", args=[project.slug]), SIGN_UP)
+    _confirm_from_the_email(client)
     assert Person.objects.count() == 1
     assert Person.objects.get().user.email == "ann.other@example.org"
+
+
+@pytest.fixture
+def staff_added(personas, project):
+    """Someone staff added on paper, who later withdrew: equality answers, a withdrawn
+    consent and a project they left."""
+    person = person_add_assisted(
+        staff=personas.staff,
+        project=project,
+        person_fields={"full_name": "Ann Other", "email": "ann.other@example.org"},
+        skills=[],
+        consent_method=ConsentMethod.PAPER,
+        equality_consent=True,
+        equality_answers={"age_band": "35_49"},
+    )
+    consent_withdraw(person=person, kind=ConsentKind.INVOLVEMENT, withdrawn_by=personas.staff)
+    return person
+
+
+def _state(person) -> tuple:
+    person.refresh_from_db()
+    return (
+        person.user_id,
+        person.full_name,
+        person.phone,
+        person.involvement_consent_given,
+        list(person.consents.values_list("kind", "method", "withdrawn_at")),
+        list(EqualityMonitoring.objects.filter(person=person).values()),
+        list(person.memberships.values_list("project", "status")),
+    )
+
+
+def test_a_sign_up_with_someone_elses_email_changes_nothing_about_them(
+    client, project, staff_added
+):
+    before = _state(staff_added)
+    takeover = {
+        **SIGN_UP,
+        "full_name": "Not Ann",
+        "equality-age_band": "65_79",
+        "consent_equality": "on",
+    }
+
+    response = client.post(reverse("projects:join", args=[project.slug]), takeover)
+
+    assert response.status_code == 302
+    assert _state(staff_added) == before
+    assert not Person.objects.filter(full_name="Not Ann").exists()
+
+
+def test_a_held_sign_up_never_confirmed_is_swept_leaving_the_real_entry(
+    client, project, staff_added
+):
+    before = _state(staff_added)
+    client.post(reverse("projects:join", args=[project.slug]), SIGN_UP)
+    User.objects.filter(email="ann.other@example.org").update(
+        date_joined=timezone.now() - timedelta(days=91)
+    )
+
+    removed = retention_apply()
+
+    assert removed["unconfirmed_signups"] == 1
+    assert not User.objects.filter(email="ann.other@example.org").exists()
+    assert _state(staff_added) == before
+
+
+def test_once_the_owner_confirms_the_sign_up_joins_their_entry_with_a_new_password_to_choose(
+    client, project, staff_added
+):
+    client.post(reverse("projects:join", args=[project.slug]), SIGN_UP)
+
+    _confirm_from_the_email(client)
+
+    staff_added.refresh_from_db()
+    user = User.objects.get(email="ann.other@example.org")
+    assert staff_added.user == user
+    assert staff_added.full_name == "Ann Other"  # what staff wrote is kept
+    assert staff_added.phone == "+447911123456"  # what was blank is filled in
+    assert staff_added.involvement_consent_given
+    assert staff_added.consents.filter(method=ConsentMethod.ONLINE, withdrawn_at=None).exists()
+    assert staff_added.memberships.get().status == MembershipStatus.INTERESTED
+    # Whoever typed the password need not be whoever owns the mailbox.
+    assert not user.has_usable_password()
+    assert not client.login(email=user.email, password=SIGN_UP["password1"])
+
+
+def test_a_phone_number_on_the_roster_is_not_revealed_by_signing_up(client, project):
+    Person.objects.create(full_name="Kim Lee", phone="+447911123456")
+    fresh = client.post(
+        reverse("projects:join", args=[project.slug]), {**SIGN_UP, "email": "new@example.org"}
+    )
+    client.logout()
+    known = client.post(
+        reverse("projects:join", args=[project.slug]),
+        {**SIGN_UP, "email": "newer@example.org", "phone": "07911 123456"},
+    )
+
+    assert fresh.status_code == known.status_code == 302
+    assert fresh["Location"] == known["Location"]
+    assert Person.objects.filter(phone="+447911123456").count() == 1
+    _confirm_from_the_email(client)
+    newer = Person.objects.get(email="newer@example.org")
+    assert newer.phone == ""
+    assert newer.user.has_usable_password()
 
 
 def test_a_signed_in_participant_joins_another_project_in_one_click(client, personas):

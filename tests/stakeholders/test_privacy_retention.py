@@ -28,7 +28,9 @@ def _signup(email: str, *, days_ago: int, verified: bool = False) -> User:
     """Someone who signed up `days_ago` days ago and did (or did not) confirm their email."""
     user = ParticipantFactory(email=email, date_joined=timezone.now() - timedelta(days=days_ago))
     EmailAddress.objects.filter(user=user).update(verified=verified)
-    PersonFactory(user=user, email=email, full_name=f"Signed up {days_ago} days ago")
+    PersonFactory(
+        user=user, created_by=user, email=email, full_name=f"Signed up {days_ago} days ago"
+    )
     return user
 
 
