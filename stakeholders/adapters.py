@@ -1,7 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.signals import email_changed
+from django.contrib import messages
+from django.dispatch import receiver
 
 from coprod.core.emails import email_templates_exist, render_email
-from stakeholders.models import Role
+from stakeholders.models import Person, Role
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,3 +24,22 @@ class AccountAdapter(DefaultAccountAdapter):
         message = render_email(name, to=to, context=context, headers=headers)
         message.subject = self.format_email_subject(message.subject)
         return message
+
+
+@receiver(email_changed, dispatch_uid="stakeholders_person_email_follows_login")
+def person_email_follows_login(sender, *, request, user, to_email_address, **kwargs) -> None:
+    """A roster entry's email is its login's, which changes only once the new address has
+    been confirmed by following the link sent to it."""
+    new = to_email_address.email
+    taken = Person.objects.filter(email__iexact=new).exclude(user=user).exists()
+    if taken:
+        # Another entry has it (someone staff added, most likely this same person): staff
+        # join the two; nothing about that entry changes on the strength of this login.
+        if request is not None:
+            messages.info(
+                request,
+                "Your new address is confirmed for logging in. We already have it on another "
+                "record, so the project team will check and join them up.",
+            )
+        return
+    Person.objects.filter(user=user).update(email=new.lower())

@@ -6,4 +6,4 @@ class StakeholdersConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self) -> None:
-        from stakeholders import sessions, tasks  # noqa: F401  (signal handlers; tasks by name)
+        from stakeholders import adapters, sessions, tasks  # noqa: F401  (signal handlers; tasks)

@@ -202,8 +202,6 @@ class ProfileForm(PersonFlagsMixin, forms.ModelForm):
             "in_pool": "Yes, add me to the involvement pool",
         }
         help_texts = {
-            "email": "Your email for coprod messages. To change the email you log in with, "
-            "use Account.",
             "address": "Only needed if you would like letters by post.",
             "skills": "Tick any that you have or would like to use.",
             "in_pool": "Staff may then contact you about new projects or urgent work. You can "
@@ -222,6 +220,15 @@ class ProfileForm(PersonFlagsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["phone"] = _phone_field()
         self.flags_initial(self.instance)
+        if self.instance.user_id:
+            # An address takes effect only once its owner follows a link sent to it, so it
+            # changes on the email page (allauth), never here.
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = (
+                "The address you log in with and we write to. To change it, use "
+                "\u201cChange my email address\u201d: we send a link to the new address, and "
+                "it changes when you press it."
+            )
 
     def clean(self):
         cleaned = super().clean()

@@ -3,11 +3,13 @@
 import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from projects.models import MembershipStatus
 from stakeholders.models import ConsentKind, ConsentRecord, EqualityMonitoring
 from stakeholders.services import consent_give, equality_answers_save
+from tests.factories.roster import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,16 +69,44 @@ def test_the_details_form_shows_current_answers(client, personas):
     assert not re.search(r'<input[^>]*value="needs_large_print"[^>]*checked', html)
 
 
-def test_an_email_or_a_phone_is_required(client, personas):
+def test_typing_another_email_in_my_details_changes_nothing_until_it_is_confirmed(client, personas):
     client.force_login(personas.participant)
     response = client.post(
-        reverse("stakeholders:profile"), {**DETAILS, "email": "", "preferred_contact": "post"}
+        reverse("stakeholders:profile"), {**DETAILS, "email": "someone.else@example.org"}
     )
-    assert response.status_code == 200
-    assert b"Please give an email address or a phone number" in response.content
-    assert b'value="Pat"' in response.content
-    personas.participant.person.refresh_from_db()
+    person = personas.participant.person
+    person.refresh_from_db()
+    assert response.status_code == 302
+    assert person.email == "participant@example.org"
+    assert person.preferred_name == "Pat"  # the rest of the form is saved
+
+
+def test_my_email_changes_once_i_follow_the_link_sent_to_the_new_address(client, personas):
+    client.force_login(personas.participant)
+    client.post(reverse("account_email"), {"action_add": "", "email": "Pat.New@example.org"})
+    person = personas.participant.person
+    person.refresh_from_db()
+    assert person.email == "participant@example.org"
+
+    link = re.search(r"https?://testserver(\S+)", mail.outbox[-1].body).group(1)
+    client.post(link)
+
+    person.refresh_from_db()
+    assert person.email == "pat.new@example.org"
+
+
+def test_a_confirmed_address_already_on_another_entry_leaves_that_entry_alone(client, personas):
+    staff_added = PersonFactory(full_name="Pat on paper", email="pat.paper@example.org")
+    client.force_login(personas.participant)
+    client.post(reverse("account_email"), {"action_add": "", "email": "pat.paper@example.org"})
+    link = re.search(r"https?://testserver(\S+)", mail.outbox[-1].body).group(1)
+
+    response = client.post(link, follow=True)
+
+    staff_added.refresh_from_db()
+    assert staff_added.user is None
     assert personas.participant.person.email == "participant@example.org"
+    assert b"the project team will check and join them up" in response.content
 
 
 def test_the_preferred_contact_needs_its_details(client, personas):
@@ -85,14 +115,6 @@ def test_the_preferred_contact_needs_its_details(client, personas):
         reverse("stakeholders:profile"), {**DETAILS, "preferred_contact": "post"}
     )
     assert b"Please give your postal address" in response.content
-
-
-def test_an_email_already_on_the_roster_is_refused_ignoring_case(client, personas):
-    client.force_login(personas.participant)
-    response = client.post(
-        reverse("stakeholders:profile"), {**DETAILS, "email": "Other.Participant@Example.org"}
-    )
-    assert b"Someone on the roster already has this email address." in response.content
 
 
 def test_withdrawing_equality_consent_deletes_the_answers_at_once(client, personas):
