@@ -322,6 +322,8 @@ COPROD_IDLE_TIMEOUT_PARTICIPANT_MINUTES = env.int(
 )
 # Requests per minute from one address to the emailed RSVP links (GET and POST).
 COPROD_RSVP_RATE_LIMIT_PER_MINUTE = env.int("COPROD_RSVP_RATE_LIMIT_PER_MINUTE", default=30)
+# Report PDFs one signed-in person may make a minute; each costs seconds of CPU.
+COPROD_REPORT_PDF_PER_MINUTE = env.int("COPROD_REPORT_PDF_PER_MINUTE", default=6)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

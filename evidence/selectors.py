@@ -8,7 +8,7 @@ from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from coprod.core.suppression import SMALL_COUNT_THRESHOLD, suppress_small
+from coprod.core.suppression import is_suppressed, protect_total, suppressed_with, withheld
 from decisions.selectors import power_sharing, public_board
 from evidence.models import (
     BetterDirection,
@@ -23,6 +23,7 @@ from projects.models import (
     Attendance,
     AttendanceStatus,
     ClaimStatus,
+    ExpenseClaim,
     Meeting,
     Payment,
     PaymentKind,
@@ -183,82 +184,115 @@ TREND_LABELS = {"better": "Better", "worse": "Worse", "same": "No change"}
 
 
 def _percent(part: int, whole: int) -> int | None:
-    """A share of a whole too small to show safely is withheld like a small count."""
-    return round(100 * part / whole) if whole >= SMALL_COUNT_THRESHOLD else None
+    return round(100 * part / whole) if whole else None
 
 
 def _report_engagement(project: Project) -> dict:
-    groups = [
-        {
-            "label": row["label"],
-            "active": suppress_small(row["active"]),
-            "target": row["target"],
-            "target_met": bool(row["target"]) and row["active"] >= row["target"],
-        }
-        for row in project_coverage(project)
-    ]
+    groups = []
+    for row in project_coverage(project):
+        target = row["target"]
+        active, target_met = suppressed_with(
+            row["active"], bool(target) and row["active"] >= target
+        )
+        groups.append(
+            {"label": row["label"], "active": active, "target": target, "target_met": target_met}
+        )
+    # Meetings are not people: how many were held is shown however few.
     meetings_held = Meeting.objects.filter(
         project=project, cancelled_at=None, starts_at__lte=timezone.now()
     ).count()
-    attended = Q(status=AttendanceStatus.ATTENDED)
+    attended, no_show = Q(status=AttendanceStatus.ATTENDED), Q(status=AttendanceStatus.NO_SHOW)
     attendance = Attendance.objects.filter(meeting__project=project).aggregate(
         attended=Count("pk", filter=attended),
-        no_show=Count("pk", filter=Q(status=AttendanceStatus.NO_SHOW)),
+        no_show=Count("pk", filter=no_show),
         people=Count("person", filter=attended, distinct=True),
+        no_show_people=Count("person", filter=no_show, distinct=True),
         hours=Sum("hours", filter=attended, output_field=HOURS),
+    )
+    people, no_show_people = attendance["people"], attendance["no_show_people"]
+    people_attended, times_attended, hours = suppressed_with(
+        people, attendance["attended"], attendance["hours"] or Decimal("0")
     )
     recorded = attendance["attended"] + attendance["no_show"]
     return {
         "groups": groups,
-        "meetings_held": suppress_small(meetings_held),
-        "attended": suppress_small(attendance["attended"]),
-        "no_show": suppress_small(attendance["no_show"]),
-        "people_attended": suppress_small(attendance["people"]),
-        "attendance_rate": _percent(attendance["attended"], recorded),
-        "hours": attendance["hours"] or Decimal("0"),
+        "meetings_held": meetings_held,
+        "attended": times_attended,
+        "no_show": withheld(attendance["no_show"], no_show_people),
+        "people_attended": people_attended,
+        # With either side shown, the rate gives back the other.
+        "attendance_rate": withheld(
+            _percent(attendance["attended"], recorded), people, no_show_people
+        ),
+        "hours": hours,
         "chart": {
             "labels": [group["label"] for group in groups],
             # A suppressed count is left out of the chart, never drawn at its real height.
             "active": [
-                group["active"] if isinstance(group["active"], int) else None for group in groups
+                None if is_suppressed(group["active"]) else group["active"] for group in groups
             ],
             "target": [group["target"] for group in groups],
         },
     }
 
 
-def _report_power_sharing(project: Project) -> dict:
-    shared = power_sharing(project.decisions.all())
+def _report_money(project: Project, *, costs: dict) -> dict:
+    """The money in the report, shared by its payments and its cost and benefit sections so
+    that the two can never differ. Two queries.
+
+    Money paid to 1 to 4 people is withheld, and then so is every total it could be worked
+    out from (`protect_total`): the total paid beside the fees and the expenses, the total
+    costs beside that and the other costs, and the savings less costs and the savings for
+    each £1, either of which gives back the total costs from the savings shown.
+    """
+    paid_fees_to = set(
+        Payment.objects.filter(project=project, status=PaymentStatus.PAID)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    paid_claims_of = set(
+        ExpenseClaim.objects.filter(project=project, status=ClaimStatus.PAID)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    fees_paid = withheld(costs["fees_paid"], len(paid_fees_to))
+    expenses_paid = withheld(costs["expenses_paid"], len(paid_claims_of))
+    total_paid = protect_total(
+        withheld(costs["involvement_costs"], len(paid_fees_to | paid_claims_of)),
+        fees_paid,
+        expenses_paid,
+    )
+    total_costs = protect_total(costs["total_costs"], total_paid, costs["recorded_costs"])
     return {
-        **shared,
-        "total": suppress_small(shared["total"]),
-        "rungs": [(label, suppress_small(count)) for label, count in shared["rungs"]],
-        "over_time": [
-            {**quarter, "decisions": suppress_small(quarter["decisions"])}
-            for quarter in shared["over_time"]
-        ],
+        "fees_paid": fees_paid,
+        "expenses_paid": expenses_paid,
+        "total_paid": total_paid,
+        "recorded_costs": costs["recorded_costs"],
+        "total_costs": total_costs,
+        "savings": costs["savings"],
+        "net": protect_total(costs["net"], costs["savings"], total_costs),
+        "ratio": protect_total(costs["ratio"], costs["savings"], total_costs),
     }
 
 
-def _report_payments(project: Project, *, costs: dict) -> dict:
-    fees_paid, expenses_paid = costs["fees_paid"], costs["expenses_paid"]
-    meeting_and_payment_dates = Payment.objects.filter(
+def _report_payments(project: Project, *, money: dict) -> dict:
+    fees_for_meetings = Payment.objects.filter(
         project=project,
         kind=PaymentKind.FEE,
         status=PaymentStatus.PAID,
         paid_on__isnull=False,
         attendance__isnull=False,
-    ).values_list("attendance__meeting__starts_at", "paid_on")
-    waits = [
-        (paid_on - timezone.localtime(starts_at).date()).days
-        for starts_at, paid_on in meeting_and_payment_dates
-    ]
+    ).values_list("person_id", "attendance__meeting__starts_at", "paid_on")
+    paid, waits = set(), []
+    for person_id, starts_at, paid_on in fees_for_meetings:
+        paid.add(person_id)
+        waits.append((paid_on - timezone.localtime(starts_at).date()).days)
     return {
-        "fees_paid": fees_paid,
-        "expenses_paid": expenses_paid,
-        "total_paid": fees_paid + expenses_paid,
-        "fees_paid_count": suppress_small(len(waits)),
-        "median_days_to_pay": median(waits) if len(waits) >= SMALL_COUNT_THRESHOLD else None,
+        "fees_paid": money["fees_paid"],
+        "expenses_paid": money["expenses_paid"],
+        "total_paid": money["total_paid"],
+        "fees_paid_count": withheld(len(waits), len(paid)),
+        "median_days_to_pay": withheld(median(waits) if waits else None, len(paid)),
     }
 
 
@@ -340,13 +374,18 @@ def _report_voices(project: Project) -> list[dict]:
 
 
 def report_for_project(project: Project) -> dict:
-    """Everything in a commissioner's report, with no personal data and every count of
-    people or events under 5 suppressed. A fixed number of queries whatever the size."""
+    """Everything in a commissioner's report, with no personal data: every count of people
+    from 1 to 4 suppressed, with every figure worked out from it and every total that would
+    give it away (coprod.core.suppression). The web page, CSV and PDF are all made from this,
+    so none of them can show more than another. A fixed number of queries whatever the size.
+    """
     costs = cost_benefit(project)
+    money = _report_money(project, costs=costs)
     return {
         "engagement": _report_engagement(project),
-        "power_sharing": _report_power_sharing(project),
-        "payments": _report_payments(project, costs=costs),
+        # Decisions are not people: their counts and shares are shown however few.
+        "power_sharing": power_sharing(project.decisions.all()),
+        "payments": _report_payments(project, money=money),
         "outcomes": _report_outcomes(project),
         "you_said_we_did": _report_you_said_we_did(project),
         "voices": _report_voices(project),
@@ -356,9 +395,10 @@ def report_for_project(project: Project) -> dict:
             .values("title", "learned")[:LEARNING_HIGHLIGHTS]
         ),
         "impact_summary": ImpactSummary.objects.filter(project=project).first(),
+        # Records of costs and savings are not people either.
         "cost_benefit": {
-            **costs,
-            "saving_records": suppress_small(costs["saving_records"]),
-            "cost_records": suppress_small(costs["cost_records"]),
+            **money,
+            "saving_records": costs["saving_records"],
+            "cost_records": costs["cost_records"],
         },
     }

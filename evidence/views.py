@@ -20,14 +20,14 @@ from django.views.decorators.http import require_safe
 from coprod.core.access import get_object_for_user, permission_required
 from coprod.core.csv import csv_safe
 from coprod.core.pagecache import deferred
-from coprod.core.suppression import SUPPRESSED
+from coprod.core.ratelimit import rate_limited, too_many_requests
+from coprod.core.suppression import is_suppressed
 from evidence.selectors import projects_reported_to, report_for_project
 from projects.models import Project
 
 REPORTS_ONLY = "Reports are for commissioners and staff."
 NOT_GRANTED = "You have not been given access to this project's report."
 REPORTS_PER_PAGE = 25
-NOT_SHOWN = f"not shown: {SUPPRESSED}"
 PENNY = Decimal("0.01")
 
 
@@ -89,7 +89,9 @@ def _csv_text(header: list[str], rows: list[list]) -> str:
     return buffer.getvalue()
 
 
-def _yes_no(flag: bool) -> str:
+def _yes_no(flag: bool | str) -> str:
+    if is_suppressed(flag):
+        return flag
     return "Yes" if flag else "No"
 
 
@@ -107,7 +109,7 @@ def _engagement_rows(engagement: dict) -> list[list]:
         ["Times people came to a meeting", "", engagement["attended"]],
         ["People who came at least once", "", engagement["people_attended"]],
         ["Times people were expected but did not come", "", engagement["no_show"]],
-        ["Attendance rate (%)", "", NOT_SHOWN if rate is None else rate],
+        ["Attendance rate (%)", "", "none recorded yet" if rate is None else rate],
         ["Hours of involvement", "", engagement["hours"]],
     ]
 
@@ -142,7 +144,7 @@ def _payments_rows(payments: dict) -> list[list]:
         ["Fees paid for coming to a meeting", payments["fees_paid_count"]],
         [
             "Median days from the meeting to payment",
-            NOT_SHOWN if median_days is None else median_days,
+            "no fees paid yet" if median_days is None else median_days,
         ],
     ]
 
@@ -298,6 +300,15 @@ def html_to_pdf(html: str, *, base_url: str) -> bytes:
 
 
 def _report_pdf(request: HttpRequest, context: dict) -> HttpResponse:
+    # A PDF costs seconds of CPU, and one person may ask for many: each signed-in person may
+    # make a few a minute, wherever they are (colleagues in one office share its address).
+    if rate_limited(
+        request,
+        action="report-pdf",
+        per_minute=settings.COPROD_REPORT_PDF_PER_MINUTE,
+        by_user=True,
+    ):
+        return too_many_requests(request)
     html = render_to_string("evidence/report_pdf.html", context, request=request)
     return HttpResponse(
         html_to_pdf(html, base_url=request.build_absolute_uri("/")),

@@ -1,7 +1,9 @@
-"""Counting requests per client address in the shared cache, for pages allauth does not guard.
+"""Counting requests per client address, or per signed-in person, in the shared cache, for
+pages allauth does not guard.
 
 allauth limits login, sign-up and password reset itself; this covers coprod's own public
-pages. The cache is Redis in production, so every gunicorn process shares the counts.
+pages and costly downloads. The cache is Redis in production, so every gunicorn process
+shares the counts.
 """
 
 import time
@@ -12,10 +14,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
-def rate_limited(request: HttpRequest, *, action: str, per_minute: int) -> bool:
-    """Count this request; True once the address has made more than `per_minute` this minute."""
+def rate_limited(
+    request: HttpRequest, *, action: str, per_minute: int, by_user: bool = False
+) -> bool:
+    """Count this request; True once its sender has made more than `per_minute` this minute.
+
+    The sender is the client address or, with `by_user`, the signed-in person (anyone not
+    signed in is still counted by address).
+    """
     minute = int(time.time() // 60)
-    key = f"coprod:rl:{action}:{get_adapter().get_client_ip(request)}:{minute}"
+    if by_user and request.user.is_authenticated:
+        sender = f"user:{request.user.pk}"
+    else:
+        sender = get_adapter().get_client_ip(request)
+    key = f"coprod:rl:{action}:{sender}:{minute}"
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)

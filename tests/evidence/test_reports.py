@@ -10,6 +10,7 @@ import zipfile
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -18,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from coprod.core.suppression import SUPPRESSED
+from coprod.core import ratelimit
+from coprod.core.suppression import SUPPRESSED, WITHHELD
 from decisions.models import Decision, DecisionMethod, DecisionParticipant, Progress, Vote
 from evidence import views
 from evidence.models import (
@@ -43,6 +45,7 @@ from projects.models import (
 )
 from stakeholders.models import StakeholderGroup
 from tests.factories.meetings import MeetingFactory
+from tests.factories.people import CommissionerFactory
 from tests.factories.projects import ProjectFactory, ReportGrantFactory
 from tests.factories.roster import MembershipFactory, PersonFactory
 
@@ -402,12 +405,13 @@ def test_small_counts_show_fewer_than_5_and_never_the_real_number(commissioner_c
         "Carer or family member",
         SUPPRESSED,
         "3",
-        "Not yet",
+        WITHHELD,
     ]
     assert _row(groups, "Person with lived experience")[1] == "6"
     attendance = _tables(response)["Meetings and attendance so far"]
-    assert _row(attendance, "Meetings held")[1] == SUPPRESSED
-    assert _row(attendance, "Times people came to a meeting")[1] == SUPPRESSED
+    assert _row(attendance, "Meetings held")[1] == "1"
+    assert _row(attendance, "People who came at least once")[1] == SUPPRESSED
+    assert _row(attendance, "Times people came to a meeting")[1] == WITHHELD
     assert _row(attendance, "Attendance rate")[1].startswith("not shown")
     chart = _json_script(response, "engagement-chart-data")
     carers = chart["labels"].index("Carer or family member")
@@ -416,11 +420,11 @@ def test_small_counts_show_fewer_than_5_and_never_the_real_number(commissioner_c
 
 
 def test_the_engagement_figures_add_up(personas):
-    people = _members(personas.project, 8)
+    people = _members(personas.project, 25)
     meetings = [_held_meeting(personas.project, days_ago=days) for days in range(1, 6)]
-    for somebody in people:
+    for somebody in people[:20]:
         _attend(meetings[0], somebody, hours="1.50")
-    for somebody in (personas.participant.person, personas.other_participant.person):
+    for somebody in people[20:]:
         _attend(meetings[0], somebody, AttendanceStatus.NO_SHOW)
     cancelled = _held_meeting(personas.project, days_ago=7)
     cancelled.cancelled_at = timezone.now()
@@ -428,10 +432,11 @@ def test_the_engagement_figures_add_up(personas):
 
     engagement = report_for_project(personas.project)["engagement"]
 
-    assert engagement["attended"] == 8
-    assert engagement["people_attended"] == 8
+    assert engagement["attended"] == 20
+    assert engagement["people_attended"] == 20
+    assert engagement["no_show"] == 5
     assert engagement["attendance_rate"] == 80
-    assert engagement["hours"] == Decimal("12.00")
+    assert engagement["hours"] == Decimal("30.00")
     # Meetings still to come (personas.meeting is tomorrow) and cancelled ones do not count.
     assert engagement["meetings_held"] == 5
 
@@ -453,20 +458,21 @@ def test_payments_are_totalled_net_of_reversals_with_the_median_wait(personas):
         paid_on=timezone.localdate(),
         reverses=fees[0],
     )
-    ExpenseClaim.objects.create(
-        person=people[0],
-        project=personas.project,
-        spent_on=timezone.localdate(),
-        category=ExpenseCategory.TRAVEL,
-        amount=Decimal("3.45"),
-        status=ClaimStatus.PAID,
-    )
+    for somebody in people:
+        ExpenseClaim.objects.create(
+            person=somebody,
+            project=personas.project,
+            spent_on=timezone.localdate(),
+            category=ExpenseCategory.TRAVEL,
+            amount=Decimal("3.45"),
+            status=ClaimStatus.PAID,
+        )
 
     payments = report_for_project(personas.project)["payments"]
 
     assert payments["fees_paid"] == Decimal("200.00")
-    assert payments["expenses_paid"] == Decimal("3.45")
-    assert payments["total_paid"] == Decimal("203.45")
+    assert payments["expenses_paid"] == Decimal("20.70")
+    assert payments["total_paid"] == Decimal("220.70")
     assert payments["median_days_to_pay"] == 3.5
     assert payments["fees_paid_count"] == 6
 
@@ -628,16 +634,136 @@ def test_a_long_you_said_we_did_shows_the_latest_20_and_links_the_public_board(
     assert reverse("decisions:you_said_we_did", kwargs={"slug": "crisis-support"}) in content
 
 
+# Small numbers cannot be worked out ---------------------------------------------------------
+
+
+def _every_output(client, project) -> dict[str, str]:
+    """The report's text as a web page, as its CSV files and as its PDF."""
+    outputs = {}
+    for output in ("html", "csv", "pdf"):
+        response = client.get(_report_url(project, output))
+        assert response.status_code == 200, output
+        if output == "csv":
+            outputs[output] = "\n".join(
+                ",".join(row) for rows in _csv_files(response).values() for row in rows
+            )
+        elif output == "pdf":
+            outputs[output] = _pdf_text(response)
+        else:
+            outputs[output] = response.content.decode()
+    return outputs
+
+
+def test_nothing_gives_away_4_people_against_a_target_of_4_or_one_persons_fee(
+    commissioner_client, personas
+):
+    carers = _members(personas.project, 4, StakeholderGroup.CARER)
+    CoverageTarget.objects.create(
+        project=personas.project, stakeholder_group=StakeholderGroup.CARER, target=4
+    )
+    meeting = _held_meeting(personas.project, days_ago=10)
+    came = [_attend(meeting, carer, hours="2.35") for carer in carers]  # 9.40 hours in all
+    # Five recorded in all, so a rate of 80% would say exactly 4 came and 1 did not.
+    _attend(meeting, personas.participant.person, AttendanceStatus.NO_SHOW)
+    _pay(came[0], amount="25.00")
+    EvidenceRecord.objects.create(
+        project=personas.project,
+        kind=EvidenceKind.SAVING,
+        title="Fewer missed appointments",
+        source="Finance",
+        amount=Decimal("1000.00"),
+    )
+
+    outputs = _every_output(commissioner_client, personas.project)
+
+    for output, text in outputs.items():
+        # The one fee, and the costs, savings less costs (975.00) and savings for each £1
+        # (40.00) that it could be worked back from.
+        for figure in ("25.00", "975.00", "40.00", "9.40", "80%"):
+            assert figure not in text, (output, figure)
+        assert not re.search(
+            r"Carer or family member,?\s*fewer than 5,?\s*4,?\s*(Yes|Not)", text
+        ), output
+    groups = _tables(commissioner_client.get(_report_url(personas.project)))[
+        "Active people in each stakeholder group, against the target"
+    ]
+    carer_row = _row(groups, "Carer or family member")
+    assert carer_row[1:3] == [SUPPRESSED, "4"]
+    assert carer_row[3].startswith("not shown")
+    engagement = _csv_files(commissioner_client.get(_report_url(personas.project, "csv")))[
+        "engagement.csv"
+    ]
+    target_met = next(
+        row for row in engagement if row[:2] == ["Target met", "Carer or family member"]
+    )
+    assert target_met[2].startswith("not shown")
+    attendance_rate = next(row for row in engagement if row[0] == "Attendance rate (%)")
+    assert attendance_rate[2].startswith("not shown")
+    assert "Hours of involvement not shown" in outputs["pdf"]
+    assert "Total paid not shown" in outputs["pdf"]
+
+
+def test_a_hidden_fee_cannot_be_worked_out_by_subtracting_from_a_total(
+    commissioner_client, personas
+):
+    carer = _members(personas.project, 1, StakeholderGroup.CARER)[0]
+    meeting = _held_meeting(personas.project, days_ago=10)
+    _pay(_attend(meeting, carer), amount="25.00")
+    for somebody in _members(personas.project, 6):
+        ExpenseClaim.objects.create(
+            person=somebody,
+            project=personas.project,
+            meeting=meeting,
+            spent_on=meeting.starts_at.date(),
+            category=ExpenseCategory.TRAVEL,
+            amount=Decimal("4.50"),
+            status=ClaimStatus.PAID,
+            paid_on=timezone.localdate(),
+        )
+    for kind, amount in ((EvidenceKind.COST, "100.00"), (EvidenceKind.SAVING, "1000.00")):
+        EvidenceRecord.objects.create(
+            project=personas.project, kind=kind, title=kind, source="Finance", amount=amount
+        )
+
+    outputs = _every_output(commissioner_client, personas.project)
+
+    for output, text in outputs.items():
+        # Expenses for 6 people (27.00) are shown, so neither the total paid (52.00), the
+        # total costs (152.00), savings less costs (848.00) nor savings for each £1 (6.58)
+        # may be: each one less the shown figures is the one fee.
+        assert "27.00" in text, output
+        for figure in ("25.00", "52.00", "152.00", "848.00", "6.58"):
+            assert figure not in text, (output, figure)
+
+
+def test_counts_of_meetings_and_decisions_are_not_about_people_and_are_shown(
+    commissioner_client, personas
+):
+    for days_ago in (3, 5):
+        _held_meeting(personas.project, days_ago=days_ago)
+    for number in range(3):
+        _decision(personas.project, title=f"Decision {number}")
+
+    response = commissioner_client.get(_report_url(personas.project))
+    files = _csv_files(commissioner_client.get(_report_url(personas.project, "csv")))
+
+    assert _row(_tables(response)["Meetings and attendance so far"], "Meetings held")[1] == "2"
+    assert _row(_tables(response)["Decisions and who took part"], "Decisions logged")[1] == "3"
+    assert ["Meetings held", "", "2"] in files["engagement.csv"]
+    assert ["Decisions logged", "", "3"] in files["power_sharing.csv"]
+
+
 # CSV and PDF --------------------------------------------------------------------------------
 
 
 def test_the_csv_download_is_a_zip_with_a_file_for_each_section(commissioner_client, personas):
-    _members(personas.project, 5, StakeholderGroup.CARER)
+    carers = _members(personas.project, 5, StakeholderGroup.CARER)
     CoverageTarget.objects.create(
         project=personas.project, stakeholder_group=StakeholderGroup.CARER, target=4
     )
     meeting = _held_meeting(personas.project, days_ago=12)
-    _pay(_attend(meeting, personas.participant.person), amount="123.45")
+    for carer in carers:  # 5 fees, so the money is shown
+        _pay(_attend(meeting, carer), amount="24.69")
     _outcome(personas.project, readings=[(date(2026, 4, 1), "30")])
     _decision(personas.project, you_said="Shorter forms", we_did="Cut the form to one page")
     EvidenceRecord.objects.create(
@@ -698,7 +824,8 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_escaped(commissioner_client,
 
 def test_the_pdf_is_an_a4_pdf_with_the_headings_and_a_known_figure(commissioner_client, personas):
     meeting = _held_meeting(personas.project, days_ago=12)
-    _pay(_attend(meeting, personas.participant.person), amount="123.45")
+    for somebody in _members(personas.project, 5):  # 5 fees, so the money is shown
+        _pay(_attend(meeting, somebody), amount="24.69")
     _outcome(personas.project, readings=[(date(2026, 4, 1), "30")])
 
     response = commissioner_client.get(_report_url(personas.project, "pdf"))
@@ -757,6 +884,35 @@ def test_only_coprods_own_static_files_are_given_to_the_pdf_maker():
         f"{static_url}js/no-such-file.js",
     ):
         assert views._static_file(url, static_url) is None, url
+
+
+def test_a_seventh_pdf_in_a_minute_is_refused_without_slowing_another_commissioner(
+    client, personas, monkeypatch
+):
+    made = []
+
+    def html_to_pdf(html, *, base_url):
+        made.append(html)
+        return b"%PDF-1.7 made in the test"
+
+    monkeypatch.setattr(views, "html_to_pdf", html_to_pdf)
+    # Every request in the same minute, however long the test takes.
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
+    colleague = CommissionerFactory(email="colleague@example.org")
+    ReportGrantFactory(project=personas.project, commissioner=colleague)
+    url = _report_url(personas.project, "pdf")
+
+    client.force_login(personas.commissioner)
+    statuses = [client.get(url).status_code for _ in range(6)]
+    refused = client.get(url)
+    client.force_login(colleague)
+    colleagues = client.get(url)
+
+    assert statuses == [200] * 6
+    assert refused.status_code == 429
+    assert "Please wait a moment" in refused.content.decode()
+    assert colleagues.status_code == 200
+    assert len(made) == 7
 
 
 # Speed --------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.utils.safestring import mark_safe
 
 from coprod.core import pagecache
-from coprod.core.suppression import suppress_small
+from coprod.core.suppression import is_suppressed, suppress_small
 
 register = template.Library()
 
@@ -16,11 +16,21 @@ def suppressed(count: int) -> int | str:
     return suppress_small(count)
 
 
+@register.filter(name="is_suppressed")
+def is_suppressed_filter(figure) -> bool:
+    """{% if figure|is_suppressed %}: the figure is a marker shown in its place, such as
+    "fewer than 5", to be shown as it is rather than formatted as a number."""
+    return is_suppressed(figure)
+
+
 @register.filter
 def money(value) -> str:
-    """{{ amount|money }}: pounds and pence, like £1,234.50 (−£12.00 for a reversal)."""
+    """{{ amount|money }}: pounds and pence, like £1,234.50 (−£12.00 for a reversal); an
+    amount withheld to protect small numbers shows the marker in its place."""
     if value is None or value == "":
         return ""
+    if is_suppressed(value):
+        return value
     amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     sign = "−" if amount < 0 else ""
     return f"{sign}£{abs(amount):,.2f}"
