@@ -1,5 +1,7 @@
-from allauth.account.forms import SignupForm
+from allauth.account.forms import AddEmailForm, SignupForm
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from phonenumber_field.formfields import PhoneNumberField
 
 from coprod.core.forms import TickBoxesField
@@ -224,10 +226,11 @@ class ProfileForm(PersonFlagsMixin, forms.ModelForm):
             # An address takes effect only once its owner follows a link sent to it, so it
             # changes on the email page (allauth), never here.
             self.fields["email"].disabled = True
-            self.fields["email"].help_text = (
-                "The address you log in with and we write to. To change it, use "
-                "\u201cChange my email address\u201d: we send a link to the new address, and "
-                "it changes when you press it."
+            self.fields["email"].help_text = format_html(
+                'The address you log in with and we write to. <a href="{}">Change my email '
+                "address</a>: we send a link to the new address, and it changes when you "
+                "press it.",
+                reverse("account_email"),
             )
 
     def clean(self):
@@ -330,3 +333,16 @@ class AssistedSignUpForm(PersonFlagsMixin, ConsentFieldsMixin, forms.ModelForm):
         fields.pop("skills", None)
         fields["phone"] = data.get("phone") or ""
         return {**fields, **self.flags_as_fields()}
+
+
+class NewEmailForm(AddEmailForm):
+    """allauth's form for a new email address, in the words of the change-my-email page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "New email address"
+        self.fields["email"].error_messages.update(
+            required="Enter your new email address.",
+            invalid="Enter an email address in the right form, like name@example.org.",
+        )
+        self.fields["email"].widget.attrs.pop("placeholder", None)

@@ -172,3 +172,14 @@ def test_a_participant_without_a_roster_entry_is_told_how_to_join(client, db):
     client.force_login(ParticipantFactory())
     assert b"We do not have your details yet" in client.get(reverse("pages:me")).content
     assert client.get(reverse("stakeholders:profile")).status_code == 404
+
+
+def test_the_change_email_page_explains_itself_and_asks_plainly(client, personas):
+    client.force_login(personas.participant)
+
+    page = client.get(reverse("account_email")).content.decode()
+    empty = client.post(reverse("account_email"), {"action_add": "", "email": ""})
+
+    assert "Change my email address" in page
+    assert "Nothing changes until you press it" in page
+    assert "Enter your new email address." in empty.content.decode()
