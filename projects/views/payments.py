@@ -263,16 +263,27 @@ def payment_decline_view(request: HttpRequest, slug: str, payment_id: uuid.UUID)
 @require_POST
 def payment_paid_view(request: HttpRequest, slug: str, payment_id: uuid.UUID) -> HttpResponse:
     payment = _get_payment(request, slug, payment_id)
+    return _mark_paid(
+        request,
+        page=lambda form: _payment_page(request, payment, paid_form=form),
+        mark_paid=lambda **paid: payment_mark_paid(payment=payment, **paid),
+        url=_payment_url(payment),
+        done=f"{payment.person.display_name}'s fee is marked as paid.",
+    )
+
+
+def _mark_paid(request: HttpRequest, *, page, mark_paid, url: str, done: str) -> HttpResponse:
+    """Mark a fee or an expense claim as paid, from its page or from the ledger."""
     form = MarkPaidForm(request.POST)
     if not form.is_valid():
-        return _payment_page(request, payment, paid_form=form)
+        return page(form)
     try:
-        payment_mark_paid(payment=payment, **form.cleaned_data)
+        mark_paid(**form.cleaned_data)
     except PaymentError as error:
         messages.error(request, str(error))
-        return redirect(_payment_url(payment))
-    messages.success(request, f"{payment.person.display_name}'s fee is marked as paid.")
-    return _back(request, _payment_url(payment))
+        return redirect(url)
+    messages.success(request, done)
+    return _back(request, url)
 
 
 @permission_required("projects.manage_project", denied=STAFF_ONLY)
@@ -345,16 +356,13 @@ def claim_decide_view(request: HttpRequest, slug: str, claim_id: uuid.UUID) -> H
 @require_POST
 def claim_paid_view(request: HttpRequest, slug: str, claim_id: uuid.UUID) -> HttpResponse:
     claim = _get_claim(request, slug, claim_id)
-    form = MarkPaidForm(request.POST)
-    if not form.is_valid():
-        return _claim_page(request, claim, paid_form=form)
-    try:
-        claim_mark_paid(claim=claim, **form.cleaned_data)
-    except PaymentError as error:
-        messages.error(request, str(error))
-        return redirect(_claim_url(claim))
-    messages.success(request, f"{claim.person.display_name}'s expense claim is marked as paid.")
-    return _back(request, _claim_url(claim))
+    return _mark_paid(
+        request,
+        page=lambda form: _claim_page(request, claim, paid_form=form),
+        mark_paid=lambda **paid: claim_mark_paid(claim=claim, **paid),
+        url=_claim_url(claim),
+        done=f"{claim.person.display_name}'s expense claim is marked as paid.",
+    )
 
 
 def _default_period() -> tuple[date, date]:
