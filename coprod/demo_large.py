@@ -458,7 +458,8 @@ class _Builder:
                 OutcomeValue(
                     record=record,
                     value=record.baseline_value - 3,
-                    measured_on=record.recorded_on + timedelta(days=90),
+                    # Evidence is never dated after today (EvidenceRecord's rules).
+                    measured_on=min(record.recorded_on + timedelta(days=90), self.today),
                 )
                 for record in outcomes
             ],

@@ -4,7 +4,6 @@ message says what to do, beside its field."""
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 
 from coprod.core.forms import BoundedModelChoiceField, DayField, PoundsField, TickBoxesField
 from coprod.core.uploads import JPEG, PDF, PNG, CheckedFileField
@@ -15,6 +14,7 @@ from evidence.models import (
     EvidenceRecord,
     ImpactSummary,
     LearningEntry,
+    OutcomeValue,
 )
 from evidence.services import TAG_MAX_LENGTH, tag_names_from_text
 from projects.models import Project, Stage
@@ -33,9 +33,40 @@ NO_LONGER_CHOOSABLE = "One of the decisions you ticked is no longer in this proj
 MAX_AMOUNT = Decimal("9999999999.99")
 
 
+NUMBER_MESSAGES = {
+    "invalid": "Enter a number, like 42 or 12.5.",
+    "max_decimal_places": "Enter no more than 2 decimal places.",
+    "max_digits": "This number is too big. Check it and enter it again.",
+    "max_whole_digits": "This number is too big. Check it and enter it again.",
+}
+
+
+def _measure_number_field(label: str, *, help_text: str = "", required: bool = False):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=12,
+        decimal_places=2,
+        help_text=help_text,
+        error_messages=dict(NUMBER_MESSAGES),
+    )
+
+
+# The outcome fields the model checks against each other once the form has read them.
+RANGE_CHECKED_FIELDS = ("minimum", "maximum", "baseline_value", "baseline_on")
+
+
 # The fields each kind of evidence asks for, after the name, date and source.
 KIND_FIELDS = {
-    EvidenceKind.OUTCOME: ["unit", "better", "baseline_value", "baseline_on", "text"],
+    EvidenceKind.OUTCOME: [
+        "unit",
+        "better",
+        "minimum",
+        "maximum",
+        "baseline_value",
+        "baseline_on",
+        "text",
+    ],
     EvidenceKind.FEEDBACK: ["text", "consent_to_publish"],
     EvidenceKind.STORY: ["text", "consent_to_publish"],
     EvidenceKind.COST: ["amount", "text"],
@@ -128,18 +159,16 @@ class EvidenceForm(forms.ModelForm):
 
     recorded_on = DayField(label="Date", help_text="When it was measured, said or written.")
     baseline_on = DayField(label="Baseline date", required=False)
-    baseline_value = forms.DecimalField(
-        label="Baseline value",
-        required=False,
-        max_digits=12,
-        decimal_places=2,
-        help_text="The measure before the work began.",
-        error_messages={
-            "invalid": "Enter a number, like 42 or 12.5.",
-            "max_decimal_places": "Enter no more than 2 decimal places.",
-            "max_digits": "This number is too big. Check it and enter it again.",
-            "max_whole_digits": "This number is too big. Check it and enter it again.",
-        },
+    minimum = _measure_number_field(
+        "Lowest possible value",
+        help_text="Optional. For example 0, for a score out of 10.",
+    )
+    maximum = _measure_number_field(
+        "Highest possible value",
+        help_text="Optional. For example 10, for a score out of 10, or 100 for a percentage.",
+    )
+    baseline_value = _measure_number_field(
+        "Baseline value", help_text="The measure before the work began."
     )
     amount = PoundsField(
         label="Amount (£)",
@@ -176,6 +205,8 @@ class EvidenceForm(forms.ModelForm):
             *COMMON_FIELDS,
             "unit",
             "better",
+            "minimum",
+            "maximum",
             "baseline_value",
             "baseline_on",
             "amount",
@@ -194,6 +225,8 @@ class EvidenceForm(forms.ModelForm):
     def __init__(self, *args, kind: str, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        # The model's rules for each kind (EvidenceRecord.clean) are checked on the instance.
+        self.instance.kind = kind
         wanted = [*COMMON_FIELDS, *KIND_FIELDS[kind], "decisions"]
         for name in list(self.fields):
             if name not in wanted:
@@ -224,40 +257,35 @@ class EvidenceForm(forms.ModelForm):
         if not decisions.exists():
             del self.fields["decisions"]
 
+    def clean(self):
+        cleaned_data = super().clean()
+        # A field refused here keeps its stored value on the instance the model checks
+        # next; that old value must not bring a second, confusing message beside it.
+        for name in RANGE_CHECKED_FIELDS:
+            if name in self.errors:
+                setattr(self.instance, name, None)
+        return cleaned_data
 
-class OutcomeValueForm(forms.Form):
-    value = forms.DecimalField(
-        label="Value",
-        max_digits=12,
-        decimal_places=2,
-        error_messages={
-            "required": "Enter the value measured.",
-            "invalid": "Enter a number, like 42 or 12.5.",
-            "max_decimal_places": "Enter no more than 2 decimal places.",
-            "max_digits": "This number is too big. Check it and enter it again.",
-            "max_whole_digits": "This number is too big. Check it and enter it again.",
-        },
-    )
+
+class OutcomeValueForm(forms.ModelForm):
+    """A later value: the date and the range are checked by the model (OutcomeValue.clean),
+    by the same rules as the baseline."""
+
+    value = _measure_number_field("Value", required=True)
     measured_on = DayField(label="Date measured")
 
+    class Meta:
+        model = OutcomeValue
+        fields = ["value", "measured_on"]
+
     def __init__(self, *args, record: EvidenceRecord, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, instance=OutcomeValue(record=record), **kwargs)
         self.record = record
+        self.fields["value"].error_messages["required"] = "Enter the value measured."
         self.fields["measured_on"].error_messages["required"] = "Enter the date it was measured."
         if record.unit:
             self.fields["value"].label = f"Value ({record.unit})"
-
-    def clean_measured_on(self):
-        measured_on = self.cleaned_data["measured_on"]
-        if measured_on > timezone.localdate():
-            raise forms.ValidationError("The date cannot be in the future.")
-        baseline_on = self.record.baseline_on
-        if baseline_on and measured_on < baseline_on:
-            raise forms.ValidationError(
-                f"A later value must be measured on or after the baseline date, "
-                f"{baseline_on.day} {baseline_on:%B %Y}."
-            )
-        return measured_on
+        self.fields["value"].help_text = record.range_text
 
 
 class ImpactSummaryForm(forms.ModelForm):

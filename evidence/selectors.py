@@ -113,7 +113,8 @@ def project_evidence_page(
 def recent_evidence_panel(*, limit: int = 6) -> list[EvidenceRecord]:
     """The evidence added most recently across all projects, for the dashboard: one query."""
     return list(
-        EvidenceRecord.objects.select_related("project")
+        EvidenceRecord.objects.filter(project__archived_at=None)
+        .select_related("project")
         .only("public_id", "kind", "title", "recorded_on", "project__name", "project__slug")
         .order_by("-created_at", "-pk")[:limit]
     )
@@ -123,7 +124,7 @@ def learning_entries(*, search: str = "", tag: str = "", stage: str = "") -> Que
     """Learning entries matching the search words, tag and stage, best match first.
 
     On PostgreSQL the words go through full-text search (web search syntax: "a phrase",
-    -without, or); elsewhere every word must appear in one of the text fields.
+    -without, or); elsewhere through `learning_entries_containing`.
     """
     entries = LearningEntry.objects.select_related("project").prefetch_related("tags")
     if tag:
@@ -144,12 +145,31 @@ def learning_entries(*, search: str = "", tag: str = "", stage: str = "") -> Que
             .annotate(rank=SearchRank(F("document"), query))
             .order_by("-rank", "-created_at", "-pk")
         )
-    for word in search.split():
+    return learning_entries_containing(entries, search).order_by("-created_at", "-pk")
+
+
+def learning_entries_containing(entries: QuerySet, search: str) -> QuerySet:
+    """The search without full-text search (SQLite): a phrase in quotes must appear as it
+    is written, and every other word anywhere, each in one of the text fields."""
+    for term in _search_terms(search):
         matches = Q()
         for field in LEARNING_TEXT_FIELDS:
-            matches |= Q(**{f"{field}__icontains": word})
+            matches |= Q(**{f"{field}__icontains": term})
         entries = entries.filter(matches)
-    return entries.order_by("-created_at", "-pk")
+    return entries
+
+
+def _search_terms(search: str) -> list[str]:
+    """What is between quotes is one phrase (a quote left open runs to the end), the rest
+    single words: `evening "bank  transfers"` → ["evening", "bank transfers"]."""
+    terms = []
+    for position, part in enumerate(search.split('"')):
+        if position % 2:
+            phrase = " ".join(part.split())
+            terms += [phrase] if phrase else []
+        else:
+            terms += part.split()
+    return terms
 
 
 def learning_page(
