@@ -254,6 +254,7 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_BEAT_SCHEDULE = {
     "sweep-meeting-emails": {"task": "projects.tasks.sweep_meeting_emails", "schedule": 60.0},
+    "sweep-vote-emails": {"task": "decisions.tasks.sweep_vote_emails", "schedule": 60.0},
     "sweep-pool-invitations": {
         "task": "projects.tasks.sweep_pool_invitations",
         "schedule": 60.0,

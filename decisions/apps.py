@@ -6,5 +6,7 @@ class DecisionsConfig(AppConfig):
     verbose_name = "Decisions"
 
     def ready(self) -> None:
-        # Names this app's personal data for the export and erasure (stakeholders.privacy).
-        from decisions import privacy  # noqa: F401
+        # privacy: names this app's personal data for the export and erasure
+        # (stakeholders.privacy). tasks: the services queue them by name
+        # (coprod.core.queue), so they must be registered in every process.
+        from decisions import privacy, tasks  # noqa: F401

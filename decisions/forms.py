@@ -5,8 +5,17 @@ from django.db.models import QuerySet
 from django.utils.html import format_html
 
 from coprod.core.forms import DayField
-from decisions.models import LADDER_EXPLANATIONS, Action, Decision, LadderRung, VoteChoice
-from decisions.services import choices_for
+from decisions.models import (
+    LADDER_EXPLANATIONS,
+    Action,
+    Decision,
+    DecisionMethod,
+    LadderRung,
+    Vote,
+    VoteChoice,
+    VotePreference,
+)
+from decisions.services import DecisionError, choices_for, options_from_text
 from projects.forms.meetings import MeetingChoiceField
 from projects.models import Meeting
 from stakeholders.forms import PersonChoiceField
@@ -21,6 +30,7 @@ REASON_REQUIRED = (
 LOCKED_WHILE_VOTING = {
     "status": "Voting is open. Close voting to apply the rule and record the outcome.",
     "method": "Voting is open, so how it is decided cannot change. Close voting first.",
+    "options": "Voting is open, so the options cannot change. Close voting first.",
 }
 
 
@@ -86,6 +96,8 @@ class DecisionForm(forms.ModelForm):
             "status",
             "ladder_rung",
             "anonymous_voting",
+            "quorum_percent",
+            "assisted_votes",
             "you_said",
             "we_did",
             "difference_made",
@@ -101,13 +113,20 @@ class DecisionForm(forms.ModelForm):
             "method": "How it was decided",
             "status": "Status",
             "anonymous_voting": "Secret ballot",
+            "quorum_percent": "Quorum (per cent of active members)",
+            "assisted_votes": "Staff may record votes for people who are not online",
             "you_said": "You said",
             "we_did": "We did",
             "difference_made": "The difference it made",
             "progress": "Progress",
         }
         help_texts = {
-            "outcome": "Leave empty while the decision is open.",
+            "options": "One per line. For a vote between options, these are what people "
+            "choose from: at least 2.",
+            "quorum_percent": "How many of the project's active members must vote, as a per "
+            "cent, for the vote to decide anything. 0 means no quorum.",
+            "outcome": "Leave empty while the decision is open. A vote between options "
+            "fills it in with the winner when it closes.",
             "status": "Voting, if used, sets this when it closes.",
             "you_said": "What participants asked for, in plain English. Shown on the public "
             "board with no names.",
@@ -116,6 +135,11 @@ class DecisionForm(forms.ModelForm):
             "title": {"required": "Give the decision a title."},
             "question": {"required": "Say what question was being decided."},
             "method": {"required": "Choose how it was decided."},
+            "quorum_percent": {
+                "invalid": "Enter the quorum as a whole number from 0 to 100, like 50.",
+                "max_value": "Enter the quorum as a whole number from 0 to 100, like 50.",
+                "min_value": "Enter the quorum as a whole number from 0 to 100, like 50.",
+            },
         }
         widgets = {
             "question": forms.Textarea(attrs={"rows": 2}),
@@ -139,6 +163,7 @@ class DecisionForm(forms.ModelForm):
         self.fields["participants"].queryset = people
         self.fields["proposers"].queryset = people
         self.fields["meeting"].queryset = meetings
+        self.fields["quorum_percent"].required = False
         if needs_reason:
             self.fields["change_reason"] = forms.CharField(
                 label="Why are you changing it?",
@@ -147,13 +172,36 @@ class DecisionForm(forms.ModelForm):
                 error_messages={"required": REASON_REQUIRED},
             )
 
+    def clean_quorum_percent(self) -> int:
+        # Left empty, there is no quorum.
+        return self.cleaned_data["quorum_percent"] or 0
+
+    def clean_options(self) -> str:
+        try:
+            options_from_text(self.cleaned_data["options"])
+        except DecisionError as error:
+            raise forms.ValidationError(str(error)) from None
+        return self.cleaned_data["options"]
+
     def clean(self) -> dict:
         cleaned = super().clean()
+        between_options = cleaned.get("method") in (DecisionMethod.OPTIONS, DecisionMethod.RANKED)
+        too_few = "options" in cleaned and len(options_from_text(cleaned["options"])) < 2
+        if between_options and too_few:
+            self.add_error(
+                "options",
+                "A vote between options needs at least 2 options. Write each on its own line.",
+            )
         # The instance still holds the stored values here: the form copies what was typed
         # onto it only after clean().
         stored = self.instance
         if stored.pk is None:
             return cleaned
+        options_changed = "options" in cleaned and options_from_text(
+            cleaned["options"]
+        ) != options_from_text(stored.options)
+        if options_changed and VotePreference.objects.filter(vote__decision=stored).exists():
+            self.add_error("options", "People have voted on these options, so they cannot change.")
         if stored.voting_open:
             for name, message in LOCKED_WHILE_VOTING.items():
                 if name in cleaned and cleaned[name] != getattr(stored, name):
@@ -217,7 +265,17 @@ VOTE_EXPLANATIONS = {
 }
 
 
+RANKS = ["1st", "2nd", "3rd"]
+
+
+def _ordinal(rank: int) -> str:
+    return RANKS[rank - 1] if rank <= len(RANKS) else f"{rank}th"
+
+
 class VoteForm(forms.Form):
+    """One person's vote, whatever the kind: for or against, consensus, one of the options
+    (the same `choice` field, holding the option), or the options ranked (`rank_<id>`)."""
+
     choice = forms.ChoiceField(
         label="Your vote",
         widget=forms.RadioSelect,
@@ -227,18 +285,95 @@ class VoteForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, decision: Decision, **kwargs) -> None:
+    def __init__(self, *args, decision: Decision, own_vote: Vote | None = None, **kwargs) -> None:
         # Many votes share one page, so each form's ids carry its decision.
         kwargs.setdefault("auto_id", f"vote-{decision.public_id}-%s")
         super().__init__(*args, **kwargs)
         self.decision = decision
-        self.fields["choice"].choices = [
-            (
-                choice.value,
-                format_html("<strong>{}</strong>: {}", choice.label, VOTE_EXPLANATIONS[choice]),
+        own = [p.option_id for p in own_vote.preferences.all()] if own_vote else []
+        if decision.method == DecisionMethod.RANKED:
+            del self.fields["choice"]
+            options = list(decision.option_rows.all())
+            places = [("", "Not ranked")] + [
+                (str(rank), f"{_ordinal(rank)} choice") for rank in range(1, len(options) + 1)
+            ]
+            for option in options:
+                self.fields[f"rank_{option.pk}"] = forms.ChoiceField(
+                    label=option.label,
+                    choices=places,
+                    required=False,
+                    initial=str(own.index(option.pk) + 1) if option.pk in own else "",
+                    error_messages={"invalid_choice": "Choose a place from the list."},
+                )
+        elif decision.method == DecisionMethod.OPTIONS:
+            self.fields["choice"].choices = [
+                (str(option.pk), option.label) for option in decision.option_rows.all()
+            ]
+            if own:
+                self.initial.setdefault("choice", str(own[0]))
+        else:
+            self.fields["choice"].choices = [
+                (
+                    choice.value,
+                    format_html("<strong>{}</strong>: {}", choice.label, VOTE_EXPLANATIONS[choice]),
+                )
+                for choice in choices_for(decision)
+            ]
+            if own_vote is not None:
+                self.initial.setdefault("choice", own_vote.choice)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.decision.method != DecisionMethod.RANKED:
+            return cleaned
+        places = {
+            int(name.removeprefix("rank_")): int(value)
+            for name, value in cleaned.items()
+            if name.startswith("rank_") and value
+        }
+        ranks = sorted(places.values())
+        if not ranks:
+            raise forms.ValidationError(
+                "Put at least your first choice, then save your vote.", code="required"
             )
-            for choice in choices_for(decision)
-        ]
+        if ranks != list(range(1, len(ranks) + 1)):
+            raise forms.ValidationError(
+                "Give each option you rank a different place, starting from 1st choice with "
+                "no gaps.",
+                code="invalid",
+            )
+        cleaned["ranking"] = sorted(places, key=places.get)
+        return cleaned
+
+    def vote(self) -> dict:
+        """What to pass to `vote_cast`."""
+        if self.decision.method == DecisionMethod.RANKED:
+            return {"ranking": self.cleaned_data["ranking"]}
+        if self.decision.method == DecisionMethod.OPTIONS:
+            return {"ranking": [self.cleaned_data["choice"]]}
+        return {"choice": self.cleaned_data["choice"]}
+
+
+class AssistedVoteForm(VoteForm):
+    """Staff record the vote of a member who is not online."""
+
+    def __init__(self, *args, voters: QuerySet[Person], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields = {
+            "person": forms.ModelChoiceField(
+                label="Who are you recording the vote for?",
+                queryset=voters,
+                to_field_name="public_id",
+                empty_label="Choose a person",
+                error_messages={
+                    "required": "Choose the person whose vote you are recording.",
+                    "invalid_choice": "Choose an active member of this project from the list.",
+                },
+            ),
+            **self.fields,
+        }
+        if "choice" in self.fields:
+            self.fields["choice"].label = "Their vote"
 
 
 class LadderForm(forms.Form):

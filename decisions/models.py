@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -36,7 +37,9 @@ LADDER_EXPLANATIONS = {
 
 class DecisionMethod(models.TextChoices):
     CONSENSUS = "consensus", "Consensus"
-    VOTE = "vote", "Vote"
+    VOTE = "vote", "Vote for or against"
+    OPTIONS = "options", "Vote for one of the options"
+    RANKED = "ranked", "Vote by ranking the options (instant-runoff)"
     DELEGATED = "delegated", "Delegated to participants"
     STAFF_AFTER_CONSULTATION = "staff", "Staff decision after consultation"
 
@@ -48,6 +51,8 @@ class DecisionStatus(models.TextChoices):
     DEFERRED = "deferred", "Deferred"
     IMPLEMENTED = "implemented", "Implemented"
     REVERSED = "reversed", "Reversed"
+    # A vote that closed without a result: too few voted, or a tie.
+    NO_DECISION = "no_decision", "No decision"
 
 
 class Progress(models.TextChoices):
@@ -87,6 +92,18 @@ class Decision(models.Model):
     )
     anonymous_voting = models.BooleanField(
         "secret ballot", default=False, help_text="Nobody, staff included, sees who voted how."
+    )
+    quorum_percent = models.PositiveSmallIntegerField(
+        "quorum",
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text="The share of the project's active members, in per cent, who must vote "
+        "for the vote to decide anything. 0 means no quorum.",
+    )
+    assisted_votes = models.BooleanField(
+        "staff may record votes for people who are not online",
+        default=False,
+        help_text="Each such vote says who recorded it and for whom, except on a secret ballot.",
     )
     voting_open = models.BooleanField(default=False)
     vote_result = models.TextField(blank=True, editable=False)
@@ -128,6 +145,28 @@ class Decision(models.Model):
     @property
     def options_list(self) -> list[str]:
         return [line.strip() for line in self.options.splitlines() if line.strip()]
+
+    @property
+    def is_between_options(self) -> bool:
+        return self.method in (DecisionMethod.OPTIONS, DecisionMethod.RANKED)
+
+
+class DecisionOption(models.Model):
+    """One option people can vote for. Kept in step with the decision's "options" text
+    (one per line, as staff type them) until somebody has voted on it."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="option_rows")
+    label = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "label"], name="decision_option_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class DecisionParticipant(models.Model):
@@ -179,9 +218,14 @@ class Vote(models.Model):
         blank=True,
         related_name="votes",
     )
-    choice = models.CharField(max_length=12, choices=VoteChoice.choices)
+    # Empty on a vote between options: its preferences say what was chosen.
+    choice = models.CharField(max_length=12, choices=VoteChoice.choices, blank=True)
     stakeholder_group = models.CharField(max_length=20, choices=StakeholderGroup.choices)
     cast_at = models.DateTimeField(default=timezone.now)
+    # The staff member who recorded it for someone who was not online, if any.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -193,7 +237,60 @@ class Vote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_choice_display()} on {self.decision}"
+        return f"Vote on {self.decision}"
+
+    @property
+    def in_words(self) -> str:
+        """What this vote chose, in words (its preferences should be prefetched)."""
+        preferences = list(self.preferences.all())
+        if not preferences:
+            return self.get_choice_display()
+        if self.decision.method != DecisionMethod.RANKED:
+            return preferences[0].option.label
+        return ", ".join(
+            f"{preference.rank}. {preference.option.label}" for preference in preferences
+        )
+
+
+class VotePreference(models.Model):
+    """An option a vote chose: rank 1 alone for a choose-one vote, 1, 2, 3… when ranked."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="preferences")
+    option = models.ForeignKey(DecisionOption, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "rank"], name="vote_preference_rank_once"),
+            models.UniqueConstraint(fields=["vote", "option"], name="vote_preference_option_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}: {self.option}"
+
+
+class VoteEmail(models.Model):
+    """The outbox for "voting is open" emails, one per member per decision. A worker claims
+    a row before it sends, so a task run twice, or two workers, never send it twice."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="emails")
+    person = models.ForeignKey(
+        "stakeholders.Person", on_delete=models.CASCADE, related_name="vote_emails"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "person"], name="vote_email_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Voting is open on {self.decision}, for {self.person}"
 
 
 class ActionStatus(models.TextChoices):

@@ -3,7 +3,7 @@
 
 from django.db.models import Q
 
-from decisions.models import DecisionParticipant, Vote
+from decisions.models import DecisionParticipant, Vote, VoteEmail
 from stakeholders.models import Person, User
 from stakeholders.privacy import personal_data_register
 
@@ -13,6 +13,7 @@ def _erase(person: Person, erased_by: User | None) -> None:
     power-sharing figures stay the same, but lose their link to the person."""
     Vote.objects.filter(person=person).update(person=None)
     DecisionParticipant.objects.filter(person=person).update(person=None)
+    VoteEmail.objects.filter(person=person).delete()
 
 
 def _has_taken_part(person: Person) -> bool:
@@ -29,11 +30,13 @@ personal_data_register(
         ("decisions.Vote", "person"): "Your votes",
         ("decisions.LadderAssessment", "assessed_by"): "How much say you told us people have "
         "in your projects",
+        ("decisions.VoteEmail", "person"): "Emails telling you a vote had opened",
     },
     not_exported={
         ("decisions.Decision", "created_by"): "staff audit",
         ("decisions.HistoricalDecision", "created_by"): "staff audit",
         ("decisions.HistoricalDecision", "history_user"): "staff audit",
+        ("decisions.Vote", "recorded_by"): "staff audit: who recorded a vote for someone",
     },
     erase=_erase,
     taken_part=_has_taken_part,

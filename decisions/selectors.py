@@ -4,7 +4,7 @@ fixed number of queries whatever the number of decisions."""
 from collections import Counter, defaultdict
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from decisions.models import (
@@ -17,6 +17,7 @@ from decisions.models import (
     LadderAssessment,
     LadderRung,
     Vote,
+    VotePreference,
 )
 from projects.models import Meeting, MembershipStatus, Project
 from stakeholders.models import Person, StakeholderGroup
@@ -37,13 +38,29 @@ def decisions_page(project: Project, *, page_number) -> Page:
 
 
 def decision_detail(decision: Decision) -> dict:
-    votes = list(decision.votes.select_related("person"))
+    votes = list(
+        decision.votes.select_related("person", "recorded_by").prefetch_related(
+            Prefetch("preferences", queryset=VotePreference.objects.select_related("option"))
+        )
+    )
+    options = list(decision.option_rows.all())
+    first_choices = Counter(
+        preference.option_id
+        for vote in votes
+        for preference in vote.preferences.all()
+        if preference.rank == 1
+    )
     return {
         "participants": list(
             decision.participants.select_related("person").order_by("-proposed", "pk")
         ),
+        "options": options,
         "vote_counts": Counter(vote.choice for vote in votes),
-        # In a secret ballot nobody, staff included, sees who voted how.
+        "option_counts": [(option.label, first_choices[option.pk]) for option in options],
+        "votes_cast": len(votes),
+        # In a secret ballot nobody, staff included, sees who voted how, nor whose vote
+        # staff recorded: only how many.
+        "assisted_count": sum(vote.recorded_by_id is not None for vote in votes),
         "named_votes": [] if decision.anonymous_voting else votes,
         "actions": list(decision.actions.all()),
         "history": list(decision.history.select_related("history_user")[:50]),
@@ -127,18 +144,26 @@ def public_board(project: Project) -> QuerySet[Decision]:
 
 def open_actions_panel(*, limit: int = 8) -> list[Action]:
     return list(
-        Action.objects.filter(status=ActionStatus.OPEN)
+        Action.objects.filter(status=ActionStatus.OPEN, decision__project__archived_at=None)
         .select_related("decision__project")
         .order_by("due_on", "pk")[:limit]
     )
 
 
 def overdue_actions_count() -> int:
-    return Action.objects.filter(status=ActionStatus.OPEN, due_on__lt=timezone.localdate()).count()
+    return Action.objects.filter(
+        status=ActionStatus.OPEN,
+        due_on__lt=timezone.localdate(),
+        decision__project__archived_at=None,
+    ).count()
 
 
 def recent_decisions_panel(*, limit: int = 6) -> list[Decision]:
-    return list(Decision.objects.select_related("project").order_by("-decided_on", "-pk")[:limit])
+    return list(
+        Decision.objects.filter(project__archived_at=None)
+        .select_related("project")
+        .order_by("-decided_on", "-pk")[:limit]
+    )
 
 
 def ladder_assessment_history(project: Project) -> QuerySet[LadderAssessment]:
@@ -209,12 +234,35 @@ def active_projects_of(person: Person) -> QuerySet[Project]:
     ).order_by("name")
 
 
+def with_own_vote(decisions: QuerySet[Decision], person: Person) -> QuerySet[Decision]:
+    """Each decision with its options, and this person's own vote (in `own_votes`, a list
+    of none or one) with what it chose, and nobody else's."""
+    own = Vote.objects.filter(person=person).prefetch_related(
+        Prefetch("preferences", queryset=VotePreference.objects.select_related("option"))
+    )
+    return decisions.prefetch_related(
+        "option_rows", Prefetch("votes", queryset=own, to_attr="own_votes")
+    )
+
+
 def open_votes_page(person: Person, *, page_number) -> Page:
     """Decisions open for voting in the projects where this person is an active member."""
     decisions = Decision.objects.filter(
         voting_open=True, project__in=active_projects_of(person).values("pk")
     ).order_by("-decided_on", "-pk")
-    return Paginator(_with_own_choice(decisions, person), MY_VOTES_PER_PAGE).get_page(page_number)
+    decisions = with_own_vote(_with_own_choice(decisions, person), person)
+    return Paginator(decisions, MY_VOTES_PER_PAGE).get_page(page_number)
+
+
+def assisted_voter_choices(decision: Decision) -> QuerySet[Person]:
+    """Whom staff may record a vote for: the project's active members who agreed to be
+    involved, whether or not they have an email address."""
+    return Person.objects.filter(
+        memberships__project_id=decision.project_id,
+        memberships__status=MembershipStatus.ACTIVE,
+        involvement_consent_given=True,
+        erased_at=None,
+    ).order_by("full_name", "pk")
 
 
 def closed_votes_of(person: Person, *, limit: int = MY_RESULTS_LIMIT) -> list[Decision]:
@@ -224,4 +272,4 @@ def closed_votes_of(person: Person, *, limit: int = MY_RESULTS_LIMIT) -> list[De
         .exclude(closed_at=None)
         .order_by("-closed_at", "-pk")
     )
-    return list(_with_own_choice(decisions, person)[:limit])
+    return list(with_own_vote(_with_own_choice(decisions, person), person)[:limit])

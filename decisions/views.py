@@ -13,19 +13,25 @@ from django.views.decorators.http import require_POST
 
 from coprod.core.access import permission_required
 from decisions.access import get_decision_for_staff
-from decisions.forms import ActionForm, DecisionForm, LadderAssessmentForm, LadderForm, VoteForm
+from decisions.forms import (
+    ActionForm,
+    AssistedVoteForm,
+    DecisionForm,
+    LadderAssessmentForm,
+    LadderForm,
+    VoteForm,
+)
 from decisions.models import (
     LADDER_EXPLANATIONS,
     Action,
     ActionStatus,
     AssessorRole,
     Decision,
-    DecisionMethod,
     DecisionStatus,
-    VoteChoice,
 )
 from decisions.selectors import (
     active_projects_of,
+    assisted_voter_choices,
     closed_votes_of,
     decision_detail,
     decision_history_rows,
@@ -37,6 +43,7 @@ from decisions.selectors import (
     power_sharing,
 )
 from decisions.services import (
+    VOTED_ON,
     DecisionError,
     action_create,
     action_set_status,
@@ -60,9 +67,6 @@ from stakeholders.access import PARTICIPANTS_ONLY, get_own_person
 from stakeholders.models import Person
 
 MANAGE = "decisions.manage_decisions"
-
-
-VOTED_ON = (DecisionMethod.VOTE, DecisionMethod.CONSENSUS)
 
 
 def _rungs(count: int) -> str:
@@ -128,15 +132,19 @@ def decision_add(request: HttpRequest, slug: str) -> HttpResponse:
         meetings=decision_meeting_choices(project),
     )
     if request.method == "POST" and form.is_valid():
-        decision = decision_create(
-            project=project,
-            created_by=request.user,
-            participants=form.cleaned_data["participants"],
-            proposers=form.cleaned_data["proposers"],
-            **form.decision_fields(),
-        )
-        messages.success(request, f"{decision.title} has been added to the decision log.")
-        return redirect(decision)
+        try:
+            decision = decision_create(
+                project=project,
+                created_by=request.user,
+                participants=form.cleaned_data["participants"],
+                proposers=form.cleaned_data["proposers"],
+                **form.decision_fields(),
+            )
+        except DecisionError as error:
+            form.add_error("options", str(error))
+        else:
+            messages.success(request, f"{decision.title} has been added to the decision log.")
+            return redirect(decision)
     return render(
         request,
         "decisions/decision_form.html",
@@ -192,8 +200,15 @@ def decision_edit(request: HttpRequest, slug: str, decision_id: uuid.UUID) -> Ht
     )
 
 
-def _detail_page(request: HttpRequest, decision: Decision, action_form: ActionForm) -> HttpResponse:
+def _detail_page(
+    request: HttpRequest,
+    decision: Decision,
+    action_form: ActionForm,
+    assisted_form: AssistedVoteForm | None = None,
+) -> HttpResponse:
     detail = decision_detail(decision)
+    if assisted_form is None and decision.assisted_votes and decision.voting_open:
+        assisted_form = AssistedVoteForm(decision=decision, voters=assisted_voter_choices(decision))
     return render(
         request,
         "decisions/decision_detail.html",
@@ -203,9 +218,12 @@ def _detail_page(request: HttpRequest, decision: Decision, action_form: ActionFo
             "detail": detail,
             "history": decision_history_rows(detail["history"]),
             "rung_explanation": LADDER_EXPLANATIONS.get(decision.ladder_rung, ""),
-            "vote_rows": [
+            "vote_rows": detail["option_counts"]
+            if decision.is_between_options
+            else [
                 (choice.label, detail["vote_counts"][choice]) for choice in choices_for(decision)
             ],
+            "assisted_form": assisted_form,
             "votable": decision.method in VOTED_ON,
             "can_open_voting": decision.method in VOTED_ON
             and decision.status == DecisionStatus.OPEN
@@ -249,6 +267,26 @@ def decision_voting_close(request: HttpRequest, slug: str, decision_id: uuid.UUI
         messages.error(request, str(error))
     else:
         messages.success(request, f"Voting has closed. {closed.vote_result}")
+    return redirect(f"{decision.get_absolute_url()}#votes")
+
+
+@permission_required(MANAGE, denied=STAFF_ONLY)
+@require_POST
+def decision_vote_record(request: HttpRequest, slug: str, decision_id: uuid.UUID) -> HttpResponse:
+    """Staff record the vote of a member who is not online, where the decision allows it."""
+    decision = get_decision_for_staff(request, slug, decision_id)
+    form = AssistedVoteForm(
+        request.POST, decision=decision, voters=assisted_voter_choices(decision)
+    )
+    if not form.is_valid():
+        return _detail_page(request, decision, ActionForm(), assisted_form=form)
+    person = form.cleaned_data["person"]
+    try:
+        vote_cast(decision=decision, person=person, recorded_by=request.user, **form.vote())
+    except DecisionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The vote of {person.full_name} has been recorded.")
     return redirect(f"{decision.get_absolute_url()}#votes")
 
 
@@ -305,22 +343,25 @@ def _my_decisions_page(
     request: HttpRequest, person: Person, *, failed_form: VoteForm | None = None
 ) -> HttpResponse:
     page = open_votes_page(person, page_number=request.GET.get("page"))
-    choice_labels = dict(VoteChoice.choices)
     votes = []
     for decision in page:
+        own_vote = decision.own_votes[0] if decision.own_votes else None
         if failed_form is not None and failed_form.decision.pk == decision.pk:
             form = failed_form
         else:
-            form = VoteForm(decision=decision, initial={"choice": decision.own_choice})
+            form = VoteForm(decision=decision, own_vote=own_vote)
         votes.append(
             {
                 "decision": decision,
                 "form": form,
-                "own_choice": choice_labels.get(decision.own_choice),
+                "own_choice": own_vote.in_words if own_vote else None,
             }
         )
     results = [
-        {"decision": decision, "own_choice": choice_labels.get(decision.own_choice)}
+        {
+            "decision": decision,
+            "own_choice": decision.own_votes[0].in_words if decision.own_votes else None,
+        }
         for decision in closed_votes_of(person)
     ]
     return render(
@@ -346,16 +387,20 @@ def my_decisions(request: HttpRequest) -> HttpResponse:
 def vote(request: HttpRequest, decision_id) -> HttpResponse:
     person, decision = _get_own_decision(request, decision_id)
     form = VoteForm(request.POST, decision=decision)
-    if not form.is_valid() and can_vote(decision=decision, person=person):
+    if form.is_valid():
+        ballot = form.vote()
+    elif can_vote(decision=decision, person=person):
         return _my_decisions_page(request, person, failed_form=form)
+    else:
+        # Say why they cannot vote, rather than what was wrong with the form.
+        ballot = {}
     try:
-        cast = vote_cast(decision=decision, person=person, choice=request.POST.get("choice", ""))
+        cast = vote_cast(decision=decision, person=person, **ballot)
     except DecisionError as error:
         messages.error(request, f"{decision.title}: {error}")
     else:
         messages.success(
-            request,
-            f"Thank you. Your vote on {decision.title} is saved: {cast.get_choice_display()}.",
+            request, f"Thank you. Your vote on {decision.title} is saved: {cast.in_words}."
         )
     return redirect("decisions:my_decisions")
 

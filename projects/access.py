@@ -1,21 +1,33 @@
-"""The one access check for a project's staff pages, and for its meetings."""
+"""The one access check for a project's staff pages, for its meetings, and for the people
+directory that gathers everyone across projects."""
 
 import uuid
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from coprod.core.access import get_object_for_user
 from projects.models import Meeting, Project
+from stakeholders.models import Person
 
 STAFF_ONLY = "This page is for staff who run co-production projects."
+ARCHIVED_READ_ONLY = (
+    "This project is archived, so nothing in it can be changed. You can still read it. "
+    "Nothing was saved."
+)
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def get_project_for_staff(request: HttpRequest, slug: str) -> Project:
-    """The project with this slug (404 if none), or 403 if the visitor is not staff."""
-    return get_object_for_user(
+    """The project with this slug (404 if none), or 403 if the visitor is not staff, or if
+    they try to change anything in an archived project (which is kept read-only)."""
+    project = get_object_for_user(
         request, Project.objects.all(), "projects.manage_project", denied=STAFF_ONLY, slug=slug
     )
+    if project.is_archived and request.method not in SAFE_METHODS:
+        raise PermissionDenied(ARCHIVED_READ_ONLY)
+    return project
 
 
 def get_meeting_for_staff(request: HttpRequest, slug: str, meeting_id: uuid.UUID) -> Meeting:
@@ -24,3 +36,14 @@ def get_meeting_for_staff(request: HttpRequest, slug: str, meeting_id: uuid.UUID
     meeting = get_object_or_404(Meeting, project=project, public_id=meeting_id)
     meeting.project = project
     return meeting
+
+
+def get_person_for_staff(request: HttpRequest, person_id: uuid.UUID) -> Person:
+    """Anyone on the roster, in any project (404 if nobody has this id), for staff only."""
+    return get_object_for_user(
+        request,
+        Person.objects.select_related("user", "payment_choices_recorded_by"),
+        "projects.manage_project",
+        denied=STAFF_ONLY,
+        public_id=person_id,
+    )

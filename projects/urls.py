@@ -1,12 +1,26 @@
 from django.urls import path
 
-from projects.views import finder, join, meetings, payments, projects, roster, roster_import, rsvp
+from projects.views import (
+    finder,
+    join,
+    meetings,
+    payments,
+    people,
+    projects,
+    roster,
+    roster_import,
+    rsvp,
+)
 
 app_name = "projects"
 
 urlpatterns = [
     path("projects/", projects.project_list, name="list"),
+    path("projects/add/", projects.project_add, name="add"),
+    path("projects/archived/", projects.archived_projects, name="archived"),
     path("projects/<slug:slug>/", projects.project_detail, name="detail"),
+    path("projects/<slug:slug>/edit/", projects.project_edit, name="edit"),
+    path("projects/<slug:slug>/archive/", projects.project_archive_page, name="archive"),
     path("projects/<slug:slug>/stage/", projects.project_stage, name="stage"),
     path("projects/<slug:slug>/roster/", roster.roster, name="roster"),
     path("projects/<slug:slug>/roster/add/", roster.roster_add, name="roster_add"),
@@ -67,6 +81,11 @@ urlpatterns = [
         name="meeting_emails_retry",
     ),
     path(
+        "projects/<slug:slug>/meetings/<uuid:meeting_id>/answers/<uuid:person_id>/",
+        meetings.meeting_record_answer,
+        name="meeting_record_answer",
+    ),
+    path(
         "projects/<slug:slug>/payments/policy/",
         payments.payment_policy,
         name="payment_policy",
@@ -113,6 +132,15 @@ urlpatterns = [
         name="claim_paid",
     ),
     path("finance/", payments.finance, name="finance"),
+    # /people/erasure-requests/ and /people/data-exports/ are stakeholders' (no UUID there).
+    path("people/", people.people, name="people"),
+    path("people/<uuid:person_id>/", people.person, name="person"),
+    path("people/<uuid:person_id>/claims/new/", people.person_claim_new, name="person_claim_new"),
+    path(
+        "people/<uuid:person_id>/payment-choices/",
+        people.person_payment_choices,
+        name="person_payment_choices",
+    ),
     path("rsvp/<str:token>/", rsvp.rsvp, name="rsvp"),
     path("join/<slug:slug>/", join.join, name="join"),
     path("join/<slug:slug>/thank-you/", join.joined, name="joined"),

@@ -346,3 +346,85 @@ class NewEmailForm(AddEmailForm):
             invalid="Enter an email address in the right form, like name@example.org.",
         )
         self.fields["email"].widget.attrs.pop("placeholder", None)
+
+
+class StaffPersonDetailsForm(PersonFlagsMixin, forms.ModelForm):
+    """Staff put right someone's details, in staff's words; every change is kept in the
+    person's history with who made it."""
+
+    access_needs = _flags_field(AccessNeed.choices, "Support to take part")
+    availability = _flags_field(Availability.choices, "Usually free")
+
+    class Meta:
+        model = Person
+        fields = PERSON_DETAILS
+        labels = {
+            "full_name": "Their name",
+            "preferred_name": "What they like to be called",
+            "preferred_contact": "How they want to be contacted",
+            "stakeholder_group": "Which describes them best",
+            "skills": "Interests and skills",
+            "in_pool": "In the involvement pool",
+        }
+        widgets = {
+            "preferred_contact": forms.RadioSelect,
+            "stakeholder_group": forms.RadioSelect,
+            "skills": forms.CheckboxSelectMultiple,
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "other_access_needs": forms.Textarea(attrs={"rows": 3}),
+            "other_interests": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"] = _phone_field()
+        self.fields["full_name"].error_messages["required"] = "Enter their name."
+        self.flags_initial(self.instance)
+        if self.instance.user_id:
+            # Their login's address changes only when they follow a link sent to the new
+            # one, so staff cannot change it for them.
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = (
+                "They log in with this address, so only they can change it, from their "
+                "account page: we send a link to the new address."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone") and not cleaned.get("address"):
+            raise forms.ValidationError(
+                "Give at least one way to reach them: an email address, a phone number or an "
+                "address."
+            )
+        needed = {
+            ContactMethod.EMAIL: ("email", "an email address"),
+            ContactMethod.PHONE: ("phone", "a phone number"),
+            ContactMethod.TEXT: ("phone", "a phone number"),
+            ContactMethod.POST: ("address", "a postal address"),
+        }
+        contact = cleaned.get("preferred_contact")
+        if (
+            contact in needed
+            and not cleaned.get(needed[contact][0])
+            and not self.has_error(needed[contact][0])
+        ):
+            field, what = needed[contact]
+            self.add_error(field, f"Give {what}, or choose another way to contact them.")
+        if cleaned.get("in_pool") and not self.instance.involvement_consent_given:
+            self.add_error(
+                "in_pool",
+                "They have not agreed to us keeping their details for involvement, so they "
+                "cannot be in the pool.",
+            )
+        return cleaned
+
+    def person_details(self) -> dict:
+        """The answers, as person_details_correct takes them."""
+        data = self.cleaned_data
+        details = {
+            name: data[name]
+            for name in self.Meta.fields
+            if name in data and name not in ("access_needs", "availability", "skills")
+        }
+        details["phone"] = data.get("phone") or ""
+        return {**details, **self.flags_as_fields()}

@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -218,8 +219,15 @@ class Person(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Set when the payment choices were last saved; a staff member here means they were
+    # recorded on the person's behalf, which both staff and the person are shown.
+    payment_choices_recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    payment_choices_recorded_at = models.DateTimeField(null=True, blank=True)
 
     objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["full_name"]
@@ -263,6 +271,12 @@ class Person(models.Model):
         """Whether anyone may invite, remind or email them about taking part: only while
         their involvement consent stands and their details are not erased."""
         return self.involvement_consent_given and self.erased_at is None
+
+    @property
+    def payment_choices_recorded_for_them(self) -> bool:
+        """Whether staff recorded the payment choices on the person's behalf."""
+        recorder = self.payment_choices_recorded_by_id
+        return recorder is not None and recorder != self.user_id
 
     @property
     def access_needs(self) -> list[str]:

@@ -82,6 +82,12 @@ NOT_EXPORTED = {
     ("stakeholders.DataExportLog", "exported_by"): "who exported; rows exported by person",
     # Only staff can use the Django admin, so participants have no entries of their own.
     ("admin.LogEntry", "user"): "staff's own admin actions",
+    ("stakeholders.Person", "payment_choices_recorded_by"): "shown in the details as staff",
+    # Past versions of someone's details are deleted when they are erased.
+    ("stakeholders.HistoricalPerson", "user"): "past versions of the details exported above",
+    ("stakeholders.HistoricalPerson", "created_by"): "staff audit",
+    ("stakeholders.HistoricalPerson", "history_user"): "who changed someone's details",
+    ("stakeholders.HistoricalPerson", "payment_choices_recorded_by"): "staff audit",
 }
 
 # Never exported, even to the person: secrets that would let anyone holding the file in.
@@ -359,6 +365,8 @@ def _scrub_free_text(identifiers: dict[str, str]) -> None:
         for pk, *values in model._base_manager.filter(mentions).values_list("pk", *columns):
             changes = {}
             for column, value in zip(columns, values, strict=True):
+                # A phone number column (past versions of details) reads as a PhoneNumber.
+                value = str(value) if value else value
                 scrubbed = value
                 for pattern, new in patterns:
                     scrubbed = pattern.sub(new, scrubbed or "")
@@ -409,6 +417,8 @@ def person_erase(*, person: Person, erased_by: User | None) -> Person:
                 setattr(person, field.attname, field.get_default())
         person.full_name = ERASED_NAME
         person.erased_at = timezone.now()
+        # Past versions hold every detail erased here; only the erased version is kept.
+        person.history.all().delete()
         person.save()
         _scrub_admin_log(person)
         for erase in ERASERS:
@@ -457,7 +467,10 @@ def unconfirmed_signups_delete(*, now: datetime | None = None) -> int:
             # Only an entry the sign-up itself made goes; one staff added before stays.
             made_by_signup = person is not None and person.created_by_id == user.pk
             if made_by_signup and not _has_taken_part(person):
+                person_pk = person.pk
                 person.delete()
+                # Deleting leaves a last version with every detail; it goes too.
+                Person.history.filter(id=person_pk).delete()
             user.delete()
         deleted += 1
     return deleted

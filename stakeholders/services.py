@@ -3,6 +3,7 @@
 import hashlib
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -98,6 +99,34 @@ def person_find_duplicate(
     if phone and (match := people.filter(phone=phone).first()):
         return match
     return None
+
+
+class PersonDetailsError(Exception):
+    """Someone's details cannot be changed; the message says why in plain English."""
+
+
+def person_details_correct(
+    *, person: Person, corrected_by: User, details: dict, skills: Iterable = ()
+) -> Person:
+    """Staff put right someone's details. The person's history keeps each version with who
+    changed it. Raises PersonDetailsError for an erased person, ValidationError for
+    details that break the roster's rules (an email or phone someone else has)."""
+    if Person.objects.filter(pk=person.pk).exclude(erased_at=None).exists():
+        raise PersonDetailsError("This person's details have been erased, so they cannot change.")
+    for name, value in details.items():
+        setattr(person, name, value)
+    person.full_clean(exclude=["user"])
+    person._history_user = corrected_by
+    try:
+        with transaction.atomic():
+            person.save()
+            person.skills.set(skills)
+    except IntegrityError as error:
+        # Someone else was given the same email or phone at the same moment.
+        raise ValidationError(
+            "Someone on the roster already has this email address or phone number."
+        ) from error
+    return person
 
 
 def person_create(*, created_by: User | None, skills: Iterable = (), **fields) -> Person:

@@ -1,4 +1,7 @@
+import uuid
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -6,10 +9,17 @@ from django.shortcuts import redirect, render
 from coprod.core.access import permission_required
 from stakeholders.access import PARTICIPANTS_ONLY, get_own_person
 from stakeholders.consent import CONSENT_TEXTS
-from stakeholders.forms import EqualityForm, ProfileForm
+from stakeholders.forms import EqualityForm, ProfileForm, StaffPersonDetailsForm
 from stakeholders.models import ConsentKind, ConsentMethod
 from stakeholders.selectors import standing_consents
-from stakeholders.services import consent_give, consent_withdraw, equality_answers_save
+from stakeholders.services import (
+    PersonDetailsError,
+    consent_give,
+    consent_withdraw,
+    equality_answers_save,
+    person_details_correct,
+)
+from stakeholders.views_privacy import PERM, STAFF_ONLY, get_person_for_staff
 
 
 @permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
@@ -73,3 +83,28 @@ WITHDRAWN_MESSAGES = {
     ConsentKind.EQUALITY: "You have withdrawn your consent. Your equality answers have been "
     "deleted.",
 }
+
+
+@permission_required(PERM, denied=STAFF_ONLY)
+def person_details(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Staff put right someone's details (not the participant's own form)."""
+    person = get_person_for_staff(request, person_id)
+    if person.erased_at is not None:
+        return render(request, "stakeholders/person_details.html", {"person": person})
+    form = StaffPersonDetailsForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_details_correct(
+                person=person,
+                corrected_by=request.user,
+                details=form.person_details(),
+                skills=form.cleaned_data["skills"],
+            )
+        except PersonDetailsError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{person.full_name}'s details have been saved.")
+            return redirect("projects:person", person_id=person.public_id)
+    return render(request, "stakeholders/person_details.html", {"person": person, "form": form})

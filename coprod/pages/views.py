@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from coprod.core.access import permission_required
 from coprod.core.health import broker_status, database_status
 from coprod.core.pagecache import deferred
+from coprod.pages.selectors import dashboard_figures, dashboard_todo
 from decisions.selectors import (
     open_actions_panel,
     overdue_actions_count,
@@ -50,7 +51,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "pages/dashboard.html",
-        {"panels": deferred(_dashboard_panels), "today": timezone.localdate()},
+        {
+            "todo": deferred(dashboard_todo),
+            "figures": deferred(dashboard_figures),
+            "panels": deferred(_dashboard_panels),
+            "today": timezone.localdate(),
+        },
     )
 
 

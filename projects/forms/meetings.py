@@ -1,10 +1,13 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from projects.forms.rsvp import SUPPORT_NOTE_MAX
 from projects.models import AttendanceStatus, Meeting
+from projects.rsvp import RsvpAction
 from projects.selectors.meetings import InviteMode
 from stakeholders.forms import PersonChoiceField
 from stakeholders.models import Person, StakeholderGroup
@@ -121,7 +124,7 @@ class InviteForm(forms.Form):
         label="Who to invite",
         choices=InviteMode.CHOICES,
         widget=forms.RadioSelect,
-        initial=InviteMode.ALL_ACTIVE,
+        # Nobody is chosen at first, so nobody is invited by a press of the wrong button.
         error_messages={"required": "Choose who to invite."},
     )
     groups = forms.MultipleChoiceField(
@@ -150,6 +153,48 @@ class InviteForm(forms.Form):
             self.add_error("groups", "Tick at least one group.")
         if who == InviteMode.CHOSEN and not cleaned.get("people") and "people" not in self.errors:
             self.add_error("people", "Tick at least one person.")
+        return cleaned
+
+
+ANSWER_CHOICES = [
+    (RsvpAction.ACCEPT, "Coming"),
+    (RsvpAction.SUPPORT, "Coming, and needs support to attend"),
+    (RsvpAction.DECLINE, "Not coming"),
+]
+
+
+ANSWER_MESSAGE = "Choose what they said: coming, coming with support, or not coming."
+
+
+class RecordAnswerForm(forms.Form):
+    """Staff record the answer of someone who told them by phone or in person."""
+
+    answer = forms.ChoiceField(
+        label="What did they say?",
+        choices=ANSWER_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": ANSWER_MESSAGE, "invalid_choice": ANSWER_MESSAGE},
+    )
+    support_note = forms.CharField(
+        label="What support do they need?",
+        help_text="Only if they need support. For example: a lift, an interpreter, someone "
+        "to meet them.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[
+            MaxLengthValidator(
+                SUPPORT_NOTE_MAX,
+                message=f"Please keep this to {SUPPORT_NOTE_MAX} characters or fewer.",
+            )
+        ],
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("answer") == RsvpAction.SUPPORT and not cleaned.get("support_note"):
+            self.add_error(
+                "support_note", "Say what support they need, like 'a lift to the meeting'."
+            )
         return cleaned
 
 

@@ -223,6 +223,10 @@ CHOOSE_RECEIPT_AGAIN = (
 
 
 class PaymentChoicesForm(forms.Form):
+    NOTHING_CHOSEN = (
+        "Choose how you would like to be paid, or tick “I do not want to be paid for taking part”."
+    )
+
     payment_method = forms.ChoiceField(
         label="How would you like to be paid?",
         widget=forms.RadioSelect,
@@ -266,11 +270,7 @@ class PaymentChoicesForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("payment_method") and not cleaned.get("declines_payment"):
-            self.add_error(
-                "payment_method",
-                "Choose how you would like to be paid, or tick "
-                "“I do not want to be paid for taking part”.",
-            )
+            self.add_error("payment_method", self.NOTHING_CHOSEN)
         return cleaned
 
 
@@ -437,3 +437,25 @@ def _not_covered_message(project: Project, category: str, policy: PaymentPolicy)
     if not paid_for:
         return f"{project.name} does not pay for expenses."
     return f"{project.name} does not pay for {label}. It pays for: {', '.join(paid_for)}."
+
+
+class StaffPaymentChoicesForm(PaymentChoicesForm):
+    """The same choices, recorded by staff for someone who is not online, in staff's words."""
+
+    NOTHING_CHOSEN = (
+        "Choose how they would like to be paid, or tick "
+        "“They do not want to be paid for taking part”."
+    )
+    LABELS = {
+        "payment_method": "How would they like to be paid?",
+        "declines_payment": "They do not want to be paid for taking part",
+        "receives_benefits": "They receive benefits",
+        "permitted_work_form": "They have a permitted work form in place",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in self.LABELS.items():
+            self.fields[name].label = label
+        self.fields["declines_payment"].help_text = "They can still claim back their expenses."
+        self.fields["receives_benefits"].help_text = "Check with them before anyone pays them."

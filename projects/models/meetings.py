@@ -7,11 +7,27 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
 
 from projects.models.projects import Project, Stage
 from stakeholders.models import StakeholderGroup
+
+
+def _clock(moment) -> str:
+    return dateformat.format(moment, "g:i A").lower()
+
+
+def time_span(starts_at, ends_at, *, short: bool = False) -> str:
+    """When something runs, in UK time: "Monday 3 March 2025, 10:00 am to 4:00 pm", or with
+    the end's day too when it ends on a later day, so a two-day event never reads as a few
+    hours. `short` abbreviates the days for lists: "Mon 3 Mar 2025, 10:00 am to ..."."""
+    starts, ends = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    day = "D j M Y" if short else "l j F Y"
+    start = f"{dateformat.format(starts, day)}, {_clock(starts)}"
+    if starts.date() == ends.date():
+        return f"{start} to {_clock(ends)}"
+    return f"{start} to {dateformat.format(ends, day)}, {_clock(ends)}"
 
 
 class Meeting(models.Model):
@@ -90,6 +106,18 @@ class Meeting(models.Model):
     def is_over(self) -> bool:
         return self.ends_at <= timezone.now()
 
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def when(self) -> str:
+        return time_span(self.starts_at, self.ends_at)
+
+    @property
+    def when_short(self) -> str:
+        return time_span(self.starts_at, self.ends_at, short=True)
+
 
 class Response(models.TextChoices):
     NO_ANSWER = "no_answer", "Not answered yet"
@@ -115,6 +143,11 @@ class Invitation(models.Model):
     needs_support = models.BooleanField("needs support to attend", default=False)
     support_note = models.TextField("support they need", blank=True)
     invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The staff member who recorded the answer for someone not online (told by phone or in
+    # person); empty when the person answered themselves.
+    answer_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)

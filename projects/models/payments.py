@@ -213,6 +213,11 @@ class ExpenseClaim(models.Model):
     paid_on = models.DateField(null=True, blank=True)
     reference = models.CharField(max_length=100, blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
+    # A member of staff who made the claim for someone who is not online; empty when the
+    # person made it themselves.
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords()
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from stakeholders.models import StakeholderGroup
+from stakeholders.models import Role, StakeholderGroup
 
 
 class Stage(models.TextChoices):
@@ -23,8 +23,12 @@ class MeetingFormat(models.TextChoices):
 
 
 class ProjectQuerySet(models.QuerySet):
+    def current(self) -> "ProjectQuerySet":
+        """Projects not archived: the ones every list shows."""
+        return self.filter(archived_at=None)
+
     def open_to_join(self) -> "ProjectQuerySet":
-        return self.filter(is_open_to_join=True).exclude(stage=Stage.CLOSED)
+        return self.current().filter(is_open_to_join=True).exclude(stage=Stage.CLOSED)
 
 
 class Project(models.Model):
@@ -53,7 +57,19 @@ class Project(models.Model):
     contact_name = models.CharField(max_length=120, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
+    lead = models.ForeignKey(
+        "stakeholders.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects_led",
+        limit_choices_to={"role": Role.STAFF},
+        verbose_name="who leads it",
+    )
     created_at = models.DateTimeField(default=timezone.now)
+    # An archived project is kept and can be read, but nothing in it can be changed, and it
+    # is left out of every list.
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = ProjectQuerySet.as_manager()
@@ -74,6 +90,10 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class CoverageTarget(models.Model):

@@ -33,7 +33,7 @@ def upcoming_invitations_of(person) -> QuerySet[Invitation]:
     return (
         Invitation.objects.filter(person=person, meeting__ends_at__gt=timezone.now())
         .exclude(response=Response.WITHDRAWN)
-        .select_related("meeting__project")
+        .select_related("meeting__project", "answer_recorded_by")
         .order_by("meeting__starts_at")
     )
 
@@ -94,6 +94,11 @@ class MeetingDetail:
     invitations: Page
     failed_emails: list[MeetingEmail]
 
+    @property
+    def retryable_count(self) -> int:
+        """Failed emails worth trying again: to people who have an email address."""
+        return sum(1 for email in self.failed_emails if email.invitation.person.email)
+
 
 def meeting_detail(meeting: Meeting, *, page_number: str | int | None = None) -> MeetingDetail:
     """Answers counted by kind, the invitees (with their people) and emails that failed."""
@@ -101,7 +106,7 @@ def meeting_detail(meeting: Meeting, *, page_number: str | int | None = None) ->
         meeting.invitations.values_list("response").annotate(count=Count("pk")).order_by()
     )
     invitations = (
-        meeting.invitations.select_related("person")
+        meeting.invitations.select_related("person", "answer_recorded_by")
         .annotate(answer_order=_answer_order())
         .order_by("answer_order", "person__full_name", "pk")
     )
@@ -180,6 +185,61 @@ def meeting_invitees_already_invited(
 
 
 @dataclass
+class InvitePreview:
+    """Who an invitation would reach, split by how they hear about it."""
+
+    count: int
+    already: int
+    by_email: list[str]
+    by_email_count: int
+    no_email: list[Person]
+    no_email_count: int
+
+    @property
+    def by_email_more(self) -> int:
+        return self.by_email_count - len(self.by_email)
+
+    @property
+    def no_email_more(self) -> int:
+        return self.no_email_count - len(self.no_email)
+
+
+def meeting_invite_preview(
+    meeting: Meeting,
+    *,
+    mode: str,
+    groups: Iterable[str] = (),
+    people_ids: Iterable = (),
+    names_shown: int = 100,
+) -> InvitePreview:
+    """Who gets an email, and who has no email address and must be phoned or texted,
+    with at most `names_shown` names of each: five queries whatever the numbers."""
+    choice = {"mode": mode, "groups": groups, "people_ids": people_ids}
+    invitees = meeting_invitees(meeting, **choice)
+    by_email = invitees.exclude(email="")
+    no_email = invitees.filter(email="")
+    by_email_count = by_email.count()
+    no_email_count = no_email.count()
+    return InvitePreview(
+        count=by_email_count + no_email_count,
+        already=meeting_invitees_already_invited(meeting, **choice),
+        by_email=list(by_email.values_list("full_name", flat=True)[:names_shown]),
+        by_email_count=by_email_count,
+        no_email=list(no_email.only("full_name", "phone", "preferred_contact")[:names_shown]),
+        no_email_count=no_email_count,
+    )
+
+
+def meeting_invitation_of(meeting: Meeting, person_id) -> Invitation | None:
+    """The invitation of the person with this public id to this meeting, if any."""
+    return (
+        meeting.invitations.select_related("person", "answer_recorded_by")
+        .filter(person__public_id=person_id)
+        .first()
+    )
+
+
+@dataclass
 class AttendanceRow:
     person: Person
     response: str | None
@@ -249,7 +309,9 @@ def upcoming_meetings_panel(*, limit: int = 8) -> list[Meeting]:
     The next few are picked first, so only their invitations are counted, not those of
     every meeting still to come."""
     upcoming = (
-        Meeting.objects.filter(cancelled_at=None, starts_at__gte=timezone.now())
+        Meeting.objects.filter(
+            cancelled_at=None, starts_at__gte=timezone.now(), project__archived_at=None
+        )
         .order_by("starts_at", "pk")
         .values("pk")[:limit]
     )

@@ -108,7 +108,7 @@ def my_payments_page(person: Person, *, page_number: str | int | None) -> Page:
 def my_claims_page(person: Person, *, page_number: str | int | None) -> Page:
     claims = (
         ExpenseClaim.objects.filter(person=person)
-        .select_related("project", "meeting")
+        .select_related("project", "meeting", "recorded_by")
         .order_by("-submitted_at", "-pk")
     )
     return Paginator(claims, MY_PAYMENTS_PER_PAGE).get_page(page_number)
@@ -232,7 +232,9 @@ def project_fees_page(
 def project_claims_page(
     project: Project, *, status: str | None, page_number: str | int | None
 ) -> Page:
-    claims = ExpenseClaim.objects.filter(project=project).select_related("person", "meeting")
+    claims = ExpenseClaim.objects.filter(project=project).select_related(
+        "person", "meeting", "recorded_by"
+    )
     if status:
         claims = claims.filter(status=status)
     return Paginator(claims.order_by("-submitted_at", "-pk"), PAYMENTS_PER_PAGE).get_page(

@@ -13,5 +13,18 @@ def projects_open_to_join() -> QuerySet[Project]:
 
 
 def project_list_page(*, page_number: str | int | None) -> Page:
-    projects = Project.objects.only("name", "slug", "stage", "is_open_to_join")
+    projects = Project.objects.current().select_related("lead")
+    projects = projects.only(
+        "name", "slug", "stage", "is_open_to_join", "lead__name", "lead__email"
+    )
+    return Paginator(projects, PROJECTS_PER_PAGE).get_page(page_number)
+
+
+def archived_projects_page(*, page_number: str | int | None) -> Page:
+    """Archived projects, most recently archived first."""
+    projects = (
+        Project.objects.exclude(archived_at=None)
+        .only("name", "slug", "archived_at")
+        .order_by("-archived_at", "pk")
+    )
     return Paginator(projects, PROJECTS_PER_PAGE).get_page(page_number)

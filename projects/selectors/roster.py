@@ -68,14 +68,20 @@ def projects_with_largest_gaps(*, limit: int = 5) -> list[dict]:
     active_counts = Counter(
         {
             (row["project_id"], row["person__stakeholder_group"]): row["count"]
-            for row in Membership.objects.filter(status=MembershipStatus.ACTIVE)
+            for row in Membership.objects.filter(
+                status=MembershipStatus.ACTIVE, project__archived_at=None
+            )
             .exclude(project__stage="closed")
             .values("project_id", "person__stakeholder_group")
             .annotate(count=Count("pk"))
         }
     )
     gaps: dict[int, dict] = {}
-    targets = CoverageTarget.objects.exclude(project__stage="closed").select_related("project")
+    targets = (
+        CoverageTarget.objects.filter(project__archived_at=None)
+        .exclude(project__stage="closed")
+        .select_related("project")
+    )
     for target in targets:
         short = target.target - active_counts[(target.project_id, target.stakeholder_group)]
         if short <= 0:

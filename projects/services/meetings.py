@@ -150,10 +150,16 @@ def meeting_invite(*, meeting: Meeting, people: Iterable[Person], invited_by: Us
 
 
 def invitation_respond(
-    *, invitation: Invitation, action: str, support_note: str = ""
+    *,
+    invitation: Invitation,
+    action: str,
+    support_note: str = "",
+    recorded_by: User | None = None,
 ) -> Invitation:
     """Accept (or join the waiting list when full), decline, or ask for support to attend.
 
+    `recorded_by` is the staff member who took the answer for the person (by phone, in
+    person); an answer the person gives themselves clears it.
     A decline that frees a place gives it to the person who has waited longest, by email.
     Raises InvitationWithdrawn once the person may no longer be contacted.
     """
@@ -186,9 +192,32 @@ def invitation_respond(
                 invitation.waitlisted_at = None
         if action != RsvpAction.SUPPORT:
             invitation.responded_at = now
+        invitation.answer_recorded_by = recorded_by
         invitation.save()
         if was_coming and invitation.response == Response.DECLINED:
             _fill_places_from_waiting_list(meeting)
+    return invitation
+
+
+def invitation_record_answer(
+    *, invitation: Invitation, answer: str, support_note: str = "", recorded_by: User
+) -> Invitation:
+    """Staff record the answer of someone who is not online: coming, not coming, or coming
+    with support (`answer` is one of RsvpAction). It counts as the person's own answer,
+    marked as recorded by `recorded_by` on their behalf."""
+    with transaction.atomic():
+        invitation = invitation_respond(
+            invitation=invitation,
+            action=RsvpAction.DECLINE if answer == RsvpAction.DECLINE else RsvpAction.ACCEPT,
+            recorded_by=recorded_by,
+        )
+        if answer == RsvpAction.SUPPORT:
+            invitation = invitation_respond(
+                invitation=invitation,
+                action=RsvpAction.SUPPORT,
+                support_note=support_note,
+                recorded_by=recorded_by,
+            )
     return invitation
 
 

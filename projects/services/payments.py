@@ -311,18 +311,24 @@ def payment_choices_save(
     declines_payment: bool,
     receives_benefits: bool,
     permitted_work_form: bool,
+    recorded_by: User,
 ) -> Person:
-    """How a person wants to be paid. An empty method keeps the one they had."""
+    """How a person wants to be paid, saved by them or by staff on their behalf (kept in
+    `payment_choices_recorded_by`). An empty method keeps the one they had."""
     person.payment_method = payment_method or person.payment_method
     person.declines_payment = declines_payment
     person.receives_benefits = receives_benefits
     person.permitted_work_form = permitted_work_form
+    person.payment_choices_recorded_by = recorded_by
+    person.payment_choices_recorded_at = timezone.now()
     person.save(
         update_fields=[
             "payment_method",
             "declines_payment",
             "receives_benefits",
             "permitted_work_form",
+            "payment_choices_recorded_by",
+            "payment_choices_recorded_at",
         ]
     )
     return person
@@ -372,10 +378,14 @@ def expense_claim_submit(
     meeting: Meeting | None = None,
     note: str = "",
     receipt: File | None = None,
+    recorded_by: User | None = None,
 ) -> ExpenseClaim:
-    """A participant claims back what taking part cost them. Mileage is worked out from the
-    miles and the project's rate; the receipt is checked by its content and stored under a
-    random name. Raises ClaimError."""
+    """A participant claims back what taking part cost them, or a member of staff
+    (`recorded_by`) records the claim for someone who is not online. Mileage is worked out
+    from the miles and the project's rate; the receipt is checked by its content and stored
+    under a random name. Raises ClaimError."""
+    if person.erased_at is not None:
+        raise ClaimError("This person's details have been erased, so nothing can be claimed.")
     policy = payment_policy_for(project)
     if category not in claim_categories_covered(policy):
         raise ClaimError(f"{project.name} does not pay for this.", field="category")
@@ -412,6 +422,7 @@ def expense_claim_submit(
         amount=amount,
         note=note.strip(),
         receipt=receipt,
+        recorded_by=recorded_by,
     )
     claim.full_clean()
     claim.save()

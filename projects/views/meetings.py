@@ -1,18 +1,26 @@
 import copy
+import hashlib
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from coprod.core.access import permission_required
 from projects.access import STAFF_ONLY, get_meeting_for_staff, get_project_for_staff
 from projects.calendar import meeting_ics
-from projects.forms.meetings import AttendanceForm, InviteForm, MeetingForm, MinutesForm
+from projects.forms.meetings import (
+    AttendanceForm,
+    InviteForm,
+    MeetingForm,
+    MinutesForm,
+    RecordAnswerForm,
+)
 from projects.models import (
     AttendanceStatus,
     Invitation,
@@ -25,8 +33,9 @@ from projects.rsvp import RsvpAction
 from projects.selectors.meetings import (
     meeting_attendance_rows,
     meeting_detail,
+    meeting_invitation_of,
+    meeting_invite_preview,
     meeting_invitees,
-    meeting_invitees_already_invited,
     meeting_participation_by_group,
     meeting_person_to_mark,
     meeting_walk_in_choices,
@@ -37,6 +46,7 @@ from projects.services.meetings import (
     InvitationWithdrawn,
     MeetingClosed,
     attendance_record,
+    invitation_record_answer,
     invitation_respond,
     meeting_cancel,
     meeting_create,
@@ -68,10 +78,9 @@ def _meeting_length_in_hours(meeting: Meeting) -> Decimal:
 
 
 def _attendance_can_be_marked(meeting: Meeting) -> bool:
-    """From the start of the meeting's day (UK time), so nobody is paid for a meeting
-    still to come by mistake."""
-    meeting_day = timezone.localtime(meeting.starts_at).date()
-    return not meeting.is_cancelled and meeting_day <= timezone.localdate()
+    """From the moment the meeting starts, so nobody is marked, and paid, for a meeting
+    that has not happened yet."""
+    return not meeting.is_cancelled and meeting.has_started
 
 
 @permission_required("projects.manage_project", denied=STAFF_ONLY)
@@ -172,7 +181,8 @@ def meeting_invite_page(request: HttpRequest, slug: str, meeting_id: uuid.UUID) 
         messages.error(request, _closed_message(meeting))
         return redirect(meeting)
     form = InviteForm(request.POST or None, people=project_people_to_invite(meeting.project))
-    preview = None
+    preview = checked = None
+    preview_after_send = False
     if request.method == "POST" and form.is_valid():
         choice = {
             "mode": form.cleaned_data["who"],
@@ -180,14 +190,11 @@ def meeting_invite_page(request: HttpRequest, slug: str, meeting_id: uuid.UUID) 
             "people_ids": [person.public_id for person in form.cleaned_data["people"]],
         }
         invitees = meeting_invitees(meeting, **choice)
-        if "preview" in request.POST:
-            count = invitees.count()
-            preview = {
-                "count": count,
-                "already": meeting_invitees_already_invited(meeting, **choice),
-                "names": list(invitees.values_list("full_name", flat=True)[:PREVIEW_NAMES_SHOWN]),
-                "more": max(count - PREVIEW_NAMES_SHOWN, 0),
-            }
+        checked = _fingerprint(invitees.values_list("public_id", flat=True))
+        confirmed = "send" in request.POST and request.POST.get("checked") == checked
+        if not confirmed:
+            preview = meeting_invite_preview(meeting, **choice, names_shown=PREVIEW_NAMES_SHOWN)
+            preview_after_send = "send" in request.POST
         else:
             chosen = list(invitees)
             if not chosen:
@@ -209,8 +216,22 @@ def meeting_invite_page(request: HttpRequest, slug: str, meeting_id: uuid.UUID) 
     return render(
         request,
         "projects/meeting_invite.html",
-        {"project": meeting.project, "meeting": meeting, "form": form, "preview": preview},
+        {
+            "project": meeting.project,
+            "meeting": meeting,
+            "form": form,
+            "preview": preview,
+            "preview_after_send": preview_after_send,
+            "checked": checked,
+        },
     )
+
+
+def _fingerprint(public_ids: Iterable[uuid.UUID]) -> str:
+    """Names exactly the people a preview showed, so pressing Send invites those people and
+    nobody else: if the ticks or the members change after the check, it is shown again."""
+    ids = ",".join(sorted(str(public_id) for public_id in public_ids))
+    return hashlib.sha256(ids.encode()).hexdigest()
 
 
 def _report_invited(request: HttpRequest, invited: int, chosen: list[Person]) -> None:
@@ -282,8 +303,12 @@ def _person_posted(meeting: Meeting, public_id: str) -> Person | None:
 def _not_yet_message(meeting: Meeting) -> str:
     if meeting.is_cancelled:
         return "This meeting was cancelled, so there is nobody to mark."
-    day = timezone.localtime(meeting.starts_at)
-    return f"You can mark who came from the day of the meeting, {day:%A} {day.day} {day:%B %Y}."
+    starts = timezone.localtime(meeting.starts_at)
+    return (
+        "You can mark who came once the meeting starts, at "
+        f"{dateformat.format(starts, 'g:i A').lower()} on {dateformat.format(starts, 'l j F Y')}."
+        " Nothing has been recorded."
+    )
 
 
 def _mark(request: HttpRequest, meeting: Meeting, person: Person, data: dict) -> HttpResponse:
@@ -324,9 +349,10 @@ def meeting_minutes(request: HttpRequest, slug: str, meeting_id: uuid.UUID) -> H
 @require_POST
 def meeting_emails_retry(request: HttpRequest, slug: str, meeting_id: uuid.UUID) -> HttpResponse:
     meeting = get_meeting_for_staff(request, slug, meeting_id)
+    # Without an email address a retry can only fail again: those people need a phone call.
     failed = MeetingEmail.objects.filter(
         invitation__meeting=meeting, failed_at__isnull=False, sent_at=None
-    )
+    ).exclude(invitation__person__email="")
     one = request.POST.get("email", "")
     if one:
         failed = failed.filter(pk=int(one)) if one.isdigit() else failed.none()
@@ -342,6 +368,63 @@ def meeting_emails_retry(request: HttpRequest, slug: str, meeting_id: uuid.UUID)
     else:
         messages.info(request, "There are no failed emails to try again.")
     return redirect(f"{meeting.get_absolute_url()}#failed-emails")
+
+
+RECORDED_MESSAGES = {
+    Response.ACCEPTED: "{name} is coming.",
+    Response.WAITLISTED: "The meeting is full, so {name} is on the waiting list.",
+    Response.DECLINED: "{name} is not coming.",
+}
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def meeting_record_answer(
+    request: HttpRequest, slug: str, meeting_id: uuid.UUID, person_id: uuid.UUID
+) -> HttpResponse:
+    """Staff record the answer of an invitee who told them by phone or in person."""
+    meeting = get_meeting_for_staff(request, slug, meeting_id)
+    invitation = meeting_invitation_of(meeting, person_id)
+    if invitation is None:
+        raise Http404
+    if meeting.is_cancelled or meeting.is_over:
+        messages.error(request, ANSWER_CLOSED)
+        return redirect(meeting)
+    if invitation.is_withdrawn:
+        messages.error(request, ANSWER_WITHDRAWN)
+        return redirect(meeting)
+    form = RecordAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = invitation_record_answer(
+                invitation=invitation,
+                answer=form.cleaned_data["answer"],
+                support_note=form.cleaned_data["support_note"],
+                recorded_by=request.user,
+            )
+        except InvitationWithdrawn:
+            messages.error(request, ANSWER_WITHDRAWN)
+            return redirect(meeting)
+        except MeetingClosed:
+            messages.error(request, ANSWER_CLOSED)
+            return redirect(meeting)
+        name = invitation.person.full_name
+        told = RECORDED_MESSAGES[invitation.response].format(name=name)
+        messages.success(request, f"{told} Recorded by you on behalf of {name}.")
+        return redirect(meeting)
+    return render(
+        request,
+        "projects/meeting_record_answer.html",
+        {"project": meeting.project, "meeting": meeting, "invitation": invitation, "form": form},
+    )
+
+
+ANSWER_CLOSED = "This meeting is over or was cancelled, so answers can no longer change."
+
+
+ANSWER_WITHDRAWN = (
+    "This person is no longer taking part, so their answer cannot be recorded. "
+    "Nothing has been changed."
+)
 
 
 def _get_own_invitation(request: HttpRequest, meeting_id) -> Invitation:

@@ -93,7 +93,7 @@ def _get_claim(request: HttpRequest, slug: str, claim_id: uuid.UUID) -> ExpenseC
     """The project's expense claim (404 if it is not this project's), after the staff check."""
     project = get_project_for_staff(request, slug)
     claim = get_object_or_404(
-        ExpenseClaim.objects.select_related("person", "meeting", "decided_by"),
+        ExpenseClaim.objects.select_related("person", "meeting", "decided_by", "recorded_by"),
         project=project,
         public_id=claim_id,
     )
@@ -516,10 +516,10 @@ def payment_choices(request: HttpRequest) -> HttpResponse:
         request.POST or None, person=person, methods_offered=payment_methods_offered_to(person)
     )
     if request.method == "POST" and form.is_valid():
-        payment_choices_save(person=person, **form.cleaned_data)
+        payment_choices_save(person=person, recorded_by=request.user, **form.cleaned_data)
         messages.success(request, "Thank you. Your payment choices have been saved.")
         return redirect("projects:my_payments")
-    return render(request, "projects/payment_choices.html", {"form": form})
+    return render(request, "projects/payment_choices.html", {"form": form, "person": person})
 
 
 @permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)

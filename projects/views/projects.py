@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,11 +9,18 @@ from django.views.decorators.http import require_POST
 from coprod.core.access import permission_required
 from coprod.core.pagecache import deferred
 from projects.access import STAFF_ONLY, get_project_for_staff
-from projects.forms.projects import StageForm
+from projects.forms.projects import ProjectCreateForm, ProjectForm, StageForm
 from projects.models import Stage
 from projects.selectors.payments import project_budget
-from projects.selectors.projects import project_list_page
-from projects.services.projects import project_stage_change
+from projects.selectors.projects import archived_projects_page, project_list_page
+from projects.services.projects import (
+    ProjectNotArchivable,
+    project_archive,
+    project_archive_problem,
+    project_create,
+    project_stage_change,
+    project_update,
+)
 
 
 @permission_required("projects.list_projects", denied=STAFF_ONLY)
@@ -31,7 +39,9 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "project": project,
             "budget": deferred(project_budget, project),
-            "stage_form": StageForm(initial={"stage": project.stage}),
+            "stage_form": None
+            if project.is_archived
+            else StageForm(initial={"stage": project.stage}),
         },
     )
 
@@ -62,3 +72,62 @@ def project_stage(request: HttpRequest, slug: str) -> HttpResponse:
     )
     query = urlencode({"project": project.slug, "stage": before.value})
     return redirect(f"{reverse('evidence:learning_add')}?{query}")
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def project_add(request: HttpRequest) -> HttpResponse:
+    form = ProjectCreateForm(request.POST or None, initial={"budget": "0"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = project_create(**form.cleaned_data)
+        except ValidationError as error:
+            form.show_slug()
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"{project.name} has been created. Its payment policy starts at NIHR's "
+                "suggested hourly rate: check it on the payments page. Now set how many "
+                "people from each group you want to involve.",
+            )
+            return redirect("projects:coverage_targets", slug=project.slug)
+    return render(request, "projects/project_form.html", {"form": form, "project": None})
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for_staff(request, slug)
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        project_update(project=project, **form.cleaned_data)
+        messages.success(request, "The project's details have been saved.")
+        return redirect(project)
+    return render(request, "projects/project_form.html", {"form": form, "project": project})
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def project_archive_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask before archiving, and say what stops it if anything does."""
+    project = get_project_for_staff(request, slug)
+    if request.method == "POST":
+        try:
+            project_archive(project=project)
+        except ProjectNotArchivable as refusal:
+            messages.error(request, str(refusal))
+            return redirect("projects:archive", slug=project.slug)
+        messages.success(
+            request,
+            f"{project.name} has been archived. You can still read it under Archived projects.",
+        )
+        return redirect("projects:list")
+    return render(
+        request,
+        "projects/project_archive.html",
+        {"project": project, "problem": project_archive_problem(project)},
+    )
+
+
+@permission_required("projects.list_projects", denied=STAFF_ONLY)
+def archived_projects(request: HttpRequest) -> HttpResponse:
+    page = archived_projects_page(page_number=request.GET.get("page"))
+    return render(request, "projects/archived_projects.html", {"page": page})

@@ -14,6 +14,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from decisions.ballot import ballot_token
 from decisions.services import decision_create, voting_open
 from evidence.models import EvidenceRecord
 from projects.models import ExpenseClaim, Payment
@@ -91,6 +92,22 @@ VALUE = st.one_of(
 PARTICIPANT = "participant"
 STAFF = "staff"
 ANONYMOUS = "anonymous"
+
+PROJECT_FORM_FIELDS = [
+    "name",
+    "summary",
+    "stage",
+    "lead",
+    "time_commitment",
+    "meeting_format",
+    "place",
+    "payment_offer",
+    "access_support",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "is_open_to_join",
+]
 
 # (url name, kwargs placeholders, query string, who posts, field names)
 FORMS = [
@@ -221,7 +238,14 @@ FORMS = [
         {"slug": "project", "meeting_id": "meeting"},
         "",
         STAFF,
-        ["who", "groups", "people", "preview", "send"],
+        ["who", "groups", "people", "preview", "send", "checked"],
+    ),
+    (
+        "projects:meeting_record_answer",
+        {"slug": "project", "meeting_id": "meeting", "person_id": "invitee"},
+        "",
+        STAFF,
+        ["answer", "support_note"],
     ),
     (
         "projects:meeting_attendance",
@@ -326,6 +350,8 @@ FORMS = [
             "status",
             "decided_on",
             "anonymous_voting",
+            "quorum_percent",
+            "assisted_votes",
             "outcome",
             "rationale",
             "you_said",
@@ -351,6 +377,14 @@ FORMS = [
     ("decisions:assess", {"slug": "project"}, "", STAFF, ["rung", "note"]),
     ("decisions:ladder", {"slug": "project"}, "", PARTICIPANT, ["rung", "note"]),
     ("decisions:vote", {"decision_id": "open_vote"}, "", PARTICIPANT, ["choice"]),
+    ("decisions:ballot", {"token": "ballot"}, "", ANONYMOUS, ["choice"]),
+    (
+        "decisions:vote_record",
+        {"slug": "project", "decision_id": "open_vote"},
+        "",
+        STAFF,
+        ["person", "choice"],
+    ),
     (
         "evidence:evidence_add",
         {"slug": "project"},
@@ -362,6 +396,8 @@ FORMS = [
             "source",
             "unit",
             "better",
+            "minimum",
+            "maximum",
             "baseline_value",
             "baseline_on",
             "consent_to_publish",
@@ -388,8 +424,50 @@ FORMS = [
         STAFF,
         ["title", "project", "stage", "tried", "happened", "learned", "differently", "tag_text"],
     ),
+    # Starting and editing a project.
+    (
+        "projects:add",
+        {},
+        "",
+        STAFF,
+        [*PROJECT_FORM_FIELDS, "slug", "budget"],
+    ),
+    ("projects:edit", {"slug": "project"}, "", STAFF, PROJECT_FORM_FIELDS),
     ("evidence:grants", {"slug": "project"}, "", STAFF, ["commissioner"]),
     ("projects:rsvp", {"token": "rsvp"}, "", ANONYMOUS, ["support_note"]),
+    # Staff put right someone's details, and record for them what they cannot do online.
+    (
+        "stakeholders:person_details",
+        {"person_id": "person"},
+        "",
+        STAFF,
+        [
+            "full_name",
+            "preferred_name",
+            "email",
+            "phone",
+            "address",
+            "preferred_contact",
+            "stakeholder_group",
+            "access_needs",
+            "availability",
+            "in_pool",
+        ],
+    ),
+    (
+        "projects:person_claim_new",
+        {"person_id": "person"},
+        "",
+        STAFF,
+        ["project", "meeting", "spent_on", "category", "miles", "amount", "note"],
+    ),
+    (
+        "projects:person_payment_choices",
+        {"person_id": "person"},
+        "",
+        STAFF,
+        ["payment_method", "declines_payment", "receives_benefits", "permitted_work_form"],
+    ),
 ]
 
 
@@ -450,6 +528,9 @@ def _placeholders(personas) -> dict:
         "claim": str(claim.public_id),
         "evidence": str(evidence.public_id),
         "rsvp": rsvp_token(personas.meeting.invitations.get(), RsvpAction.ACCEPT),
+        "person": str(personas.participant.person.public_id),
+        "ballot": ballot_token(open_vote, personas.participant.person),
+        "invitee": str(personas.meeting.invitations.get().person.public_id),
     }
 
 

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from decisions.ballot import ballot_token
 from decisions.models import Decision
 from decisions.services import decision_create, voting_open
 from evidence.models import EvidenceRecord, LearningEntry
@@ -48,7 +49,7 @@ VISITORS = [
 # Placeholders naming something of participant A's.
 PARTICIPANT_A_OBJECTS = {"meeting", "payment", "claim"}
 # The signed link, not who is logged in, decides what these pages do.
-TOKEN_PAGES = {"projects:rsvp"}
+TOKEN_PAGES = {"projects:rsvp", "decisions:ballot"}
 
 # Pages anyone may open without logging in.
 PUBLIC = {
@@ -58,6 +59,7 @@ PUBLIC = {
     "projects:joined",
     "projects:rsvp",
     "decisions:you_said_we_did",
+    "decisions:ballot",
 }
 
 # url name -> (kwargs placeholders, GET answers, POST answers), answers in VISITORS order.
@@ -88,6 +90,28 @@ MATRIX = {
         {"slug": "granted"},
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    # Starting, editing and archiving a project, and the list of archived ones.
+    "projects:add": (
+        {},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:archived": (
+        {},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:edit": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    # The project is not closed, so staff are sent back to be told why it cannot be archived.
+    "projects:archive": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
     ),
     "projects:finder": (
         {"slug": "granted"},
@@ -179,6 +203,12 @@ MATRIX = {
         {"slug": "granted", "meeting_id": "meeting"},
         [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
+    ),
+    # Staff record the answer of the participant, who is invited to the meeting.
+    "projects:meeting_record_answer": (
+        {"slug": "granted", "meeting_id": "meeting", "person_id": "participant"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "projects:payment_policy": (
         {"slug": "granted"},
@@ -341,6 +371,33 @@ MATRIX = {
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
+    # The people directory and what staff record for someone (an empty POST is a form
+    # shown again with its errors).
+    "projects:people": (
+        {},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:person": (
+        {"person_id": "participant"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:person_claim_new": (
+        {"person_id": "participant"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:person_payment_choices": (
+        {"person_id": "participant"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "stakeholders:person_details": (
+        {"person_id": "participant"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
     # The public board holds no personal data, so anyone may read it.
     "decisions:you_said_we_did": (
         {"slug": "granted"},
@@ -487,6 +544,19 @@ MATRIX = {
         {"slug": "granted", "decision_id": "decision"},
         [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
+    ),
+    # Staff record a vote for someone not online; an empty POST shows the form's errors.
+    "decisions:vote_record": (
+        {"slug": "granted", "decision_id": "decision"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    # The signed link from the "voting is open" email is the key, like an RSVP link; an
+    # empty POST shows the vote again with its error.
+    "decisions:ballot": (
+        {"token": "ballot_token"},
+        [OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK],
     ),
     "decisions:action_add": (
         {"slug": "granted", "decision_id": "decision"},
@@ -641,6 +711,8 @@ def _slug(value: str, personas) -> str:
         return str(ErasureRequest.objects.create(person=personas.participant.person).public_id)
     if value == "open_vote":
         return str(_open_vote(personas).public_id)
+    if value == "ballot_token":
+        return ballot_token(_open_vote(personas), personas.participant.person)
     if value == "evidence":
         return str(_evidence(personas).public_id)
     if value == "evidence_document":

@@ -140,7 +140,9 @@ def test_staff_run_a_project_from_sign_up_to_evidence_with_mfa(
     page.get_by_role("link", name="Invite people").first.click()
     audit()
     page.get_by_label("All active members of the project").check()
-    page.get_by_role("button", name="Send invitations").click()
+    page.get_by_role("button", name="Check who will be invited").click()
+    expect(page.locator("#preview-heading")).to_contain_text("This will invite 1 person")
+    page.get_by_role("button", name="Send the invitations to 1 person").click()
     audit()
     screenshot("meeting-invited")
     assert outbox[-1].to == ["ada@example.org"]

@@ -36,6 +36,14 @@ def _london(day, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
+def _meeting_under_way(project, *, hours: float = 2, **fields) -> Meeting:
+    """A meeting that started half an hour ago."""
+    starts_at = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=30)
+    return MeetingFactory(
+        project=project, starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours), **fields
+    )
+
+
 def _meeting(project, *, days: int = 3, hours: float = 2, **fields) -> Meeting:
     """A meeting `days` from today at 10:00 UK time (negative days: in the past)."""
     starts_at = _london(timezone.localdate() + timedelta(days=days), 10)
@@ -240,8 +248,13 @@ def _preview(response) -> str:
 
 
 def _invite(client, meeting, *, send: bool = False, **data):
-    button = {"send": "1"} if send else {"preview": "1"}
-    return client.post(_url("projects:meeting_invite", meeting), {**data, **button}, follow=send)
+    """Check who would be invited; with `send`, then send to exactly those people."""
+    url = _url("projects:meeting_invite", meeting)
+    checked = client.post(url, {**data, "preview": "1"})
+    if not send:
+        return checked
+    fingerprint = (checked.context or {}).get("checked") or ""
+    return client.post(url, {**data, "send": "1", "checked": fingerprint}, follow=True)
 
 
 @pytest.fixture
@@ -380,7 +393,7 @@ def _mark(client, meeting, person, status, hours="2"):
 def test_the_attendance_screen_lists_those_coming_first_with_the_meeting_length_as_hours(
     staff_client, personas
 ):
-    meeting = _meeting(personas.project, days=0, hours=2.5)
+    meeting = _meeting_under_way(personas.project, hours=2.5)
     no_answer = PersonFactory(full_name="Aaron Noanswer")
     InvitationFactory(meeting=meeting, person=no_answer)
     coming = PersonFactory(full_name="Zoe Coming")
@@ -394,7 +407,7 @@ def test_the_attendance_screen_lists_those_coming_first_with_the_meeting_length_
 
 
 def test_marking_came_records_hours_and_returns_to_the_row(staff_client, personas):
-    meeting = _meeting(personas.project, days=0)
+    meeting = _meeting_under_way(personas.project)
     pat = personas.participant.person
     InvitationFactory(meeting=meeting, person=pat, response=Response.ACCEPTED)
 
@@ -431,7 +444,7 @@ def test_changing_an_answer_back_and_forth_updates_one_record_that_keeps_the_gro
 
 
 def test_a_no_show_is_recorded_with_no_hours(staff_client, personas):
-    meeting = _meeting(personas.project, days=0)
+    meeting = _meeting_under_way(personas.project)
     person = PersonFactory()
     InvitationFactory(meeting=meeting, person=person)
 
@@ -445,7 +458,7 @@ def test_a_no_show_is_recorded_with_no_hours(staff_client, personas):
 def test_impossible_hours_are_explained_beside_the_row_and_nothing_is_saved(
     staff_client, personas, hours
 ):
-    meeting = _meeting(personas.project, days=0)
+    meeting = _meeting_under_way(personas.project)
     person = PersonFactory()
     InvitationFactory(meeting=meeting, person=person)
 
@@ -461,7 +474,7 @@ def test_impossible_hours_are_explained_beside_the_row_and_nothing_is_saved(
 def test_someone_who_came_without_an_invitation_can_be_added_from_the_members(
     staff_client, personas
 ):
-    meeting = _meeting(personas.project, days=0)
+    meeting = _meeting_under_way(personas.project)
     walk_in = personas.other_participant.person
     outsider = PersonFactory(full_name="Not A Member")
 
@@ -479,17 +492,40 @@ def test_someone_who_came_without_an_invitation_can_be_added_from_the_members(
     assert "Not invited" in page
 
 
-def test_attendance_cannot_be_marked_before_the_day_of_the_meeting(staff_client, personas):
-    meeting = personas.meeting
+def test_attendance_cannot_be_taken_before_the_meeting_starts(staff_client, personas):
+    # Later today: the day has come, but the meeting has not started.
+    starts_at = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=2)
+    meeting = MeetingFactory(
+        project=personas.project, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2)
+    )
     pat = personas.participant.person
+    InvitationFactory(meeting=meeting, person=pat, response=Response.ACCEPTED)
+    opens = timezone.localtime(starts_at)
 
     page = staff_client.get(_url("projects:meeting_attendance", meeting)).content.decode()
     response = _mark(staff_client, meeting, pat, AttendanceStatus.ATTENDED)
 
-    assert "You can mark who came from the day of the meeting" in page
+    clock = f"{opens:%-I:%M %p}".lower()
+    assert f"You can mark who came once the meeting starts, at {clock} on" in page
     assert 'name="status"' not in page
     assert response.status_code == 302
     assert not Attendance.objects.exists()
+    follow = staff_client.get(response["Location"]).content.decode()
+    assert "Nothing has been recorded." in follow
+
+
+def test_attendance_can_be_taken_once_the_meeting_has_started(staff_client, personas):
+    meeting = _meeting_under_way(personas.project)
+    pat = personas.participant.person
+    InvitationFactory(meeting=meeting, person=pat, response=Response.ACCEPTED)
+
+    assert (
+        'name="status"'
+        in staff_client.get(_url("projects:meeting_attendance", meeting)).content.decode()
+    )
+    _mark(staff_client, meeting, pat, AttendanceStatus.ATTENDED)
+
+    assert Attendance.objects.filter(meeting=meeting, person=pat).exists()
 
 
 # After the meeting
@@ -625,7 +661,7 @@ def test_the_list_and_attendance_screen_run_the_same_queries_for_3_or_30_invitee
     counts = []
     for size in (3, 30):
         project = ProjectFactory()
-        meeting = _meeting(project, days=0)
+        meeting = _meeting_under_way(project)
         for person in _members(project, size):
             InvitationFactory(meeting=meeting, person=person, response=Response.ACCEPTED)
         Attendance.objects.create(

@@ -1,0 +1,655 @@
+"""Reads for the staff dashboard: what is waiting for staff, and how things are going.
+
+Each function runs a fixed number of queries however many rows there are: the database
+counts and finds the oldest item of each kind, and only that one row is loaded.
+"""
+
+import calendar
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear, TruncDate
+from django.urls import reverse
+from django.utils import timezone
+
+from decisions.models import Action, ActionStatus, Decision, LadderRung
+from evidence.models import EvidenceKind, EvidenceRecord
+from projects.models import (
+    Attendance,
+    AttendanceStatus,
+    ClaimStatus,
+    CoverageTarget,
+    EmailKind,
+    ExpenseClaim,
+    Invitation,
+    MeetingEmail,
+    Membership,
+    MembershipStatus,
+    Payment,
+    PaymentKind,
+    PaymentStatus,
+    Project,
+    Response,
+    Stage,
+)
+from stakeholders.models import ErasureRequest, StakeholderGroup
+
+# A project whose voices are missing is listed when its next meeting is this close.
+MISSING_VOICES_WITHIN = timedelta(days=14)
+# How many quarters the chart of days from attending to being paid goes back.
+PAYMENT_QUARTERS = 4
+# Rungs at which people shared the power to decide.
+SHARED_POWER_RUNGS = [LadderRung.CO_DESIGN, LadderRung.CO_PRODUCTION]
+
+
+@dataclass
+class ToDo:
+    """One kind of work waiting for staff: how much, how old the oldest is, where to do it."""
+
+    kind: str
+    title: str
+    count: int
+    # The day the oldest item started waiting: the list puts the oldest work first.
+    since: date
+    age: str
+    url: str
+    link_text: str
+    # Where the oldest item is, and how many other projects have some too.
+    where: str = ""
+    other_projects: int = 0
+    late: bool = False
+
+
+def _days(number: int) -> str:
+    return f"{number} day{'' if number == 1 else 's'}"
+
+
+def _ago(day: date, today: date) -> str:
+    days = (today - day).days
+    return "today" if days <= 0 else f"{_days(days)} ago"
+
+
+def _waited(since: date, today: date) -> str:
+    days = (today - since).days
+    return "The oldest came in today." if days <= 0 else f"The oldest has waited {_days(days)}."
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localdate(moment)
+
+
+def _first_of(queryset: QuerySet, *, order_by: list[str], project: str | None):
+    """How many items there are (and in how many projects), and the oldest one: two queries,
+    or one when there are none."""
+    totals = {"count": Count("pk")}
+    if project:
+        totals["projects"] = Count(project, distinct=True)
+    counted = queryset.aggregate(**totals)
+    if not counted["count"]:
+        return counted, None
+    return counted, queryset.order_by(*order_by, "pk").first()
+
+
+def _others(counted: dict) -> int:
+    return max(counted.get("projects", 1) - 1, 0)
+
+
+def signups_to_welcome(today: date) -> ToDo | None:
+    waiting = Membership.objects.filter(
+        status=MembershipStatus.INTERESTED, person__erased_at=None
+    ).exclude(project__stage=Stage.CLOSED)
+    counted, oldest = _first_of(
+        waiting.select_related("project"), order_by=["interested_at"], project="project"
+    )
+    if oldest is None:
+        return None
+    since = _local_day(oldest.interested_at)
+    project = oldest.project
+    return ToDo(
+        kind="signups",
+        title="New sign-ups to welcome",
+        count=counted["count"],
+        since=since,
+        age=f"The oldest signed up {_ago(since, today)}.",
+        url=reverse("projects:roster", args=[project.slug]) + "?status=interested",
+        link_text="Welcome them on the roster",
+        where=project.name,
+        other_projects=_others(counted),
+    )
+
+
+def fees_to_approve(today: date) -> ToDo | None:
+    waiting = Payment.objects.filter(kind=PaymentKind.FEE, status=PaymentStatus.OWED)
+    counted, oldest = _first_of(
+        waiting.select_related("project"), order_by=["owed_since"], project="project"
+    )
+    if oldest is None:
+        return None
+    since = _local_day(oldest.owed_since)
+    return ToDo(
+        kind="fees",
+        title="Fees waiting for approval",
+        count=counted["count"],
+        since=since,
+        age=_waited(since, today),
+        url=reverse("projects:payments", args=[oldest.project.slug]) + "?status=owed",
+        link_text="Approve fees",
+        where=oldest.project.name,
+        other_projects=_others(counted),
+    )
+
+
+def claims_to_approve(today: date) -> ToDo | None:
+    waiting = ExpenseClaim.objects.filter(status=ClaimStatus.SUBMITTED)
+    counted, oldest = _first_of(
+        waiting.select_related("project"), order_by=["submitted_at"], project="project"
+    )
+    if oldest is None:
+        return None
+    since = _local_day(oldest.submitted_at)
+    return ToDo(
+        kind="claims",
+        title="Expense claims waiting for approval",
+        count=counted["count"],
+        since=since,
+        age=_waited(since, today),
+        url=reverse("projects:payments", args=[oldest.project.slug])
+        + "?show=claims&status=submitted",
+        link_text="Decide on claims",
+        where=oldest.project.name,
+        other_projects=_others(counted),
+    )
+
+
+def one_calendar_month_after(day: date) -> date:
+    """UK GDPR's "one month": the same date next month, or that month's last day when it
+    has no such date (31 January → 28 or 29 February)."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def erasures_to_confirm(today: date) -> ToDo | None:
+    counted, oldest = _first_of(
+        ErasureRequest.objects.filter(confirmed_at=None), order_by=["requested_at"], project=None
+    )
+    if oldest is None:
+        return None
+    since = _local_day(oldest.requested_at)
+    due = one_calendar_month_after(since)
+    left = (due - today).days
+    if left < 0:
+        age = f"The oldest was due by {due:%-d %B %Y}: {_days(-left)} late."
+    elif left == 0:
+        age = "The oldest must be done today."
+    else:
+        age = f"The oldest must be done by {due:%-d %B %Y}: {_days(left)} left."
+    return ToDo(
+        kind="erasures",
+        title="Requests to erase someone's details",
+        count=counted["count"],
+        since=since,
+        age=age,
+        url=reverse("stakeholders:erasure_requests"),
+        link_text="Confirm erasure requests",
+        late=left < 0,
+    )
+
+
+def support_to_arrange(today: date, now: datetime) -> ToDo | None:
+    """People who said in their answer that they need support to come to a meeting still
+    to come. Nothing records that the support was arranged, so each stays on the list until
+    the meeting starts or the person says they are not coming."""
+    asked = (
+        Invitation.objects.filter(
+            Q(needs_support=True) | ~Q(support_note=""),
+            meeting__starts_at__gt=now,
+            meeting__cancelled_at=None,
+            person__involvement_consent_given=True,
+            person__erased_at=None,
+        )
+        .exclude(response__in=[Response.DECLINED, Response.WITHDRAWN])
+        .annotate(asked_at=Coalesce("responded_at", "created_at"))
+    )
+    counted, oldest = _first_of(
+        asked.select_related("meeting__project"), order_by=["asked_at"], project="meeting__project"
+    )
+    if oldest is None:
+        return None
+    since = _local_day(oldest.asked_at)
+    meeting = oldest.meeting
+    return ToDo(
+        kind="support",
+        title="Support to arrange for meetings",
+        count=counted["count"],
+        since=since,
+        age=f"The oldest request came {_ago(since, today)}, for {meeting.title} on "
+        f"{timezone.localtime(meeting.starts_at):%-d %B}.",
+        url=meeting.get_absolute_url() + "#answers-heading",
+        link_text="See what support people need",
+        where=meeting.project.name,
+        other_projects=_others(counted),
+    )
+
+
+def emails_not_sent(today: date, now: datetime) -> ToDo | None:
+    """Emails about meetings still to come that could not be sent, to people who may still
+    be contacted: a failed cancellation matters even though the meeting is off."""
+    failed = MeetingEmail.objects.filter(
+        Q(invitation__meeting__cancelled_at=None) | Q(kind=EmailKind.CANCELLATION),
+        failed_at__isnull=False,
+        sent_at=None,
+        invitation__meeting__ends_at__gt=now,
+        invitation__person__involvement_consent_given=True,
+        invitation__person__erased_at=None,
+    ).exclude(invitation__response=Response.WITHDRAWN)
+    counted, oldest = _first_of(
+        failed.select_related("invitation__meeting__project"),
+        order_by=["failed_at"],
+        project="invitation__meeting__project",
+    )
+    if oldest is None:
+        return None
+    since = _local_day(oldest.failed_at)
+    meeting = oldest.invitation.meeting
+    return ToDo(
+        kind="emails",
+        title="Emails that could not be sent",
+        count=counted["count"],
+        since=since,
+        age=f"The oldest failed {_ago(since, today)}, for {meeting.title}.",
+        url=meeting.get_absolute_url() + "#failed-emails",
+        link_text="Try again or contact them another way",
+        where=meeting.project.name,
+        other_projects=_others(counted),
+    )
+
+
+def actions_overdue(today: date) -> ToDo | None:
+    overdue = Action.objects.filter(status=ActionStatus.OPEN, due_on__lt=today)
+    counted, oldest = _first_of(
+        overdue.select_related("decision__project"),
+        order_by=["due_on"],
+        project="decision__project",
+    )
+    if oldest is None:
+        return None
+    decision = oldest.decision
+    return ToDo(
+        kind="actions",
+        title="Actions overdue",
+        count=counted["count"],
+        since=oldest.due_on,
+        age=f"The oldest was due {_ago(oldest.due_on, today)}: {oldest.description}.",
+        url=decision.get_absolute_url() + "#actions",
+        link_text="Update the actions",
+        where=decision.project.name,
+        other_projects=_others(counted),
+        late=True,
+    )
+
+
+def votes_open(today: date) -> ToDo | None:
+    """Decisions with voting open, the longest open first. A vote has no closing date, so
+    the time it has been open stands in for how soon it should close; it opened when the
+    decision was first saved with voting open (its history), or else when it was made."""
+    history = Decision.history.model.objects.filter(id=OuterRef("pk"), voting_open=True)
+    first_open = history.order_by("history_date").values("history_date")[:1]
+    opened = Decision.objects.filter(voting_open=True).annotate(
+        opened_at=Coalesce(Subquery(first_open), "created_at")
+    )
+    counted, oldest = _first_of(
+        opened.select_related("project"), order_by=["opened_at"], project="project"
+    )
+    if oldest is None:
+        return None
+    since = _local_day(oldest.opened_at)
+    return ToDo(
+        kind="votes",
+        title="Votes open",
+        count=counted["count"],
+        since=since,
+        age=f"The oldest opened {_ago(since, today)}: {oldest.title}. Votes have no closing "
+        "date, so close each when people have had their say.",
+        url=oldest.get_absolute_url(),
+        link_text="See the votes and close them",
+        where=oldest.project.name,
+        other_projects=_others(counted),
+    )
+
+
+def voices_missing_before_meetings(today: date, now: datetime) -> ToDo | None:
+    """Projects short of a coverage target with a meeting in the next 14 days: three queries."""
+    soon = (
+        Project.objects.exclude(stage=Stage.CLOSED)
+        .annotate(
+            next_meeting=Min(
+                "meetings__starts_at",
+                filter=Q(
+                    meetings__cancelled_at=None,
+                    meetings__starts_at__gt=now,
+                    meetings__starts_at__lte=now + MISSING_VOICES_WITHIN,
+                ),
+            )
+        )
+        .filter(next_meeting__isnull=False)
+    )
+    projects = {row["pk"]: row for row in soon.values("pk", "slug", "name", "next_meeting")}
+    if not projects:
+        return None
+    active = Counter(
+        {
+            (row["project_id"], row["person__stakeholder_group"]): row["count"]
+            for row in Membership.objects.filter(
+                status=MembershipStatus.ACTIVE, project__in=soon.values("pk")
+            )
+            .values("project_id", "person__stakeholder_group")
+            .annotate(count=Count("pk"))
+            .order_by()
+        }
+    )
+    short: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    targets = (
+        CoverageTarget.objects.filter(project__in=soon.values("pk"))
+        .order_by("stakeholder_group")
+        .values_list("project_id", "stakeholder_group", "target")
+    )
+    for project_id, group, target in targets:
+        missing = target - active[(project_id, group)]
+        if missing > 0:
+            short[project_id].append((StakeholderGroup(group).label, missing))
+    if not short:
+        return None
+    soonest = min(short, key=lambda pk: (projects[pk]["next_meeting"], projects[pk]["slug"]))
+    project = projects[soonest]
+    meeting_day = _local_day(project["next_meeting"])
+    days = (meeting_day - today).days
+    groups = ", ".join(f"{label} ({missing})" for label, missing in short[soonest])
+    return ToDo(
+        kind="voices",
+        title="Voices missing before a meeting",
+        count=len(short),
+        since=today,
+        age=f"The soonest meeting is {'today' if days <= 0 else 'in ' + _days(days)}, "
+        f"still short of: {groups}.",
+        url=reverse("projects:finder", args=[project["slug"]]),
+        link_text="Find and invite people",
+        where=project["name"],
+        other_projects=len(short) - 1,
+    )
+
+
+def dashboard_todo(*, now: datetime | None = None) -> list[ToDo]:
+    """Everything waiting for staff, one entry per kind, the longest-waiting first."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    entries = [
+        signups_to_welcome(today),
+        fees_to_approve(today),
+        claims_to_approve(today),
+        erasures_to_confirm(today),
+        support_to_arrange(today, now),
+        emails_not_sent(today, now),
+        actions_overdue(today),
+        votes_open(today),
+        voices_missing_before_meetings(today, now),
+    ]
+    return sorted((entry for entry in entries if entry), key=lambda entry: entry.since)
+
+
+# Figures: how things are going this quarter.
+
+
+@dataclass
+class Quarter:
+    first_day: date
+    last_day: date
+
+    @property
+    def label(self) -> str:
+        return f"{self.first_day:%-d %B} to {self.last_day:%-d %B %Y}"
+
+    @property
+    def short_label(self) -> str:
+        return f"{self.first_day:%b}–{self.last_day:%b %Y}"
+
+    def starts(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.first_day, time.min))
+
+    def ends(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.last_day + timedelta(days=1), time.min))
+
+
+def quarter_of(day: date, *, back: int = 0) -> Quarter:
+    """The calendar quarter (January to March, …) holding `day`, or `back` quarters before."""
+    index = day.year * 4 + (day.month - 1) // 3 - back
+    year, first_month = index // 4, index % 4 * 3 + 1
+    last_month = first_month + 2
+    return Quarter(
+        first_day=date(year, first_month, 1),
+        last_day=date(year, last_month, calendar.monthrange(year, last_month)[1]),
+    )
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    headline: str
+    caption: str
+    # The rows of the table beside the chart: a label and one value per column.
+    columns: list[str]
+    rows: list[tuple] = field(default_factory=list)
+    chart: dict = field(default_factory=dict)
+    detail: str = ""
+
+
+def people_active_figure(quarter: Quarter) -> Figure:
+    """People who came to at least one meeting this quarter, by the group they came as,
+    against the coverage targets of the projects not closed: three queries. Someone who
+    came to two projects' meetings counts in each, as targets are set per project."""
+    attended = Attendance.objects.filter(
+        status=AttendanceStatus.ATTENDED,
+        meeting__starts_at__gte=quarter.starts(),
+        meeting__starts_at__lt=quarter.ends(),
+    )
+    people = attended.aggregate(count=Count("person", distinct=True))["count"]
+    active = Counter()
+    for row in (
+        attended.values("stakeholder_group", "meeting__project")
+        .annotate(count=Count("person", distinct=True))
+        .order_by()
+    ):
+        active[row["stakeholder_group"]] += row["count"]
+    targets = dict(
+        CoverageTarget.objects.exclude(project__stage=Stage.CLOSED)
+        .values_list("stakeholder_group")
+        .annotate(total=Sum("target"))
+        .order_by()
+    )
+    rows = [
+        (group.label, active[group.value], targets.get(group.value, 0))
+        for group in StakeholderGroup
+        if active[group.value] or targets.get(group.value)
+    ]
+    return Figure(
+        key="people",
+        title="People active this quarter",
+        headline=f"{people} {'person' if people == 1 else 'people'}",
+        caption="People who came to a meeting this quarter in each group, against the "
+        "targets of every project not closed",
+        columns=["Group", "Came", "Target"],
+        rows=rows,
+        chart={
+            "type": "bar",
+            "horizontal": True,
+            "labels": [row[0] for row in rows],
+            "datasets": [
+                {"label": "Came", "data": [row[1] for row in rows]},
+                {"label": "Target", "data": [row[2] for row in rows]},
+            ],
+            "axis": "People",
+        },
+    )
+
+
+def _median(histogram: dict[int, int]) -> float | None:
+    """The median of values given as {value: how many times}."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    lower_index, upper_index = (total - 1) // 2, total // 2
+    lower = upper = None
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if lower is None and seen > lower_index:
+            lower = value
+        if seen > upper_index:
+            upper = value
+            break
+    return (lower + upper) / 2
+
+
+def _days_text(days: float) -> str:
+    shown = f"{days:g}"
+    return f"{shown} day{'' if shown == '1' else 's'}"
+
+
+def payment_wait_figure(quarter: Quarter) -> Figure:
+    """The median days from a meeting to its fee being paid, by the quarter it was paid in,
+    for the last four quarters: one query, whose rows are one per quarter and number of
+    days, never one per payment."""
+    quarters = [quarter_of(quarter.first_day, back=back) for back in range(PAYMENT_QUARTERS)][::-1]
+    paid = Payment.objects.filter(
+        kind=PaymentKind.FEE,
+        status=PaymentStatus.PAID,
+        attendance__isnull=False,
+        paid_on__gte=quarters[0].first_day,
+        paid_on__lte=quarter.last_day,
+    )
+    waits = (
+        paid.annotate(
+            wait=ExpressionWrapper(
+                F("paid_on") - TruncDate("attendance__meeting__starts_at"),
+                output_field=DurationField(),
+            ),
+            year=ExtractYear("paid_on"),
+            quarter=ExtractQuarter("paid_on"),
+        )
+        .values("year", "quarter", "wait")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    histograms: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    for row in waits:
+        histograms[(row["year"], row["quarter"])][max(row["wait"].days, 0)] += row["count"]
+    medians = [
+        _median(histograms[(q.first_day.year, (q.first_day.month - 1) // 3 + 1)]) for q in quarters
+    ]
+    now = medians[-1]
+    return Figure(
+        key="payment-wait",
+        title="Days from attending to being paid",
+        headline="No fees paid yet this quarter" if now is None else f"{_days_text(now)}",
+        caption="The median days from a meeting to its fee being paid, by the quarter it "
+        "was paid in",
+        columns=["Quarter", "Median days"],
+        rows=[
+            (q.short_label, "none paid" if median is None else f"{median:g}")
+            for q, median in zip(quarters, medians, strict=True)
+        ],
+        chart={
+            "type": "bar",
+            "horizontal": False,
+            "labels": [q.short_label for q in quarters],
+            "datasets": [{"label": "Median days", "data": medians}],
+            "axis": "Days",
+        },
+    )
+
+
+def decisions_by_rung_figure(quarter: Quarter) -> Figure:
+    """Decisions made this quarter at each rung of the ladder: one query."""
+    counts = dict(
+        Decision.objects.filter(decided_on__gte=quarter.first_day, decided_on__lte=quarter.last_day)
+        .values_list("ladder_rung")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    total = sum(counts.values())
+    shared = sum(counts.get(rung.value, 0) for rung in SHARED_POWER_RUNGS)
+    rows = [(rung.label, counts.get(rung.value, 0)) for rung in LadderRung]
+    return Figure(
+        key="ladder",
+        title="Decisions by rung of the ladder",
+        headline=f"{total} decision{'' if total == 1 else 's'}",
+        detail=f"{shared} co-designed or co-produced",
+        caption="Decisions made this quarter at each rung of the co-production ladder, "
+        "lowest first",
+        columns=["Rung", "Decisions"],
+        rows=rows,
+        chart={
+            "type": "bar",
+            "horizontal": True,
+            "labels": [row[0] for row in rows],
+            "datasets": [{"label": "Decisions", "data": [row[1] for row in rows]}],
+            "axis": "Decisions",
+        },
+    )
+
+
+def evidence_figure(quarter: Quarter) -> Figure:
+    """Evidence records dated this quarter, by kind: one query."""
+    counts = dict(
+        EvidenceRecord.objects.filter(
+            recorded_on__gte=quarter.first_day, recorded_on__lte=quarter.last_day
+        )
+        .values_list("kind")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    total = sum(counts.values())
+    rows = [(kind.label, counts.get(kind.value, 0)) for kind in EvidenceKind]
+    return Figure(
+        key="evidence",
+        title="Evidence recorded this quarter",
+        headline=f"{total} record{'' if total == 1 else 's'}",
+        caption="Evidence records dated this quarter, by kind",
+        columns=["Kind", "Records"],
+        rows=rows,
+        chart={
+            "type": "bar",
+            "horizontal": True,
+            "labels": [row[0] for row in rows],
+            "datasets": [{"label": "Records", "data": [row[1] for row in rows]}],
+            "axis": "Records",
+        },
+    )
+
+
+def dashboard_figures(*, today: date | None = None) -> dict:
+    quarter = quarter_of(today or timezone.localdate())
+    figures = [
+        people_active_figure(quarter),
+        payment_wait_figure(quarter),
+        decisions_by_rung_figure(quarter),
+        evidence_figure(quarter),
+    ]
+    return {
+        "quarter": quarter,
+        "figures": figures,
+        "charts": {figure.key: figure.chart for figure in figures},
+    }

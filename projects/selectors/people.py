@@ -1,0 +1,190 @@
+"""Reads for the staff people directory and one person's page: everyone across projects,
+with their consents, projects, meetings, hours, payments and claims. Each runs a fixed
+number of queries whatever the data."""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.text import capfirst
+
+from projects.models import (
+    Attendance,
+    AttendanceStatus,
+    ExpenseClaim,
+    Invitation,
+    Membership,
+    Payment,
+)
+from stakeholders.models import ConsentRecord, Person
+
+PEOPLE_PER_PAGE = 25
+RECORDS_PER_PAGE = 10
+# The lists on a person's page, each paginated by its own query parameter.
+PERSON_LISTS = (
+    "consents",
+    "projects",
+    "invitations",
+    "attendances",
+    "payments",
+    "claims",
+    "history",
+)
+# A phone search needs this many digits, so "1" does not match everyone.
+SHORTEST_PHONE_SEARCH = 4
+
+
+def _phone_digits(text: str) -> str:
+    """The digits of a UK number as the roster stores them (+44…), from "07911 123456"."""
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("0"):
+        digits = "44" + digits[1:]
+    return digits
+
+
+def people_directory(
+    *, q: str = "", group: str = "", pool: str = "", consent: str = "", page_number=None
+) -> Page:
+    """Everyone on the roster, not erased, by name: searched by name, email or phone and
+    filtered by group, pool and consent; two queries per page."""
+    people = Person.objects.filter(erased_at=None).annotate(
+        project_count=Count("memberships", distinct=True)
+    )
+    if q := q.strip():
+        found = Q(full_name__icontains=q) | Q(preferred_name__icontains=q) | Q(email__icontains=q)
+        digits = _phone_digits(q)
+        if len(digits) >= SHORTEST_PHONE_SEARCH:
+            found |= Q(phone__contains=digits)
+        people = people.filter(found)
+    if group:
+        people = people.filter(stakeholder_group=group)
+    if pool:
+        people = people.filter(in_pool=pool == "yes")
+    if consent:
+        people = people.filter(involvement_consent_given=consent == "given")
+    return Paginator(people.order_by("full_name", "pk"), PEOPLE_PER_PAGE).get_page(page_number)
+
+
+@dataclass
+class Change:
+    """One saved version of someone's details: when, by whom, and what changed."""
+
+    when: Any
+    by: Any
+    kind: str
+    fields: list[tuple[str, str, str]]
+
+
+def _shown(field, value) -> str:
+    if value is None or value == "":
+        return "–"
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+# Kept in step by other services, or not a detail anyone reads.
+NOT_SHOWN_IN_CHANGES = {"payment_choices_recorded_at", "payment_choices_recorded_by"}
+
+
+def _changes(records: list, older) -> list[Change]:
+    """Each version beside the one before it (`older` is the version before the page)."""
+    changes = []
+    for record, previous in zip(records, [*records[1:], older], strict=True):
+        fields = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=NOT_SHOWN_IN_CHANGES)
+            for change in delta.changes:
+                field = Person._meta.get_field(change.field)
+                fields.append(
+                    (
+                        capfirst(str(field.verbose_name)),
+                        _shown(field, change.old),
+                        _shown(field, change.new),
+                    )
+                )
+        kind = {"+": "Added", "~": "Changed", "-": "Deleted"}[record.history_type]
+        changes.append(Change(record.history_date, record.history_user, kind, fields))
+    return changes
+
+
+def _history_page(person: Person, page_number) -> tuple[Page, list[Change]]:
+    versions = person.history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )
+    page = Paginator(versions, RECORDS_PER_PAGE).get_page(page_number)
+    records = list(page.object_list)
+    older = None
+    if records:
+        last = records[-1]
+        older = (
+            person.history.filter(
+                Q(history_date__lt=last.history_date)
+                | Q(history_date=last.history_date, history_id__lt=last.history_id)
+            )
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+    return page, _changes(records, older)
+
+
+def _paged(queryset: QuerySet, page_number) -> Page:
+    return Paginator(queryset, RECORDS_PER_PAGE).get_page(page_number)
+
+
+def person_record(person: Person, *, pages: dict[str, str | None]) -> dict:
+    """Everything staff see on one person's page, each list one page of its own."""
+    history_page, changes = _history_page(person, pages.get("history"))
+    hours = Attendance.objects.filter(person=person, status=AttendanceStatus.ATTENDED).aggregate(
+        hours=Sum("hours"), meetings=Count("pk")
+    )
+    return {
+        "skills": list(person.skills.all()),
+        "hours": hours["hours"] or Decimal("0"),
+        "meetings_attended": hours["meetings"],
+        "consents": _paged(
+            ConsentRecord.objects.filter(person=person)
+            .select_related("recorded_by", "withdrawn_by", "wording")
+            .order_by("-given_at", "-pk"),
+            pages.get("consents"),
+        ),
+        "projects": _paged(
+            Membership.objects.filter(person=person)
+            .select_related("project")
+            .order_by("project__name", "pk"),
+            pages.get("projects"),
+        ),
+        "invitations": _paged(
+            Invitation.objects.filter(person=person)
+            .select_related("meeting__project")
+            .order_by("-meeting__starts_at", "-pk"),
+            pages.get("invitations"),
+        ),
+        "attendances": _paged(
+            Attendance.objects.filter(person=person)
+            .select_related("meeting__project", "recorded_by")
+            .order_by("-meeting__starts_at", "-pk"),
+            pages.get("attendances"),
+        ),
+        "payments": _paged(
+            Payment.objects.filter(person=person)
+            .select_related("project")
+            .order_by("-created_at", "-pk"),
+            pages.get("payments"),
+        ),
+        "claims": _paged(
+            ExpenseClaim.objects.filter(person=person)
+            .select_related("project", "meeting", "recorded_by")
+            .order_by("-submitted_at", "-pk"),
+            pages.get("claims"),
+        ),
+        "history": history_page,
+        "changes": changes,
+    }

@@ -1,0 +1,138 @@
+"""The staff people directory across projects, one person's page, and what staff record
+on behalf of someone who is not online: an expense claim and their payment choices."""
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from coprod.core.access import permission_required
+from projects.access import STAFF_ONLY, get_person_for_staff
+from projects.forms.payments import ExpenseClaimForm, StaffPaymentChoicesForm
+from projects.forms.people import PeopleFilterForm
+from projects.selectors.payments import (
+    meetings_to_claim_for,
+    payment_methods_offered_to,
+    payment_policies_for,
+    projects_of_person,
+)
+from projects.selectors.people import PERSON_LISTS, people_directory, person_record
+from projects.services.payments import (
+    ClaimError,
+    claim_categories_in_words,
+    expense_claim_submit,
+    payment_choices_save,
+)
+from stakeholders.models import Person
+
+ERASED = "This person's details have been erased, so nothing can be recorded for them."
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def people(request: HttpRequest) -> HttpResponse:
+    filters = PeopleFilterForm(request.GET or None)
+    chosen = filters.filters() if filters.is_bound else {}
+    return render(
+        request,
+        "projects/people.html",
+        {
+            "filters": filters,
+            "page": people_directory(**chosen, page_number=request.GET.get("page")),
+            "page_query": _query_without(request, "page"),
+        },
+    )
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def person(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    someone = get_person_for_staff(request, person_id)
+    pages = {name: request.GET.get(f"{name}_page") for name in PERSON_LISTS}
+    return render(
+        request,
+        "projects/person.html",
+        {
+            "person": someone,
+            "record": person_record(someone, pages=pages),
+            "queries": {name: _query_without(request, f"{name}_page") for name in PERSON_LISTS},
+        },
+    )
+
+
+def _refuse_if_erased(request: HttpRequest, someone: Person) -> HttpResponse | None:
+    if someone.erased_at is None:
+        return None
+    messages.error(request, ERASED)
+    return redirect("projects:person", person_id=someone.public_id)
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def person_claim_new(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Staff record an expense claim, with a scanned receipt, for someone not online."""
+    someone = get_person_for_staff(request, person_id)
+    if refused := _refuse_if_erased(request, someone):
+        return refused
+    projects = projects_of_person(someone)
+    policies = payment_policies_for(projects)
+    posted = request.method == "POST"
+    form = ExpenseClaimForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        projects=projects,
+        meetings=meetings_to_claim_for(someone),
+        policies=policies,
+        initial={"project": projects[0]} if len(projects) == 1 else {},
+    )
+    if posted and form.is_valid():
+        try:
+            claim = expense_claim_submit(
+                person=someone, recorded_by=request.user, **form.claim_fields()
+            )
+        except ClaimError as error:
+            form.add_error(error.field, str(error))
+            form.ask_for_receipt_again()
+        else:
+            messages.success(
+                request,
+                f"The claim for £{claim.amount:,.2f} is recorded on behalf of "
+                f"{someone.full_name}. It now waits for a decision like any other claim.",
+            )
+            return redirect("projects:person", person_id=someone.public_id)
+    return render(
+        request,
+        "projects/person_claim_form.html",
+        {
+            "person": someone,
+            "form": form,
+            "paid_for": [
+                (project, claim_categories_in_words(policies[project.pk])) for project in projects
+            ],
+        },
+    )
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def person_payment_choices(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Staff record how someone who is not online wants to be paid."""
+    someone = get_person_for_staff(request, person_id)
+    if refused := _refuse_if_erased(request, someone):
+        return refused
+    form = StaffPaymentChoicesForm(
+        request.POST or None, person=someone, methods_offered=payment_methods_offered_to(someone)
+    )
+    if request.method == "POST" and form.is_valid():
+        payment_choices_save(person=someone, recorded_by=request.user, **form.cleaned_data)
+        messages.success(
+            request, f"{someone.full_name}'s payment choices are recorded on their behalf."
+        )
+        return redirect("projects:person", person_id=someone.public_id)
+    return render(
+        request, "projects/person_payment_choices.html", {"person": someone, "form": form}
+    )
