@@ -18,7 +18,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PHONE = {"width": 375, "height": 812}
+PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
@@ -69,6 +69,22 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
+# The page's width and the first elements that stick out past the window, to say what to fix.
+# After the window narrows, wait three frames (charts redraw for the new width in one),
+# then give the page's width and the first elements sticking out past it, to say what to fix.
+WIDEST = """async () => {
+    for (let frame = 0; frame < 3; frame++) {
+        await new Promise((done) => requestAnimationFrame(done));
+    }
+    const root = document.documentElement;
+    const wide = [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1)
+        .slice(0, 4)
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
+    return [root.scrollWidth, root.clientWidth, wide];
+}"""
+
+
 class PageAudit:
     """Checks the page in the browser against axe-core and the HTML the server sent against
     html5lib's strict parser. Every HTML page a journey loads must be audited: the fixture
@@ -95,7 +111,18 @@ class PageAudit:
         url = self.page.url.split("#")[0]
         self._check_html(url)
         self._check_axe(url)
+        self._check_reflow(url)
         self.audited.add(url)
+
+    def _check_reflow(self, url: str) -> None:
+        """WCAG 1.4.10: at a phone's 390 px nothing makes a person scroll sideways."""
+        size = self.page.viewport_size
+        self.page.set_viewport_size(PHONE)
+        try:
+            scroll, client, wide = self.page.evaluate(WIDEST)
+        finally:
+            self.page.set_viewport_size(size)
+        assert scroll <= client, f"{url} scrolls sideways at 390 px ({scroll} > {client}): {wide}"
 
     def _check_html(self, url: str) -> None:
         import html5lib
