@@ -109,7 +109,7 @@ def _others(counted: dict) -> int:
 
 def signups_to_welcome(today: date) -> ToDo | None:
     waiting = Membership.objects.filter(
-        status=MembershipStatus.INTERESTED, person__erased_at=None
+        status=MembershipStatus.INTERESTED, person__erased_at=None, project__archived_at=None
     ).exclude(project__stage=Stage.CLOSED)
     counted, oldest = _first_of(
         waiting.select_related("project"), order_by=["interested_at"], project="project"
@@ -217,6 +217,7 @@ def support_to_arrange(today: date, now: datetime) -> ToDo | None:
             Q(needs_support=True) | ~Q(support_note=""),
             meeting__starts_at__gt=now,
             meeting__cancelled_at=None,
+            meeting__project__archived_at=None,
             person__involvement_consent_given=True,
             person__erased_at=None,
         )
@@ -252,6 +253,7 @@ def emails_not_sent(today: date, now: datetime) -> ToDo | None:
         failed_at__isnull=False,
         sent_at=None,
         invitation__meeting__ends_at__gt=now,
+        invitation__meeting__project__archived_at=None,
         invitation__person__involvement_consent_given=True,
         invitation__person__erased_at=None,
     ).exclude(invitation__response=Response.WITHDRAWN)
@@ -278,7 +280,9 @@ def emails_not_sent(today: date, now: datetime) -> ToDo | None:
 
 
 def actions_overdue(today: date) -> ToDo | None:
-    overdue = Action.objects.filter(status=ActionStatus.OPEN, due_on__lt=today)
+    overdue = Action.objects.filter(
+        status=ActionStatus.OPEN, due_on__lt=today, decision__project__archived_at=None
+    )
     counted, oldest = _first_of(
         overdue.select_related("decision__project"),
         order_by=["due_on"],
@@ -307,7 +311,7 @@ def votes_open(today: date) -> ToDo | None:
     decision was first saved with voting open (its history), or else when it was made."""
     history = Decision.history.model.objects.filter(id=OuterRef("pk"), voting_open=True)
     first_open = history.order_by("history_date").values("history_date")[:1]
-    opened = Decision.objects.filter(voting_open=True).annotate(
+    opened = Decision.objects.filter(voting_open=True, project__archived_at=None).annotate(
         opened_at=Coalesce(Subquery(first_open), "created_at")
     )
     counted, oldest = _first_of(
@@ -333,7 +337,8 @@ def votes_open(today: date) -> ToDo | None:
 def voices_missing_before_meetings(today: date, now: datetime) -> ToDo | None:
     """Projects short of a coverage target with a meeting in the next 14 days: three queries."""
     soon = (
-        Project.objects.exclude(stage=Stage.CLOSED)
+        Project.objects.current()
+        .exclude(stage=Stage.CLOSED)
         .annotate(
             next_meeting=Min(
                 "meetings__starts_at",
@@ -475,6 +480,7 @@ def people_active_figure(quarter: Quarter) -> Figure:
         active[row["stakeholder_group"]] += row["count"]
     targets = dict(
         CoverageTarget.objects.exclude(project__stage=Stage.CLOSED)
+        .filter(project__archived_at=None)
         .values_list("stakeholder_group")
         .annotate(total=Sum("target"))
         .order_by()

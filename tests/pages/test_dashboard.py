@@ -33,7 +33,9 @@ from projects.models import (
     MembershipStatus,
     Payment,
     PaymentStatus,
+    Project,
     Response,
+    Stage,
 )
 from projects.rsvp import RsvpAction
 from projects.services.meetings import invitation_respond, meeting_email_retry
@@ -512,3 +514,24 @@ def test_the_dashboard_runs_as_many_queries_with_ten_times_the_rows(staff_client
     large = _query_count(staff_client)
 
     assert len(large) == len(small), "\n".join(large)
+
+
+def test_work_in_an_archived_project_is_not_on_the_to_do_list(staff_client, personas):
+    decision = _decision(personas.other_project, voting_open=True)
+    Action.objects.create(
+        decision=decision,
+        description="Send the minutes",
+        owner="Sam",
+        due_on=timezone.localdate() - timedelta(days=3),
+    )
+    page = _page(staff_client)
+    assert _entry(page, "actions") is not None
+    assert _entry(page, "votes") is not None
+
+    Project.objects.filter(pk=personas.other_project.pk).update(
+        stage=Stage.CLOSED, archived_at=timezone.now()
+    )
+
+    page = _page(staff_client)
+    assert _entry(page, "actions") is None
+    assert _entry(page, "votes") is None
