@@ -147,7 +147,8 @@ def person_record(person: Person, *, pages: dict[str, str | None]) -> dict:
     )
     return {
         "skills": list(person.skills.all()),
-        "hours": hours["hours"] or Decimal("0"),
+        # 2.5, not 2.50 (PostgreSQL keeps the column's two places) nor 1E+1.
+        "hours": Decimal(format((hours["hours"] or Decimal("0")).normalize(), "f")),
         "meetings_attended": hours["meetings"],
         "consents": _paged(
             ConsentRecord.objects.filter(person=person)

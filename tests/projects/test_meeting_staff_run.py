@@ -3,6 +3,7 @@ checking who gets what, answers taken by phone, and retrying only emails that ca
 
 import re
 from datetime import datetime, time, timedelta
+from html import escape
 
 import pytest
 from django.core import mail
@@ -199,7 +200,7 @@ def test_staff_record_a_phone_answer_marked_as_recorded_on_behalf_of_the_person(
     assert phone_only.responded_at is not None
     html = response.content.decode()
     assert "Phoebe Phoneonly is coming." in html
-    assert f"Recorded by {personas.staff} on behalf of Phoebe Phoneonly" in html
+    assert f"Recorded by {escape(str(personas.staff))} on behalf of Phoebe Phoneonly" in html
 
 
 def test_the_meeting_page_offers_to_record_each_invitee_s_answer(
@@ -271,7 +272,7 @@ def test_the_person_sees_on_their_own_page_that_staff_recorded_their_answer(
     html = client.get(reverse("pages:me")).content.decode()
 
     assert "Your answer: <strong>Not coming</strong>" in html
-    assert f"Recorded by {personas.staff} on behalf of Pat Participant" in html
+    assert f"Recorded by {escape(str(personas.staff))} on behalf of Pat Participant" in html
 
 
 def test_an_answer_the_person_gives_themselves_is_no_longer_marked_as_recorded_by_staff(
