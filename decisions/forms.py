@@ -15,7 +15,12 @@ from decisions.models import (
     VoteChoice,
     VotePreference,
 )
-from decisions.services import DecisionError, choices_for, options_from_text
+from decisions.services import (
+    DecisionError,
+    choices_for,
+    closing_date_problem,
+    options_from_text,
+)
 from projects.forms.meetings import MeetingChoiceField
 from projects.models import Meeting
 from stakeholders.forms import PersonChoiceField
@@ -73,6 +78,13 @@ class DecisionForm(forms.ModelForm):
     decided_on = DayField(
         label="Date", error_messages={"required": "Enter the date of the decision."}
     )
+    voting_closes_on = DayField(
+        label="When does voting close? (optional)",
+        required=False,
+        help_text="The day you plan to close the vote, like 12/12/2026. People voting are "
+        "told it, and your dashboard reminds you a week before. Voting does not close by "
+        "itself: you close it.",
+    )
     ladder_rung = forms.ChoiceField(
         label="How co-produced was it?",
         choices=ladder_choices,
@@ -94,6 +106,7 @@ class DecisionForm(forms.ModelForm):
             "meeting",
             "decided_on",
             "status",
+            "voting_closes_on",
             "ladder_rung",
             "anonymous_voting",
             "quorum_percent",
@@ -195,6 +208,14 @@ class DecisionForm(forms.ModelForm):
         # The instance still holds the stored values here: the form copies what was typed
         # onto it only after clean().
         stored = self.instance
+        if "voting_closes_on" in cleaned and "method" in cleaned:
+            problem = closing_date_problem(
+                closes_on=cleaned["voting_closes_on"],
+                method=cleaned["method"],
+                stored=stored.voting_closes_on,
+            )
+            if problem:
+                self.add_error("voting_closes_on", problem)
         if stored.pk is None:
             return cleaned
         options_changed = "options" in cleaned and options_from_text(

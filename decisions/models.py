@@ -106,6 +106,8 @@ class Decision(models.Model):
         help_text="Each such vote says who recorded it and for whom, except on a secret ballot.",
     )
     voting_open = models.BooleanField(default=False)
+    # A plan that people are told and staff are reminded of; voting never closes by itself.
+    voting_closes_on = models.DateField("voting closes on", null=True, blank=True)
     vote_result = models.TextField(blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     you_said = models.TextField("you said", blank=True, help_text="What participants asked for.")
@@ -132,6 +134,12 @@ class Decision(models.Model):
             ),
             # The dashboard's recent decisions across every project.
             models.Index(fields=["-decided_on", "-id"], name="decision_recent_idx"),
+            # The dashboard's votes closing soon, soonest first.
+            models.Index(
+                fields=["voting_closes_on"],
+                name="decision_vote_closing_idx",
+                condition=models.Q(voting_open=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -149,6 +157,10 @@ class Decision(models.Model):
     @property
     def is_between_options(self) -> bool:
         return self.method in (DecisionMethod.OPTIONS, DecisionMethod.RANKED)
+
+    @property
+    def voting_closing_date_passed(self) -> bool:
+        return self.voting_closes_on is not None and self.voting_closes_on < timezone.localdate()
 
 
 class DecisionOption(models.Model):

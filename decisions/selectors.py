@@ -246,9 +246,10 @@ def with_own_vote(decisions: QuerySet[Decision], person: Person) -> QuerySet[Dec
 
 
 def open_votes_page(person: Person, *, page_number) -> Page:
-    """Decisions open for voting in the projects where this person is an active member."""
+    """Decisions open for voting in the projects not archived where this person is an active
+    member."""
     decisions = Decision.objects.filter(
-        voting_open=True, project__in=active_projects_of(person).values("pk")
+        voting_open=True, project__in=active_projects_of(person).current().values("pk")
     ).order_by("-decided_on", "-pk")
     decisions = with_own_vote(_with_own_choice(decisions, person), person)
     return Paginator(decisions, MY_VOTES_PER_PAGE).get_page(page_number)

@@ -4,7 +4,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -32,7 +32,7 @@ from decisions.models import (
     VoteEmail,
     VotePreference,
 )
-from projects.models import MembershipStatus, Project
+from projects.models import ARCHIVED_NOTHING_CAN_CHANGE, MembershipStatus, Project
 from stakeholders.models import Person, User
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,30 @@ class DecisionError(Exception):
     """The change is not allowed; the message says why in plain English."""
 
 
+CLOSING_DATE_IN_THE_PAST = (
+    "The date voting closes must be today or in the future. Leave it empty if there is "
+    "no closing date."
+)
+CLOSING_DATE_NOT_A_VOTE = (
+    "Only a vote or a consensus decision has a closing date. Leave it empty, or change how "
+    "it is decided."
+)
+
+
+def closing_date_problem(
+    *, closes_on: date | None, method: str, stored: date | None = None
+) -> str | None:
+    """What is wrong with a vote's closing date, or None. A date that has passed since it
+    was set may stay, so the decision can still be changed after it."""
+    if closes_on is None:
+        return None
+    if method not in VOTED_ON:
+        return CLOSING_DATE_NOT_A_VOTE
+    if closes_on != stored and closes_on < timezone.localdate():
+        return CLOSING_DATE_IN_THE_PAST
+    return None
+
+
 def decision_create(
     *,
     project: Project,
@@ -55,12 +79,21 @@ def decision_create(
 ) -> Decision:
     decision = Decision(project=project, created_by=created_by, **fields)
     labels = _checked_options(decision)
+    _check_closing_date(decision, stored=None)
     decision.full_clean()
     with transaction.atomic():
         decision.save()
         _options_save(decision=decision, labels=labels)
         decision_set_participants(decision=decision, participants=participants, proposers=proposers)
     return decision
+
+
+def _check_closing_date(decision: Decision, *, stored: date | None) -> None:
+    problem = closing_date_problem(
+        closes_on=decision.voting_closes_on, method=decision.method, stored=stored
+    )
+    if problem:
+        raise DecisionError(problem)
 
 
 def options_from_text(text: str) -> list[str]:
@@ -138,7 +171,9 @@ def decision_update(*, decision: Decision, change_reason: str = "", **fields) ->
         )
     stored = (
         Decision.objects.filter(pk=decision.pk)
-        .values("voting_open", "anonymous_voting", "method", "status", "options")
+        .values(
+            "voting_open", "anonymous_voting", "method", "status", "options", "voting_closes_on"
+        )
         .first()
     )
     if stored and stored["voting_open"]:
@@ -153,6 +188,7 @@ def decision_update(*, decision: Decision, change_reason: str = "", **fields) ->
     for name, value in fields.items():
         setattr(decision, name, value)
     labels = _checked_options(decision)
+    _check_closing_date(decision, stored=stored["voting_closes_on"] if stored else None)
     decision.full_clean()
     decision._change_reason = change_reason.strip() or None
     with transaction.atomic():
@@ -311,6 +347,7 @@ def choices_for(decision: Decision) -> list[VoteChoice]:
 def can_vote(*, decision: Decision, person: Person) -> bool:
     return (
         decision.voting_open
+        and not decision.project.is_archived
         and person.involvement_consent_given
         and person.erased_at is None
         and person.memberships.filter(
@@ -353,7 +390,13 @@ def vote_cast(
     where the decision allows assisted votes."""
     with transaction.atomic():
         # Locked, so a vote cannot slip in after voting_close has counted.
-        decision = Decision.objects.select_for_update().get(pk=decision.pk)
+        decision = (
+            Decision.objects.select_for_update(of=("self",))
+            .select_related("project")
+            .get(pk=decision.pk)
+        )
+        if decision.project.is_archived:
+            raise DecisionError(ARCHIVED_NOTHING_CAN_CHANGE)
         if not decision.voting_open:
             raise DecisionError("Voting on this decision has closed.")
         if recorded_by is not None and not decision.assisted_votes:
@@ -482,6 +525,8 @@ def action_set_status(*, action: Action, status: str) -> Action:
 def ladder_assessment_add(
     *, project: Project, assessed_by: User, role: str, rung: str, note: str = ""
 ) -> LadderAssessment:
+    if project.is_archived:
+        raise DecisionError(ARCHIVED_NOTHING_CAN_CHANGE)
     if role not in AssessorRole.values:
         raise DecisionError("Say whether this is a staff or a participant view.")
     assessment = LadderAssessment(

@@ -60,6 +60,7 @@ from decisions.services import (
 )
 from projects.access import STAFF_ONLY, get_project_for_staff
 from projects.models import (
+    ARCHIVED_NOTHING_CAN_CHANGE,
     Project,
     Stage,
 )
@@ -371,7 +372,7 @@ def _my_decisions_page(
             "page": page,
             "votes": votes,
             "results": results,
-            "projects": active_projects_of(person),
+            "projects": active_projects_of(person).current(),
             "failed_form": failed_form,
         },
     )
@@ -408,14 +409,21 @@ def vote(request: HttpRequest, decision_id) -> HttpResponse:
 @permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
 def ladder(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(active_projects_of(get_own_person(request)), slug=slug)
+    if project.is_archived:
+        messages.error(request, ARCHIVED_NOTHING_CAN_CHANGE)
+        return redirect("decisions:my_decisions")
     form = LadderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ladder_assessment_add(
-            project=project,
-            assessed_by=request.user,
-            role=AssessorRole.PARTICIPANT,
-            **form.cleaned_data,
-        )
+        try:
+            ladder_assessment_add(
+                project=project,
+                assessed_by=request.user,
+                role=AssessorRole.PARTICIPANT,
+                **form.cleaned_data,
+            )
+        except DecisionError as error:
+            messages.error(request, str(error))
+            return redirect("decisions:my_decisions")
         messages.success(
             request,
             f"Thank you. We have saved how much say you think people have in {project.name}.",

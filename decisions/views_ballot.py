@@ -14,6 +14,7 @@ from decisions.forms import VoteForm
 from decisions.models import Decision
 from decisions.selectors import with_own_vote
 from decisions.services import DecisionError, can_vote, vote_cast
+from projects.models import ARCHIVED_NOTHING_CAN_CHANGE
 from stakeholders.models import Person
 
 PROBLEMS = {
@@ -33,6 +34,7 @@ PROBLEMS = {
         "This vote has closed",
         "You can no longer vote on this, and nothing has been changed.",
     ),
+    "archived": (410, "This project has ended", ARCHIVED_NOTHING_CAN_CHANGE),
     "inactive": (
         410,
         "This link is no longer active",
@@ -75,6 +77,8 @@ def ballot(request: HttpRequest, token: str) -> HttpResponse:
     decision = _find(Decision.objects.select_related("project"), link.decision_id)
     if person is None or decision is None:
         return _problem(request, "missing")
+    if decision.project.is_archived:
+        return _problem(request, "archived", decision)
     if not decision.voting_open:
         return _problem(request, "closed", decision)
     if not can_vote(decision=decision, person=person):

@@ -17,6 +17,7 @@ from evidence.models import (
     OutcomeValue,
 )
 from evidence.services import TAG_MAX_LENGTH, tag_names_from_text
+from projects.forms.fields import CurrentProjectChoiceField
 from projects.models import Project, Stage
 from stakeholders.models import User
 
@@ -311,16 +312,10 @@ class ImpactSummaryForm(forms.ModelForm):
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
 
 
-class ProjectChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, project: Project) -> str:
-        return project.name
-
-
 class LearningEntryForm(forms.ModelForm):
-    project = ProjectChoiceField(
+    project = CurrentProjectChoiceField(
         label="Project",
         queryset=Project.objects.order_by("name"),
-        to_field_name="slug",
         required=False,
         empty_label="Not linked to a project",
         help_text="Optional.",

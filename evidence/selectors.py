@@ -46,8 +46,9 @@ HOURS = DecimalField(max_digits=10, decimal_places=2)
 
 
 def projects_reported_to(user) -> QuerySet[Project]:
-    """Staff read every project's report; a commissioner only those granted to them."""
-    projects = Project.objects.only("name", "slug", "stage", "summary")
+    """Staff read every project's report; a commissioner only those granted to them. Archived
+    projects are left out: their reports can still be read, but are not listed."""
+    projects = Project.objects.current().only("name", "slug", "stage", "summary")
     if is_staff_member(user):
         return projects
     return projects.filter(report_grants__commissioner=user)

@@ -84,6 +84,7 @@ personal_data_register(
         ("projects.HistoricalPaymentPolicy", "history_user"): "staff audit",
         ("projects.Invitation", "invited_by"): "staff audit",
         ("projects.Invitation", "answer_recorded_by"): "staff audit",
+        ("projects.Invitation", "support_arranged_by"): "staff audit",
         ("projects.Attendance", "recorded_by"): "staff audit",
         ("projects.HistoricalAttendance", "recorded_by"): "staff audit",
         ("projects.HistoricalAttendance", "history_user"): "who made a change; rows exported",

@@ -86,6 +86,11 @@ urlpatterns = [
         name="meeting_record_answer",
     ),
     path(
+        "projects/<slug:slug>/meetings/<uuid:meeting_id>/support/<uuid:person_id>/arranged/",
+        meetings.meeting_support_arranged,
+        name="meeting_support_arranged",
+    ),
+    path(
         "projects/<slug:slug>/payments/policy/",
         payments.payment_policy,
         name="payment_policy",

@@ -1,6 +1,7 @@
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -453,3 +454,66 @@ class DataExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.exported_at:%Y-%m-%d %H:%M}"
+
+
+class RequestChannel(models.TextChoices):
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    IN_PERSON = "in_person", "In person"
+
+
+SUBJECT_ACCESS_NOTED_TWICE = (
+    "A request from this person that arrived that day, the same way, is already waiting."
+)
+
+
+class SubjectAccessRequest(models.Model):
+    """Someone asked for a copy of their data: UK GDPR gives one calendar month from the day
+    it arrived. Taking the export on the person's subject-access page answers the oldest
+    one waiting."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="subject_access_requests"
+    )
+    received_on = models.DateField("the day the request arrived")
+    channel = models.CharField("how it came", max_length=10, choices=RequestChannel.choices)
+    noted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    noted_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["received_on", "pk"]
+        constraints = [
+            # The same request noted twice (a double click, two colleagues) is one request.
+            models.UniqueConstraint(
+                fields=["person", "received_on", "channel"],
+                condition=models.Q(answered_at=None),
+                name="subject_access_request_noted_once",
+                violation_error_message=SUBJECT_ACCESS_NOTED_TWICE,
+            ),
+        ]
+        indexes = [
+            # The dashboard's "requests waiting": the open ones, oldest first.
+            models.Index(
+                fields=["received_on"],
+                condition=models.Q(answered_at=None),
+                name="subject_access_waiting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "answered" if self.answered_at else "waiting"
+        return f"Subject-access request received {self.received_on:%Y-%m-%d} ({state})"
+
+    def clean(self) -> None:
+        if self.received_on and self.received_on > timezone.localdate():
+            raise ValidationError(
+                {"received_on": "The day the request arrived cannot be in the future."}
+            )

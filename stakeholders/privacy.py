@@ -20,6 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -29,6 +30,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from coprod.core.pagecache import data_changed
 from stakeholders.models import (
+    SUBJECT_ACCESS_NOTED_TWICE,
     ConsentKind,
     ConsentRecord,
     ConsentWording,
@@ -37,6 +39,7 @@ from stakeholders.models import (
     ErasureRequest,
     Person,
     Role,
+    SubjectAccessRequest,
     User,
 )
 from stakeholders.services import consent_withdraw
@@ -66,6 +69,7 @@ EXPORTED = {
     ("stakeholders.EqualityMonitoring", "person"): "Your equality monitoring answers",
     ("stakeholders.ErasureRequest", "person"): "Requests to erase your details",
     ("stakeholders.DataExportLog", "person"): "Times your data was exported",
+    ("stakeholders.SubjectAccessRequest", "person"): "Requests for a copy of your data",
     ("account.EmailAddress", "user"): "Email addresses of your login",
     ("mfa.Authenticator", "user"): "Authenticator apps and recovery codes you set up",
 }
@@ -80,6 +84,8 @@ NOT_EXPORTED = {
     ("stakeholders.ConsentRecord", "withdrawn_by"): "staff audit; the record is exported",
     ("stakeholders.ErasureRequest", "confirmed_by"): "staff audit",
     ("stakeholders.DataExportLog", "exported_by"): "who exported; rows exported by person",
+    ("stakeholders.SubjectAccessRequest", "noted_by"): "staff audit",
+    ("stakeholders.SubjectAccessRequest", "answered_by"): "staff audit",
     # Only staff can use the Django admin, so participants have no entries of their own.
     ("admin.LogEntry", "user"): "staff's own admin actions",
     ("stakeholders.Person", "payment_choices_recorded_by"): "shown in the details as staff",
@@ -274,6 +280,38 @@ def data_export_record(
     log.full_clean()
     log.save()
     return log
+
+
+def subject_access_request_record(
+    *, person: Person, received_on: date, channel: str, noted_by: User
+) -> SubjectAccessRequest:
+    """Note a request for a copy of someone's data: the legal month runs from the day it
+    arrived, not the day it is noted. Raises ValidationError (nothing saved) for a day in
+    the future or a request already noted and waiting."""
+    request = SubjectAccessRequest(
+        person=person, received_on=received_on, channel=channel, noted_by=noted_by
+    )
+    request.full_clean()
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:
+        # Noted twice at the same moment: the first one stands.
+        raise ValidationError(SUBJECT_ACCESS_NOTED_TWICE) from None
+    return request
+
+
+def subject_access_request_answer_oldest(
+    *, person: Person, answered_by: User
+) -> SubjectAccessRequest | None:
+    """Taking the export answers the request that has waited longest; None if none waits."""
+    waiting = SubjectAccessRequest.objects.filter(person=person, answered_at=None)
+    while (oldest := waiting.order_by("received_on", "pk").first()) is not None:
+        # Claimed atomically: two colleagues exporting at once answer two requests, not one.
+        if waiting.filter(pk=oldest.pk).update(answered_at=timezone.now(), answered_by=answered_by):
+            oldest.refresh_from_db()
+            return oldest
+    return None
 
 
 # Erasure -------------------------------------------------------------------------------

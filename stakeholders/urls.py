@@ -19,5 +19,10 @@ urlpatterns = [
     ),
     path("people/data-exports/", views_privacy.export_log, name="export_log"),
     path("people/<uuid:person_id>/data/", views_privacy.subject_access, name="sar"),
+    path(
+        "people/<uuid:person_id>/data/requests/",
+        views_privacy.subject_access_received,
+        name="sar_received",
+    ),
     path("people/<uuid:person_id>/details/", views.person_details, name="person_details"),
 ]

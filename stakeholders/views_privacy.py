@@ -5,13 +5,15 @@ import uuid
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from coprod.core.access import get_object_for_user, permission_required
+from coprod.core.forms import DayField
 from stakeholders.access import PARTICIPANTS_ONLY, get_own_person
-from stakeholders.models import ErasureRequest, ExportKind, Person
+from stakeholders.models import ErasureRequest, ExportKind, Person, RequestChannel
 from stakeholders.privacy import (
     ErasureError,
     data_export_record,
@@ -22,6 +24,8 @@ from stakeholders.privacy import (
     export_as_page,
     export_log_page,
     person_data_export,
+    subject_access_request_answer_oldest,
+    subject_access_request_record,
 )
 
 STAFF_ONLY = "This page is for staff who look after people's personal data."
@@ -128,6 +132,43 @@ class SubjectAccessForm(forms.Form):
     )
 
 
+CHANNEL_MESSAGE = "Choose how the request came: letter, email, phone or in person."
+
+
+class SubjectAccessReceivedForm(forms.Form):
+    received_on = DayField(
+        label="When did the request arrive?",
+        help_text="The law gives one calendar month from this day. For example, 14/07/2026.",
+    )
+    channel = forms.ChoiceField(
+        label="How did it come?",
+        choices=RequestChannel.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": CHANNEL_MESSAGE,
+            "invalid_choice": CHANNEL_MESSAGE,
+        },
+    )
+
+
+def _subject_access_page(
+    request: HttpRequest, person: Person, *, form: forms.Form, received_form: forms.Form
+) -> HttpResponse:
+    waiting = person.subject_access_requests.filter(answered_at=None)
+    return render(
+        request,
+        "stakeholders/subject_access.html",
+        {
+            "person": person,
+            "form": form,
+            "received_form": received_form,
+            "oldest_waiting": waiting.first(),
+            "waiting_count": waiting.count(),
+            "page": export_log_page(page_number=request.GET.get("page"), person=person),
+        },
+    )
+
+
 @permission_required(PERM, denied=STAFF_ONLY)
 def subject_access(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = get_person_for_staff(request, person_id)
@@ -140,6 +181,7 @@ def subject_access(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             kind=ExportKind.SUBJECT_ACCESS,
             note=form.cleaned_data["note"],
         )
+        subject_access_request_answer_oldest(person=person, answered_by=request.user)
         if form.cleaned_data["format"] == "page":
             return render(
                 request,
@@ -147,14 +189,32 @@ def subject_access(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
                 {"export": export_as_page(export), "own": False, "person": person},
             )
         return _json_attachment(export, f"coprod-data-{person.public_id}.json")
-    return render(
-        request,
-        "stakeholders/subject_access.html",
-        {
-            "person": person,
-            "form": form,
-            "page": export_log_page(page_number=request.GET.get("page"), person=person),
-        },
+    return _subject_access_page(
+        request, person, form=form, received_form=SubjectAccessReceivedForm()
+    )
+
+
+@permission_required(PERM, denied=STAFF_ONLY)
+@require_POST
+def subject_access_received(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person = get_person_for_staff(request, person_id)
+    received_form = SubjectAccessReceivedForm(request.POST)
+    if received_form.is_valid():
+        try:
+            received = subject_access_request_record(
+                person=person, noted_by=request.user, **received_form.cleaned_data
+            )
+        except ValidationError as error:
+            received_form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"The request that arrived on {received.received_on:%-d %B %Y} is noted. "
+                "It is answered when you take the export below.",
+            )
+            return redirect("stakeholders:sar", person_id=person.public_id)
+    return _subject_access_page(
+        request, person, form=SubjectAccessForm(), received_form=received_form
     )
 
 

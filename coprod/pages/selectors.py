@@ -45,10 +45,14 @@ from projects.models import (
     Response,
     Stage,
 )
-from stakeholders.models import ErasureRequest, StakeholderGroup
+from stakeholders.models import ErasureRequest, StakeholderGroup, SubjectAccessRequest
 
 # A project whose voices are missing is listed when its next meeting is this close.
 MISSING_VOICES_WITHIN = timedelta(days=14)
+# An open vote is listed as closing soon from this long before its closing date.
+VOTES_CLOSING_WITHIN = timedelta(days=7)
+# How many votes closing soon the entry names, soonest first.
+VOTES_CLOSING_SHOWN = 5
 # How many quarters the chart of days from attending to being paid goes back.
 PAYMENT_QUARTERS = 4
 # Rungs at which people shared the power to decide.
@@ -71,6 +75,8 @@ class ToDo:
     where: str = ""
     other_projects: int = 0
     late: bool = False
+    # More items after the first, when an entry names each of them.
+    more: list[str] = field(default_factory=list)
 
 
 def _days(number: int) -> str:
@@ -181,6 +187,18 @@ def one_calendar_month_after(day: date) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _legal_month_left(since: date, today: date) -> tuple[str, bool]:
+    """When the oldest request must be answered, within one calendar month, and whether
+    that day has passed."""
+    due = one_calendar_month_after(since)
+    left = (due - today).days
+    if left < 0:
+        return f"The oldest was due by {due:%-d %B %Y}: {_days(-left)} late.", True
+    if left == 0:
+        return "The oldest must be done today.", False
+    return f"The oldest must be done by {due:%-d %B %Y}: {_days(left)} left.", False
+
+
 def erasures_to_confirm(today: date) -> ToDo | None:
     counted, oldest = _first_of(
         ErasureRequest.objects.filter(confirmed_at=None), order_by=["requested_at"], project=None
@@ -188,14 +206,7 @@ def erasures_to_confirm(today: date) -> ToDo | None:
     if oldest is None:
         return None
     since = _local_day(oldest.requested_at)
-    due = one_calendar_month_after(since)
-    left = (due - today).days
-    if left < 0:
-        age = f"The oldest was due by {due:%-d %B %Y}: {_days(-left)} late."
-    elif left == 0:
-        age = "The oldest must be done today."
-    else:
-        age = f"The oldest must be done by {due:%-d %B %Y}: {_days(left)} left."
+    age, late = _legal_month_left(since, today)
     return ToDo(
         kind="erasures",
         title="Requests to erase someone's details",
@@ -204,17 +215,41 @@ def erasures_to_confirm(today: date) -> ToDo | None:
         age=age,
         url=reverse("stakeholders:erasure_requests"),
         link_text="Confirm erasure requests",
-        late=left < 0,
+        late=late,
+    )
+
+
+def subject_access_to_answer(today: date) -> ToDo | None:
+    """Requests for a copy of someone's data not yet answered by an export, the oldest
+    first: two queries, or one when there are none."""
+    counted, oldest = _first_of(
+        SubjectAccessRequest.objects.filter(answered_at=None).select_related("person"),
+        order_by=["received_on"],
+        project=None,
+    )
+    if oldest is None:
+        return None
+    age, late = _legal_month_left(oldest.received_on, today)
+    return ToDo(
+        kind="subject-access",
+        title="Subject-access requests waiting",
+        count=counted["count"],
+        since=oldest.received_on,
+        age=age,
+        url=reverse("stakeholders:sar", args=[oldest.person.public_id]),
+        link_text=f"Give {oldest.person.full_name} a copy of their data",
+        late=late,
     )
 
 
 def support_to_arrange(today: date, now: datetime) -> ToDo | None:
     """People who said in their answer that they need support to come to a meeting still
-    to come. Nothing records that the support was arranged, so each stays on the list until
-    the meeting starts or the person says they are not coming."""
+    to come, until staff mark it as arranged, the meeting starts or the person says they
+    are not coming."""
     asked = (
         Invitation.objects.filter(
             Q(needs_support=True) | ~Q(support_note=""),
+            support_arranged_at=None,
             meeting__starts_at__gt=now,
             meeting__cancelled_at=None,
             meeting__project__archived_at=None,
@@ -305,15 +340,56 @@ def actions_overdue(today: date) -> ToDo | None:
     )
 
 
+def _closing(closes_on: date, today: date) -> str:
+    days = (closes_on - today).days
+    if days < 0:
+        return f"closing date passed {_days(-days)} ago, on {closes_on:%A %-d %B}"
+    when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {_days(days)}"
+    return f"closes {when}, on {closes_on:%A %-d %B}"
+
+
+def votes_closing_soon(today: date) -> ToDo | None:
+    """Open votes whose closing date is in the next 7 days or has passed, soonest first:
+    two queries, or one when there are none. Each started waiting a week before it closes."""
+    closing = Decision.objects.filter(
+        voting_open=True,
+        voting_closes_on__lte=today + VOTES_CLOSING_WITHIN,
+        project__archived_at=None,
+    )
+    counted = closing.aggregate(count=Count("pk"), projects=Count("project", distinct=True))
+    if not counted["count"]:
+        return None
+    soonest, *others = closing.select_related("project").order_by("voting_closes_on", "pk")[
+        :VOTES_CLOSING_SHOWN
+    ]
+    return ToDo(
+        kind="votes-closing",
+        title="Votes closing soon",
+        count=counted["count"],
+        since=soonest.voting_closes_on - VOTES_CLOSING_WITHIN,
+        age=f"The soonest {_closing(soonest.voting_closes_on, today)}: {soonest.title}.",
+        url=soonest.get_absolute_url() + "#votes",
+        link_text="See the vote and close it",
+        where=soonest.project.name,
+        other_projects=_others(counted),
+        late=soonest.voting_closes_on < today,
+        more=[
+            f"{decision.title} ({decision.project.name}): "
+            f"{_closing(decision.voting_closes_on, today)}."
+            for decision in others
+        ],
+    )
+
+
 def votes_open(today: date) -> ToDo | None:
-    """Decisions with voting open, the longest open first. A vote has no closing date, so
-    the time it has been open stands in for how soon it should close; it opened when the
-    decision was first saved with voting open (its history), or else when it was made."""
+    """Decisions with voting open and no closing date, the longest open first: the time a
+    vote has been open stands in for how soon it should close. It opened when the decision
+    was first saved with voting open (its history), or else when it was made."""
     history = Decision.history.model.objects.filter(id=OuterRef("pk"), voting_open=True)
     first_open = history.order_by("history_date").values("history_date")[:1]
-    opened = Decision.objects.filter(voting_open=True, project__archived_at=None).annotate(
-        opened_at=Coalesce(Subquery(first_open), "created_at")
-    )
+    opened = Decision.objects.filter(
+        voting_open=True, voting_closes_on=None, project__archived_at=None
+    ).annotate(opened_at=Coalesce(Subquery(first_open), "created_at"))
     counted, oldest = _first_of(
         opened.select_related("project"), order_by=["opened_at"], project="project"
     )
@@ -322,7 +398,7 @@ def votes_open(today: date) -> ToDo | None:
     since = _local_day(oldest.opened_at)
     return ToDo(
         kind="votes",
-        title="Votes open",
+        title="Votes open with no closing date",
         count=counted["count"],
         since=since,
         age=f"The oldest opened {_ago(since, today)}: {oldest.title}. Votes have no closing "
@@ -405,9 +481,11 @@ def dashboard_todo(*, now: datetime | None = None) -> list[ToDo]:
         fees_to_approve(today),
         claims_to_approve(today),
         erasures_to_confirm(today),
+        subject_access_to_answer(today),
         support_to_arrange(today, now),
         emails_not_sent(today, now),
         actions_overdue(today),
+        votes_closing_soon(today),
         votes_open(today),
         voices_missing_before_meetings(today, now),
     ]

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from coprod.core.forms import DayField, PoundsField
 from coprod.core.uploads import RECEIPT_KINDS, RECEIPT_MAX_BYTES, CheckedFileField
+from projects.forms.fields import CurrentProjectChoiceField
 from projects.forms.meetings import MeetingChoiceField
 from projects.models import (
     MAX_PAYMENT,
@@ -275,10 +276,8 @@ class PaymentChoicesForm(forms.Form):
 
 
 class ExpenseClaimForm(forms.Form):
-    project = forms.ModelChoiceField(
+    project = CurrentProjectChoiceField(
         label="Which project is this for?",
-        queryset=Project.objects.none(),
-        to_field_name="slug",
         empty_label="Choose a project",
         error_messages={
             "required": "Choose the project.",

@@ -29,9 +29,17 @@ from projects.models.payments import (
     PaymentStatus,
     ReminderSent,
 )
-from projects.models.projects import CoverageTarget, MeetingFormat, Project, ProjectQuerySet, Stage
+from projects.models.projects import (
+    ARCHIVED_NOTHING_CAN_CHANGE,
+    CoverageTarget,
+    MeetingFormat,
+    Project,
+    ProjectQuerySet,
+    Stage,
+)
 
 __all__ = [
+    "ARCHIVED_NOTHING_CAN_CHANGE",
     "MAX_PAYMENT",
     "Attendance",
     "AttendanceStatus",

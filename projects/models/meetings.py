@@ -150,6 +150,12 @@ class Invitation(models.Model):
     answer_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When and by whom the support asked for was arranged; cleared when the person asks for
+    # something different, so the new request reaches staff's to-do list again.
+    support_arranged_at = models.DateTimeField(null=True, blank=True)
+    support_arranged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -175,6 +181,14 @@ class Invitation(models.Model):
         """Withdrawn, or about a person nobody may contact any more: its links and answers
         no longer count, and no email about it goes."""
         return self.response == Response.WITHDRAWN or not self.person.may_be_contacted
+
+    @property
+    def asked_for_support(self) -> bool:
+        return self.needs_support or bool(self.support_note)
+
+    @property
+    def support_is_arranged(self) -> bool:
+        return self.support_arranged_at is not None
 
 
 class EmailKind(models.TextChoices):

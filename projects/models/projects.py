@@ -22,6 +22,12 @@ class MeetingFormat(models.TextChoices):
     BOTH = "both", "In person or online"
 
 
+# What anyone trying to change something in an archived project is told.
+ARCHIVED_NOTHING_CAN_CHANGE = (
+    "This project has ended and its records are kept as they are, so nothing can be changed."
+)
+
+
 class ProjectQuerySet(models.QuerySet):
     def current(self) -> "ProjectQuerySet":
         """Projects not archived: the ones every list shows."""

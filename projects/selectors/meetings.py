@@ -106,7 +106,7 @@ def meeting_detail(meeting: Meeting, *, page_number: str | int | None = None) ->
         meeting.invitations.values_list("response").annotate(count=Count("pk")).order_by()
     )
     invitations = (
-        meeting.invitations.select_related("person", "answer_recorded_by")
+        meeting.invitations.select_related("person", "answer_recorded_by", "support_arranged_by")
         .annotate(answer_order=_answer_order())
         .order_by("answer_order", "person__full_name", "pk")
     )
@@ -233,7 +233,7 @@ def meeting_invite_preview(
 def meeting_invitation_of(meeting: Meeting, person_id) -> Invitation | None:
     """The invitation of the person with this public id to this meeting, if any."""
     return (
-        meeting.invitations.select_related("person", "answer_recorded_by")
+        meeting.invitations.select_related("person", "answer_recorded_by", "support_arranged_by")
         .filter(person__public_id=person_id)
         .first()
     )

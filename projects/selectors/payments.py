@@ -78,7 +78,8 @@ def payment_methods_offered_to(person: Person) -> list[str]:
 
 
 def meetings_to_claim_for(person: Person) -> QuerySet[Meeting]:
-    """Meetings of the last year (or to come) the person attended or said they would come to."""
+    """Meetings of the last year (or to come) the person attended or said they would come to,
+    in projects not archived."""
     attended = Attendance.objects.filter(
         meeting=OuterRef("pk"), person=person, status=AttendanceStatus.ATTENDED
     )
@@ -90,6 +91,7 @@ def meetings_to_claim_for(person: Person) -> QuerySet[Meeting]:
             Exists(attended) | Exists(accepted),
             cancelled_at=None,
             starts_at__gte=timezone.now() - CLAIMABLE_MEETINGS_SINCE,
+            project__archived_at=None,
         )
         .select_related("project")
         .order_by("-starts_at")

@@ -61,6 +61,10 @@ class InvitationWithdrawn(Exception):
     longer stands and answers to it change nothing."""
 
 
+class ProjectArchived(Exception):
+    """The meeting's project is archived, so its records are kept as they are."""
+
+
 NOT_SENT_WITHDRAWN = "Not sent: this person withdrew their consent to be contacted."
 
 
@@ -161,10 +165,17 @@ def invitation_respond(
     `recorded_by` is the staff member who took the answer for the person (by phone, in
     person); an answer the person gives themselves clears it.
     A decline that frees a place gives it to the person who has waited longest, by email.
-    Raises InvitationWithdrawn once the person may no longer be contacted.
+    Raises InvitationWithdrawn once the person may no longer be contacted, and
+    ProjectArchived once the project is archived.
     """
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("project")
+            .get(pk=invitation.meeting_id)
+        )
+        if meeting.project.is_archived:
+            raise ProjectArchived
         invitation = (
             Invitation.objects.select_for_update(of=("self",))
             .select_related("person")
@@ -178,6 +189,10 @@ def invitation_respond(
         now = timezone.now()
         if action == RsvpAction.SUPPORT:
             invitation.needs_support = True
+            if support_note and support_note != invitation.support_note:
+                # Staff arranged what was asked before, not this.
+                invitation.support_arranged_at = None
+                invitation.support_arranged_by = None
             invitation.support_note = support_note or invitation.support_note
         elif action == RsvpAction.DECLINE:
             invitation.response = Response.DECLINED
@@ -218,6 +233,46 @@ def invitation_record_answer(
                 support_note=support_note,
                 recorded_by=recorded_by,
             )
+    return invitation
+
+
+class SupportNotAsked(Exception):
+    """The person has not asked for support to come to this meeting."""
+
+
+class SupportNotNeeded(Exception):
+    """The person said they are not coming, so there is no support to arrange."""
+
+
+class SupportAlreadyArranged(Exception):
+    """Someone on staff already marked this support as arranged."""
+
+
+def invitation_support_arrange(*, invitation: Invitation, arranged_by: User) -> Invitation:
+    """Staff say the support the person asked for is arranged, so it leaves the dashboard's
+    to-do list. Raises MeetingClosed (cancelled or started), InvitationWithdrawn,
+    SupportNotNeeded (not coming), SupportNotAsked or SupportAlreadyArranged, changing
+    nothing."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("person", "support_arranged_by")
+            .get(pk=invitation.pk)
+        )
+        if meeting.is_cancelled or meeting.has_started:
+            raise MeetingClosed
+        if invitation.is_withdrawn:
+            raise InvitationWithdrawn
+        if invitation.response == Response.DECLINED:
+            raise SupportNotNeeded
+        if not invitation.asked_for_support:
+            raise SupportNotAsked
+        if invitation.support_is_arranged:
+            raise SupportAlreadyArranged
+        invitation.support_arranged_at = timezone.now()
+        invitation.support_arranged_by = arranged_by
+        invitation.save(update_fields=["support_arranged_at", "support_arranged_by"])
     return invitation
 
 

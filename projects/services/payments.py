@@ -14,6 +14,7 @@ from django.utils import timezone
 from coprod.core.emails import send_email
 from coprod.core.uploads import RECEIPT_KINDS, RECEIPT_MAX_BYTES, random_file_name, upload_check
 from projects.models import (
+    ARCHIVED_NOTHING_CAN_CHANGE,
     MAX_PAYMENT,
     Attendance,
     AttendanceStatus,
@@ -386,6 +387,8 @@ def expense_claim_submit(
     under a random name. Raises ClaimError."""
     if person.erased_at is not None:
         raise ClaimError("This person's details have been erased, so nothing can be claimed.")
+    if project.is_archived:
+        raise ClaimError(ARCHIVED_NOTHING_CAN_CHANGE, field="project")
     policy = payment_policy_for(project)
     if category not in claim_categories_covered(policy):
         raise ClaimError(f"{project.name} does not pay for this.", field="category")

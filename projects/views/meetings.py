@@ -22,6 +22,7 @@ from projects.forms.meetings import (
     RecordAnswerForm,
 )
 from projects.models import (
+    ARCHIVED_NOTHING_CAN_CHANGE,
     AttendanceStatus,
     Invitation,
     Meeting,
@@ -45,9 +46,14 @@ from projects.selectors.meetings import (
 from projects.services.meetings import (
     InvitationWithdrawn,
     MeetingClosed,
+    ProjectArchived,
+    SupportAlreadyArranged,
+    SupportNotAsked,
+    SupportNotNeeded,
     attendance_record,
     invitation_record_answer,
     invitation_respond,
+    invitation_support_arrange,
     meeting_cancel,
     meeting_create,
     meeting_email_retry,
@@ -120,6 +126,7 @@ def meeting_detail_page(request: HttpRequest, slug: str, meeting_id: uuid.UUID) 
             if started and not meeting.is_cancelled
             else None,
             "can_invite": not (meeting.is_cancelled or meeting.is_over),
+            "can_arrange_support": not (meeting.is_cancelled or meeting.has_started),
         },
     )
 
@@ -418,6 +425,55 @@ def meeting_record_answer(
     )
 
 
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+@require_POST
+def meeting_support_arranged(
+    request: HttpRequest, slug: str, meeting_id: uuid.UUID, person_id: uuid.UUID
+) -> HttpResponse:
+    """Staff mark the support an invitee asked for as arranged."""
+    meeting = get_meeting_for_staff(request, slug, meeting_id)
+    invitation = meeting_invitation_of(meeting, person_id)
+    if invitation is None:
+        raise Http404
+    name = invitation.person.full_name
+    try:
+        invitation = invitation_support_arrange(invitation=invitation, arranged_by=request.user)
+    except MeetingClosed:
+        messages.error(
+            request,
+            "This meeting has started or was cancelled, so support can no longer be arranged "
+            "for it. Nothing has been changed.",
+        )
+    except InvitationWithdrawn:
+        messages.error(request, ANSWER_WITHDRAWN)
+    except SupportNotNeeded:
+        messages.error(
+            request,
+            f"{name} has said they are not coming, so there is no support to arrange. "
+            "Nothing has been changed.",
+        )
+    except SupportNotAsked:
+        messages.error(
+            request,
+            f"{name} has not asked for support to come to this meeting. Nothing has been changed.",
+        )
+    except SupportAlreadyArranged:
+        messages.info(request, f"Support for {name} is already marked as arranged.")
+    else:
+        messages.success(
+            request,
+            f"Support for {name} is marked as arranged. "
+            "It is no longer on the dashboard's to-do list.",
+        )
+    page = request.POST.get("page", "")
+    on_page = (
+        f"?page={page}"
+        if page.isascii() and page.isdigit() and page != "1" and len(page) < 6
+        else ""
+    )
+    return redirect(f"{meeting.get_absolute_url()}{on_page}#support-{invitation.person.public_id}")
+
+
 ANSWER_CLOSED = "This meeting is over or was cancelled, so answers can no longer change."
 
 
@@ -454,6 +510,9 @@ def meeting_answer(request: HttpRequest, meeting_id) -> HttpResponse:
         messages.error(
             request, "This meeting is over or was cancelled, so your answer cannot change."
         )
+        return redirect("pages:me")
+    except ProjectArchived:
+        messages.error(request, ARCHIVED_NOTHING_CAN_CHANGE)
         return redirect("pages:me")
     messages.success(request, ANSWER_MESSAGES[invitation.response])
     return redirect("pages:me")

@@ -544,14 +544,15 @@ def payment_decline_mine(request: HttpRequest, payment_id) -> HttpResponse:
 @permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
 def claim_new(request: HttpRequest) -> HttpResponse:
     person = get_own_person(request)
-    projects = projects_of_person(person)
+    joined = projects_of_person(person)
+    projects = joined.current()
     policies = payment_policies_for(projects)
     meetings = meetings_to_claim_for(person)
     posted = request.method == "POST"
     form = ExpenseClaimForm(
         request.POST if posted else None,
         request.FILES if posted else None,
-        projects=projects,
+        projects=joined,
         meetings=meetings,
         policies=policies,
         initial=_claim_initial(request, projects, meetings),

@@ -79,13 +79,14 @@ def person_claim_new(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
     someone = get_person_for_staff(request, person_id)
     if refused := _refuse_if_erased(request, someone):
         return refused
-    projects = projects_of_person(someone)
+    joined = projects_of_person(someone)
+    projects = joined.current()
     policies = payment_policies_for(projects)
     posted = request.method == "POST"
     form = ExpenseClaimForm(
         request.POST if posted else None,
         request.FILES if posted else None,
-        projects=projects,
+        projects=joined,
         meetings=meetings_to_claim_for(someone),
         policies=policies,
         initial={"project": projects[0]} if len(projects) == 1 else {},

@@ -5,9 +5,14 @@ from django.views.decorators.cache import never_cache
 
 from coprod.core.ratelimit import rate_limited, too_many_requests
 from projects.forms.rsvp import SupportNoteForm
-from projects.models import Invitation, Response
+from projects.models import ARCHIVED_NOTHING_CAN_CHANGE, Invitation, Response
 from projects.rsvp import BadToken, RsvpAction, rsvp_read
-from projects.services.meetings import InvitationWithdrawn, MeetingClosed, invitation_respond
+from projects.services.meetings import (
+    InvitationWithdrawn,
+    MeetingClosed,
+    ProjectArchived,
+    invitation_respond,
+)
 
 PROBLEMS = {
     400: (
@@ -32,6 +37,7 @@ PROBLEMS = {
         "This invitation has been withdrawn, so nothing has been changed. You do not need to "
         "do anything. If you think this is a mistake, please contact the project team.",
     ),
+    "archived": ("This project has ended", ARCHIVED_NOTHING_CAN_CHANGE),
 }
 
 
@@ -66,6 +72,8 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
     if invitation.is_withdrawn:
         return _problem(request, "withdrawn", 410)
     meeting = invitation.meeting
+    if meeting.project.is_archived:
+        return _problem(request, "archived", 410)
     if meeting.is_cancelled:
         return _problem(request, "cancelled", 410)
     if meeting.is_over:
@@ -83,6 +91,8 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
             return _problem(request, "withdrawn", 410)
         except MeetingClosed:
             return _problem(request, 410, 410)
+        except ProjectArchived:
+            return _problem(request, "archived", 410)
         return render(
             request,
             "projects/rsvp_done.html",

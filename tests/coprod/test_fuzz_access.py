@@ -248,6 +248,13 @@ FORMS = [
         ["answer", "support_note"],
     ),
     (
+        "projects:meeting_support_arranged",
+        {"slug": "project", "meeting_id": "meeting", "person_id": "invitee"},
+        "",
+        STAFF,
+        ["page"],
+    ),
+    (
         "projects:meeting_attendance",
         {"slug": "project", "meeting_id": "past_meeting"},
         "",
@@ -468,6 +475,7 @@ FORMS = [
         STAFF,
         ["payment_method", "declines_payment", "receives_benefits", "permitted_work_form"],
     ),
+    ("stakeholders:sar_received", {"person_id": "person"}, "", STAFF, ["received_on", "channel"]),
 ]
 
 

@@ -210,6 +210,12 @@ MATRIX = {
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
+    # POST only; the participant asked for no support, so staff are sent back with a message.
+    "projects:meeting_support_arranged": (
+        {"slug": "granted", "meeting_id": "meeting", "person_id": "participant"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
+    ),
     "projects:payment_policy": (
         {"slug": "granted"},
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
@@ -369,6 +375,12 @@ MATRIX = {
     "stakeholders:sar": (
         {"person_id": "participant"},
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    # POST only; an empty POST shows the subject-access page again with its errors.
+    "stakeholders:sar_received": (
+        {"person_id": "participant"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     # The people directory and what staff record for someone (an empty POST is a form

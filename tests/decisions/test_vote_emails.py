@@ -217,3 +217,24 @@ def test_a_link_with_a_bad_choice_shows_a_plain_error_and_saves_nothing(client, 
     assert response.status_code == 200
     assert "Choose one of the options shown." in response.content.decode()
     assert not Vote.objects.exists()
+
+
+def test_the_link_of_a_vote_in_an_archived_project_says_it_has_ended_and_changes_nothing(
+    client, personas
+):
+    decision = voting_open(decision=_decision(personas))
+    token = ballot_token(decision, personas.participant.person)
+    personas.project.archived_at = timezone.now()
+    personas.project.save(update_fields=["archived_at"])
+
+    opened = client.get(reverse("decisions:ballot", args=[token]))
+    response = client.post(
+        reverse("decisions:ballot", args=[token]), {"choice": str(decision.option_rows.first().pk)}
+    )
+
+    for page in (opened, response):
+        assert page.status_code == 410
+        assert "This project has ended and its records are kept as they are" in (
+            page.content.decode()
+        )
+    assert not Vote.objects.exists()

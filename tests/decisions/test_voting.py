@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from decisions.models import (
     AssessorRole,
@@ -14,7 +15,14 @@ from decisions.models import (
     Vote,
     VoteChoice,
 )
-from decisions.services import decision_create, vote_cast, voting_close, voting_open
+from decisions.services import (
+    DecisionError,
+    decision_create,
+    ladder_assessment_add,
+    vote_cast,
+    voting_close,
+    voting_open,
+)
 from projects.models import MembershipStatus
 from tests.factories.people import ParticipantFactory
 from tests.factories.roster import MembershipFactory, PersonFactory
@@ -274,4 +282,50 @@ def test_the_ladder_is_refused_for_a_project_i_am_not_active_in(client, personas
     client.force_login(_participant_with(MembershipStatus.LEFT, personas.project))
     response = client.post(_ladder_url(personas.project), {"rung": "co_production"})
     assert response.status_code == 404
+    assert not LadderAssessment.objects.exists()
+
+
+ENDED = "This project has ended and its records are kept as they are, so nothing can be changed."
+
+
+def _archive(project):
+    project.archived_at = timezone.now()
+    project.save(update_fields=["archived_at"])
+
+
+def test_a_vote_on_a_decision_of_an_archived_project_is_refused_and_changes_nothing(
+    client, personas, decision
+):
+    _archive(personas.project)
+    client.force_login(personas.participant)
+
+    response = client.post(_vote_url(decision), {"choice": "for"}, follow=True)
+
+    assert ENDED in response.content.decode()
+    assert not Vote.objects.exists()
+    with pytest.raises(DecisionError, match="This project has ended"):
+        vote_cast(decision=decision, person=personas.participant.person, choice="for")
+    assert not Vote.objects.exists()
+
+
+def test_the_ladder_of_an_archived_project_is_refused_in_plain_words_and_saves_nothing(
+    client, personas
+):
+    _archive(personas.project)
+    client.force_login(personas.participant)
+
+    opened = client.get(_ladder_url(personas.project), follow=True).content.decode()
+    response = client.post(_ladder_url(personas.project), {"rung": "co_production"}, follow=True)
+
+    assert ENDED in opened
+    assert ENDED in response.content.decode()
+    assert 'name="rung"' not in response.content.decode()
+    assert not LadderAssessment.objects.exists()
+    with pytest.raises(DecisionError, match="This project has ended"):
+        ladder_assessment_add(
+            project=personas.project,
+            assessed_by=personas.participant,
+            role=AssessorRole.PARTICIPANT,
+            rung="co_production",
+        )
     assert not LadderAssessment.objects.exists()

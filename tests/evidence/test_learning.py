@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from evidence.models import LearningEntry, Tag
@@ -353,3 +354,32 @@ def test_the_project_page_offers_to_change_the_stage(staff_client, personas):
 
     assert f'action="{stage_url(personas.project)}"' in page
     assert '<option value="design" selected>Design</option>' in page
+
+
+def test_an_archived_project_is_not_offered_for_new_learning_and_is_refused_if_sent(
+    staff_client, personas
+):
+    personas.project.archived_at = timezone.now()
+    personas.project.save(update_fields=["archived_at"])
+
+    page = staff_client.get(LEARNING_ADD).content.decode()
+    response = staff_client.post(
+        LEARNING_ADD,
+        {
+            "title": "Evening meetings brought in more carers",
+            "project": personas.project.slug,
+            "tried": "Moving the workshops to 6pm.",
+            "happened": "Twice as many carers came.",
+            "learned": "Ask people when they can come before fixing a time.",
+        },
+    )
+
+    assert 'value="housing-repairs"' in page
+    assert 'value="crisis-support"' not in page
+    assert response.status_code == 200
+    assert_error_beside(
+        response,
+        "project",
+        "This project has ended and its records are kept as they are, so nothing can be changed.",
+    )
+    assert not LearningEntry.objects.exists()

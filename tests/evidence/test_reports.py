@@ -935,3 +935,20 @@ def test_the_report_runs_the_same_number_of_queries_for_5_people_and_for_50(clie
     large_report = report_for_project(large)
     assert large_report["engagement"]["people_attended"] == 40
     assert len(large_report["outcomes"]) == 5
+
+
+def test_the_list_of_reports_leaves_out_archived_projects_for_commissioners_and_staff(
+    client, personas
+):
+    ReportGrantFactory(project=personas.other_project, commissioner=personas.commissioner)
+    personas.project.archived_at = timezone.now()
+    personas.project.save(update_fields=["archived_at"])
+
+    client.force_login(personas.commissioner)
+    commissioner_page = client.get(reverse("evidence:reports")).content.decode()
+    client.force_login(personas.staff)
+    staff_page = client.get(reverse("evidence:reports")).content.decode()
+
+    for page in (commissioner_page, staff_page):
+        assert "Housing repairs" in page
+        assert "Crisis support" not in page

@@ -38,11 +38,19 @@ from projects.models import (
     Stage,
 )
 from projects.rsvp import RsvpAction
-from projects.services.meetings import invitation_respond, meeting_email_retry
+from projects.services.meetings import (
+    invitation_respond,
+    invitation_support_arrange,
+    meeting_email_retry,
+)
 from projects.services.memberships import membership_set_status
 from projects.services.payments import claim_decide, payment_approve
-from stakeholders.models import ErasureRequest, StakeholderGroup
-from stakeholders.privacy import erasure_confirm
+from stakeholders.models import ErasureRequest, RequestChannel, StakeholderGroup
+from stakeholders.privacy import (
+    erasure_confirm,
+    subject_access_request_answer_oldest,
+    subject_access_request_record,
+)
 from tests.factories.meetings import InvitationFactory, MeetingFactory
 from tests.factories.projects import ProjectFactory
 from tests.factories.roster import MembershipFactory, PersonFactory
@@ -185,6 +193,48 @@ def test_an_erasure_request_older_than_a_month_is_marked_late(staff_client, pers
     assert "(late)" in entry
 
 
+def test_a_subject_access_request_shows_the_days_left_of_the_legal_month_until_answered(
+    staff_client, personas
+):
+    person = personas.other_participant.person
+    received_on = timezone.localdate() - timedelta(days=10)
+    subject_access_request_record(
+        person=person, received_on=received_on, channel=RequestChannel.LETTER, noted_by=None
+    )
+    due = one_calendar_month_after(received_on)
+    left = (due - timezone.localdate()).days
+
+    page = _page(staff_client)
+
+    _assert_entry(
+        page,
+        "subject-access",
+        count=1,
+        says=f"The oldest must be done by {due.day} {due:%B %Y}: {left} days left.",
+        link=reverse("stakeholders:sar", args=[person.public_id]),
+    )
+    assert "(late)" not in _entry(page, "subject-access")
+    assert "Subject-access requests are not listed here" not in page
+    subject_access_request_answer_oldest(person=person, answered_by=personas.staff)
+    assert _entry(_page(staff_client), "subject-access") is None
+
+
+def test_a_subject_access_request_older_than_a_month_is_marked_late(staff_client, personas):
+    received_on = timezone.localdate() - timedelta(days=40)
+    subject_access_request_record(
+        person=personas.other_participant.person,
+        received_on=received_on,
+        channel=RequestChannel.PHONE,
+        noted_by=personas.staff,
+    )
+    late = (timezone.localdate() - one_calendar_month_after(received_on)).days
+
+    entry = _entry(_page(staff_client), "subject-access")
+
+    assert f"{late} days late." in entry
+    assert "(late)" in entry
+
+
 @pytest.mark.parametrize(
     ("asked", "due"),
     [
@@ -222,6 +272,24 @@ def test_support_asked_for_in_an_answer_is_listed_until_the_person_says_they_are
     )
     invitation_respond(invitation=invitation, action=RsvpAction.DECLINE)
     assert _entry(_page(staff_client), "support") is None
+
+
+def test_support_marked_as_arranged_leaves_the_list_until_the_person_asks_for_something_else(
+    staff_client, personas
+):
+    invitation = Invitation.objects.get(meeting=personas.meeting)
+    invitation_respond(
+        invitation=invitation, action=RsvpAction.SUPPORT, support_note="A step-free way in"
+    )
+    assert _entry(_page(staff_client), "support") is not None
+
+    invitation_support_arrange(invitation=invitation, arranged_by=personas.staff)
+    assert _entry(_page(staff_client), "support") is None
+
+    invitation_respond(invitation=invitation, action=RsvpAction.SUPPORT, support_note="A lift")
+    entry = _entry(_page(staff_client), "support")
+    assert entry is not None
+    assert '<span class="todo-count">1</span>' in entry
 
 
 def _failed_email(invitation, *, days_ago: int) -> MeetingEmail:
@@ -307,6 +375,114 @@ def test_open_votes_are_listed_by_how_long_they_have_been_open_until_closed(staf
     entry = _entry(_page(staff_client), "votes")
     assert '<span class="todo-count">1</span>' in entry
     assert "Newer vote" in entry
+
+
+def test_votes_closing_in_the_next_7_days_are_listed_soonest_first_with_the_days_left_until_closed(
+    staff_client, personas
+):
+    today = timezone.localdate()
+    later = _decision(
+        personas.other_project,
+        title="Later vote",
+        voting_open=True,
+        voting_closes_on=today + timedelta(days=6),
+    )
+    soonest = _decision(
+        personas.project,
+        title="Opening hours",
+        voting_open=True,
+        voting_closes_on=today + timedelta(days=2),
+    )
+    _decision(
+        personas.project,
+        title="Next month",
+        voting_open=True,
+        voting_closes_on=today + timedelta(days=8),
+    )
+    _decision(personas.project, title="Closed", voting_closes_on=today + timedelta(days=1))
+
+    page = _page(staff_client)
+
+    _assert_entry(
+        page,
+        "votes-closing",
+        count=2,
+        says=f"The soonest closes in 2 days, on {today + timedelta(days=2):%A %-d %B}: "
+        "Opening hours.",
+        link=soonest.get_absolute_url() + "#votes",
+    )
+    entry = _entry(page, "votes-closing")
+    assert f"Then Later vote ({personas.other_project.name}): closes in 6 days" in entry
+    assert "Next month" not in entry and "(late)" not in entry
+    assert _entry(page, "votes") is None
+    voting_close(decision=soonest)
+    entry = _entry(_page(staff_client), "votes-closing")
+    assert '<span class="todo-count">1</span>' in entry
+    assert "The soonest closes in 6 days" in entry
+    voting_close(decision=later)
+    assert _entry(_page(staff_client), "votes-closing") is None
+
+
+def test_a_vote_whose_closing_date_passed_is_listed_first_and_late_until_closed(
+    staff_client, personas
+):
+    today = timezone.localdate()
+    passed = _decision(
+        personas.project,
+        title="Opening hours",
+        voting_open=True,
+        voting_closes_on=today - timedelta(days=3),
+    )
+    _decision(personas.project, voting_open=True, voting_closes_on=today)
+
+    entry = _entry(_page(staff_client), "votes-closing")
+
+    assert "(late)" in entry
+    assert (
+        f"The soonest closing date passed 3 days ago, on {today - timedelta(days=3):%A %-d %B}: "
+        "Opening hours." in entry
+    )
+    assert "Then Where to meet" in entry and "closes today" in entry
+    voting_close(decision=passed)
+    assert "(late)" not in _entry(_page(staff_client), "votes-closing")
+
+
+def test_open_votes_with_no_closing_date_are_still_listed_on_their_own_oldest_first(
+    staff_client, personas
+):
+    undated = _decision(personas.project, title="No date", voting_open=True)
+    undated.history.update(history_date=_days_ago(2))
+    _decision(
+        personas.project,
+        title="Dated",
+        voting_open=True,
+        voting_closes_on=timezone.localdate() + timedelta(days=3),
+    )
+
+    page = _page(staff_client)
+
+    assert "No date" in _entry(page, "votes") and "Dated" not in _entry(page, "votes")
+    assert "Dated" in _entry(page, "votes-closing")
+
+
+def test_a_vote_closing_soon_counts_as_waiting_from_a_week_before_its_closing_date(
+    staff_client, personas
+):
+    today = timezone.localdate()
+    vote = _decision(personas.project, voting_open=True, voting_closes_on=today + timedelta(days=3))
+    Action.objects.create(
+        decision=_decision(personas.other_project),
+        description="Write to the GP surgery",
+        owner="Sam",
+        due_on=today - timedelta(days=5),
+    )
+
+    page = _page(staff_client)
+    assert page.index('id="todo-actions"') < page.index('id="todo-votes-closing"')
+
+    Decision.objects.filter(pk=vote.pk).update(voting_closes_on=today)
+    page = _page(staff_client)
+    assert page.index('id="todo-votes-closing"') < page.index('id="todo-actions"')
 
 
 def test_a_project_short_of_voices_with_a_meeting_in_the_next_14_days_is_listed_until_filled(
@@ -486,7 +662,14 @@ def _grow(personas, count: int) -> None:
             amount=Decimal("3.00"),
         )
         ErasureRequest.objects.create(person=person, requested_at=_days_ago(n))
+        subject_access_request_record(
+            person=person,
+            received_on=today - timedelta(days=n),
+            channel=RequestChannel.EMAIL,
+            noted_by=personas.staff,
+        )
         decision = _decision(project, voting_open=True, ladder_rung=LadderRung.INFORMING)
+        _decision(project, voting_open=True, voting_closes_on=today + timedelta(days=n % 8))
         Action.objects.create(
             decision=decision, description="Do it", owner="Sam", due_on=today - timedelta(days=1)
         )
@@ -506,9 +689,19 @@ def test_the_dashboard_runs_as_many_queries_with_ten_times_the_rows(staff_client
     _grow(personas, 2)
     small = _query_count(staff_client)
     page = _page(staff_client)
-    for kind in ["signups", "fees", "claims", "erasures", "support", "emails", "actions"]:
+    for kind in [
+        "signups",
+        "fees",
+        "claims",
+        "erasures",
+        "subject-access",
+        "support",
+        "emails",
+        "actions",
+    ]:
         assert _entry(page, kind) is not None, kind
     assert _entry(page, "votes") is not None and _entry(page, "voices") is not None
+    assert _entry(page, "votes-closing") is not None
 
     _grow(personas, 18)
     large = _query_count(staff_client)

@@ -369,3 +369,45 @@ def test_an_expense_receipt_of_random_bytes_never_gives_a_500_or_saves_a_claim(
     assert response.status_code == 200
     assert field_errors(response, "receipt")
     assert not ExpenseClaim.objects.exists()
+
+
+# An archived project is read-only --------------------------------------------------------
+
+ENDED = "This project has ended and its records are kept as they are, so nothing can be changed."
+
+
+def archive(project) -> None:
+    project.archived_at = timezone.now()
+    project.save(update_fields=["archived_at"])
+
+
+def test_an_archived_project_is_not_offered_and_a_claim_for_it_is_refused_and_not_saved(
+    participant_client, personas
+):
+    MembershipFactory(project=personas.other_project, person=personas.participant.person)
+    archive(personas.project)
+
+    page = participant_client.get(reverse("projects:claim_new")).content.decode()
+    response = post_claim(participant_client, personas)
+
+    assert 'value="housing-repairs"' in page
+    assert 'value="crisis-support"' not in page
+    assert response.status_code == 200
+    assert field_errors(response, "project") == [ENDED]
+    assert not ExpenseClaim.objects.exists()
+
+
+def test_the_claim_service_refuses_a_claim_for_an_archived_project(personas):
+    archive(personas.project)
+
+    with pytest.raises(ClaimError, match="This project has ended") as refused:
+        expense_claim_submit(
+            person=personas.participant.person,
+            project=personas.project,
+            category="mileage",
+            spent_on=timezone.localdate(),
+            miles=Decimal("10"),
+        )
+
+    assert refused.value.field == "project"
+    assert not ExpenseClaim.objects.exists()

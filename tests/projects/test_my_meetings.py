@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from projects.models import Response
@@ -84,3 +85,21 @@ def test_after_withdrawing_consent_i_can_no_longer_answer_from_me(client, person
     assert "Planning day" not in client.get(reverse("pages:me")).content.decode()
     invitation.refresh_from_db()
     assert invitation.response == answer_after_withdrawal
+
+
+def test_an_answer_from_me_to_a_meeting_of_an_archived_project_is_refused_and_changes_nothing(
+    client, personas, invitation
+):
+    personas.project.archived_at = timezone.now()
+    personas.project.save(update_fields=["archived_at"])
+    client.force_login(personas.participant)
+    url = reverse("projects:meeting_answer", args=[invitation.meeting.public_id])
+
+    response = client.post(url, {"action": "accept"}, follow=True)
+
+    assert (
+        "This project has ended and its records are kept as they are, so nothing can be changed."
+        in response.content.decode()
+    )
+    invitation.refresh_from_db()
+    assert invitation.response == Response.NO_ANSWER

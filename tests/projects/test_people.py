@@ -456,3 +456,21 @@ def test_nothing_can_be_recorded_for_someone_whose_details_were_erased(staff_cli
     assert not ExpenseClaim.objects.exists()
     person.refresh_from_db()
     assert person.payment_choices_recorded_by is None
+
+
+def test_staff_cannot_record_a_claim_for_an_archived_project_nor_are_they_offered_one(
+    staff_client, personas
+):
+    person = personas.participant.person
+    personas.project.archived_at = timezone.now()
+    personas.project.save(update_fields=["archived_at"])
+
+    page = staff_client.get(claim_url(person)).content.decode()
+    response = staff_client.post(claim_url(person), claim_data(personas))
+
+    assert 'value="crisis-support"' not in page
+    assert response.status_code == 200
+    assert response.context["form"].errors["project"] == [
+        "This project has ended and its records are kept as they are, so nothing can be changed."
+    ]
+    assert not ExpenseClaim.objects.exists()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from projects.models import Response
 from projects.rsvp import RsvpAction, rsvp_token
+from projects.services.meetings import ProjectArchived, invitation_respond
 from stakeholders.models import ConsentKind
 from stakeholders.privacy import person_erase
 from stakeholders.services import consent_withdraw
@@ -150,3 +151,25 @@ def test_a_link_stops_working_once_the_person_is_erased(client):
     assert b"This link is no longer active" in response.content
     invitation.refresh_from_db()
     assert invitation.response == answer_after_erasure
+
+
+def test_a_link_for_a_meeting_of_an_archived_project_says_it_has_ended_and_changes_nothing(
+    client,
+):
+    invitation = InvitationFactory()
+    project = invitation.meeting.project
+    project.archived_at = timezone.now()
+    project.save(update_fields=["archived_at"])
+
+    for action in RsvpAction.ALL:
+        response = client.post(_url(invitation, action), {"support_note": "A lift"})
+        assert response.status_code == 410
+        assert "This project has ended and its records are kept as they are" in (
+            response.content.decode()
+        )
+    with pytest.raises(ProjectArchived):
+        invitation_respond(invitation=invitation, action=RsvpAction.ACCEPT)
+
+    invitation.refresh_from_db()
+    assert invitation.response == Response.NO_ANSWER
+    assert not invitation.needs_support
