@@ -49,13 +49,14 @@ def screenshot(request, page):
     folder.mkdir(parents=True, exist_ok=True)
 
     def take(name: str) -> None:
+        walking_at = page.viewport_size
         for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
             page.set_viewport_size(size)
             page.screenshot(path=folder / f"{name}-{label}.png", full_page=True)
             # WCAG 1.4.10 (reflow): nothing may make a person scroll sideways.
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= size["width"], f"{name} is {width}px wide at {label} width"
-        page.set_viewport_size(DESKTOP)
+        page.set_viewport_size(walking_at)
 
     return take
 

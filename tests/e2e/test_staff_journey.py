@@ -37,9 +37,11 @@ def local_input(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
+@pytest.mark.parametrize("width", [1280, 390])
 def test_staff_run_a_project_from_sign_up_to_evidence_with_mfa(
-    page, audit, screenshot, outbox, settings
+    page, audit, screenshot, outbox, settings, width
 ):
+    page.set_viewport_size({"width": width, "height": 900})
     settings.COPROD_STAFF_MFA_REQUIRED = True
     staff = StaffFactory(email="lead@example.org", name="Lee Lead")
     secret = generate_totp_secret()
