@@ -4,37 +4,22 @@
 (function () {
   "use strict";
 
-  if (typeof Chart === "undefined") {
+  var common = window.coprodCharts;
+  if (typeof Chart === "undefined" || !common) {
     return;
   }
+  var INK = common.INK;
+  var COLOURS = [common.BLUE, common.GREY];
 
-  var INK = "#0b0c0c";
-  var COLOURS = ["#1d70b8", "#b1b4b6"];
-
-  var element = document.getElementById("dashboard-chart-data");
-  if (!element) {
+  var charts = common.readData("dashboard-chart-data");
+  if (!charts) {
     return;
   }
-  var charts = JSON.parse(element.textContent);
-
-  Chart.defaults.color = INK;
-  Chart.defaults.font.size = 12;
-  if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
-    Chart.defaults.animation = false;
-  }
+  common.setUp(12);
 
   // The cards are narrow: long labels on one line were cut off at the left edge.
   function wrapWords(label) {
-    var lines = [];
-    label.split(" ").forEach(function (word) {
-      var last = lines.length - 1;
-      if (last >= 0 && (lines[last] + " " + word).length <= 12) {
-        lines[last] += " " + word;
-      } else {
-        lines.push(word);
-      }
-    });
-    return lines;
+    return common.wrapWords(label, 12);
   }
 
   document.querySelectorAll("canvas[data-chart-key]").forEach(function (canvas) {

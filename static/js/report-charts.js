@@ -4,37 +4,19 @@
 (function () {
   "use strict";
 
-  if (typeof Chart === "undefined") {
+  var common = window.coprodCharts;
+  if (typeof Chart === "undefined" || !common) {
     return;
   }
-
-  var INK = "#0b0c0c";
-  var BLUE = "#1d70b8";
-  var GREY = "#b1b4b6";
-
-  function readData(id) {
-    var element = document.getElementById(id);
-    return element ? JSON.parse(element.textContent) : null;
-  }
-
-  Chart.defaults.color = INK;
-  Chart.defaults.font.size = 14;
-  if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
-    Chart.defaults.animation = false;
-  }
+  var INK = common.INK;
+  var BLUE = common.BLUE;
+  var GREY = common.GREY;
+  var readData = common.readData;
+  common.setUp(14);
 
   // Long group names on one line were cut off at the left edge of a phone screen.
   function wrapWords(label) {
-    var lines = [];
-    label.split(" ").forEach(function (word) {
-      var last = lines.length - 1;
-      if (last >= 0 && (lines[last] + " " + word).length <= 16) {
-        lines[last] += " " + word;
-      } else {
-        lines.push(word);
-      }
-    });
-    return lines;
+    return common.wrapWords(label, 16);
   }
 
   function drawEngagement() {
