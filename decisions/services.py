@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod.core.emails import render_email
+from coprod.core.outbox import outbox_waiting_ids
 from coprod.core.queue import task_delay
 from decisions.ballot import ballot_token
 from decisions.counting import instant_runoff, most_votes
@@ -325,19 +326,7 @@ def vote_email_give_up(*, email_id: int, error: str) -> None:
 
 def vote_emails_sweep(*, older_than: timedelta = timedelta(minutes=1)) -> int:
     """Queue rows the broker never got, and rows claimed by a worker that died."""
-    now = timezone.now()
-    stale_claim = now - timedelta(minutes=settings.COPROD_EMAIL_CLAIM_TIMEOUT_MINUTES)
-    VoteEmail.objects.filter(sent_at=None, failed_at=None, claimed_at__lt=stale_claim).update(
-        claimed_at=None
-    )
-    waiting = list(
-        VoteEmail.objects.filter(
-            sent_at=None, failed_at=None, claimed_at=None, created_at__lt=now - older_than
-        )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[: settings.COPROD_EMAIL_SWEEP_BATCH]
-    )
-    return vote_emails_queue(waiting)
+    return vote_emails_queue(outbox_waiting_ids(VoteEmail, older_than=older_than))
 
 
 def choices_for(decision: Decision) -> list[VoteChoice]:

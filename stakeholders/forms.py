@@ -36,6 +36,22 @@ PERSON_DETAILS = [
     "availability",
     "in_pool",
 ]
+PERSON_DETAILS_WIDGETS = {
+    "preferred_contact": forms.RadioSelect,
+    "stakeholder_group": forms.RadioSelect,
+    "skills": forms.CheckboxSelectMultiple,
+    "address": forms.Textarea(attrs={"rows": 3}),
+    "other_access_needs": forms.Textarea(attrs={"rows": 3}),
+    "other_interests": forms.Textarea(attrs={"rows": 3}),
+}
+# The questions about someone else, as staff ask them when they add or correct a person.
+STAFF_PERSON_LABELS = {
+    "full_name": "Their name",
+    "preferred_name": "What they like to be called",
+    "preferred_contact": "How they want to be contacted",
+    "stakeholder_group": "Which describes them best",
+    "skills": "Interests and skills",
+}
 
 
 def _flags_field(choices, label: str, help_text: str = "") -> forms.MultipleChoiceField:
@@ -209,14 +225,7 @@ class ProfileForm(PersonFlagsMixin, forms.ModelForm):
             "in_pool": "Staff may then contact you about new projects or urgent work. You can "
             "say no each time.",
         }
-        widgets = {
-            "preferred_contact": forms.RadioSelect,
-            "stakeholder_group": forms.RadioSelect,
-            "skills": forms.CheckboxSelectMultiple,
-            "address": forms.Textarea(attrs={"rows": 3}),
-            "other_access_needs": forms.Textarea(attrs={"rows": 3}),
-            "other_interests": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = PERSON_DETAILS_WIDGETS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -288,21 +297,10 @@ class AssistedSignUpForm(PersonFlagsMixin, ConsentFieldsMixin, forms.ModelForm):
         model = Person
         fields = PERSON_DETAILS
         labels = {
-            "full_name": "Their name",
-            "preferred_name": "What they like to be called",
-            "preferred_contact": "How they want to be contacted",
-            "stakeholder_group": "Which describes them best",
-            "skills": "Interests and skills",
+            **STAFF_PERSON_LABELS,
             "in_pool": "Add them to the involvement pool",
         }
-        widgets = {
-            "preferred_contact": forms.RadioSelect,
-            "stakeholder_group": forms.RadioSelect,
-            "skills": forms.CheckboxSelectMultiple,
-            "address": forms.Textarea(attrs={"rows": 3}),
-            "other_access_needs": forms.Textarea(attrs={"rows": 3}),
-            "other_interests": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = PERSON_DETAILS_WIDGETS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -359,21 +357,10 @@ class StaffPersonDetailsForm(PersonFlagsMixin, forms.ModelForm):
         model = Person
         fields = PERSON_DETAILS
         labels = {
-            "full_name": "Their name",
-            "preferred_name": "What they like to be called",
-            "preferred_contact": "How they want to be contacted",
-            "stakeholder_group": "Which describes them best",
-            "skills": "Interests and skills",
+            **STAFF_PERSON_LABELS,
             "in_pool": "In the involvement pool",
         }
-        widgets = {
-            "preferred_contact": forms.RadioSelect,
-            "stakeholder_group": forms.RadioSelect,
-            "skills": forms.CheckboxSelectMultiple,
-            "address": forms.Textarea(attrs={"rows": 3}),
-            "other_access_needs": forms.Textarea(attrs={"rows": 3}),
-            "other_interests": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = PERSON_DETAILS_WIDGETS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

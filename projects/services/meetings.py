@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod.core.emails import render_email
+from coprod.core.outbox import outbox_waiting_ids
 from coprod.core.queue import task_delay
 from projects.calendar import meeting_ics
 from projects.models import (
@@ -488,19 +489,7 @@ def _build_email(email: MeetingEmail):
 
 def meeting_emails_sweep(*, older_than: timedelta = timedelta(minutes=1)) -> int:
     """Queue outbox rows the broker never got, and rows claimed by a worker that died."""
-    now = timezone.now()
-    stale_claim = now - timedelta(minutes=settings.COPROD_EMAIL_CLAIM_TIMEOUT_MINUTES)
-    MeetingEmail.objects.filter(sent_at=None, failed_at=None, claimed_at__lt=stale_claim).update(
-        claimed_at=None
-    )
-    waiting = list(
-        MeetingEmail.objects.filter(
-            sent_at=None, failed_at=None, claimed_at=None, created_at__lt=now - older_than
-        )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[: settings.COPROD_EMAIL_SWEEP_BATCH]
-    )
-    return queue_meeting_emails(waiting)
+    return queue_meeting_emails(outbox_waiting_ids(MeetingEmail, older_than=older_than))
 
 
 def meeting_reminders_due(*, now=None) -> int:
