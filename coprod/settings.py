@@ -222,6 +222,9 @@ if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+# Text messages: files under var/sms/ in the embedded default (coprod.core.texts).
+COPROD_SMS_BACKEND = env.str("COPROD_SMS_BACKEND", default="coprod.core.texts.FileBackend")
+COPROD_SMS_DIR = env.str("COPROD_SMS_DIR", default=str(VAR_DIR / "sms"))
 
 # Celery: Redis is the broker when REDIS_URL is set; otherwise tasks run eagerly in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

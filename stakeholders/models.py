@@ -274,6 +274,17 @@ class Person(models.Model):
         return self.involvement_consent_given and self.erased_at is None
 
     @property
+    def message_channel(self) -> str | None:
+        """How coprod sends this person invitations, reminders and sign-in links: "text"
+        when they asked for text messages (or have no email) and have a phone number,
+        otherwise "email" when they have an address; None when there is neither."""
+        if self.phone and (self.preferred_contact == ContactMethod.TEXT or not self.email):
+            return ContactMethod.TEXT
+        if self.email:
+            return ContactMethod.EMAIL
+        return None
+
+    @property
     def payment_choices_recorded_for_them(self) -> bool:
         """Whether staff recorded the payment choices on the person's behalf."""
         recorder = self.payment_choices_recorded_by_id

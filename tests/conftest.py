@@ -72,6 +72,17 @@ def _uploads_in_tmp(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def text_outbox(settings):
+    """Text messages go to `coprod.core.texts.outbox`, emptied for each test (as Django
+    empties mail.outbox); the fixture's value is that list."""
+    from coprod.core import texts
+
+    settings.COPROD_SMS_BACKEND = "coprod.core.texts.LocmemBackend"
+    texts.outbox.clear()
+    return texts.outbox
+
+
 @dataclass
 class Personas:
     staff: object
