@@ -5,6 +5,7 @@ from decimal import Decimal
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
@@ -517,12 +518,23 @@ def meeting_reminders_due(*, now=None) -> int:
     return created
 
 
+ATTENDANCE_CANCELLED = "This meeting was cancelled, so nobody can be marked as coming to it."
+ATTENDANCE_TOO_EARLY = (
+    "Attendance can be taken once the meeting has started. Come back to this page then."
+)
+
+
 def attendance_record(
     *, meeting: Meeting, person: Person, status: str, hours: Decimal, recorded_by: User
 ) -> Attendance:
     """Mark someone as attended (with hours) or as a no-show; changing it again updates
     the same record. Their stakeholder group is kept as it was when first marked, and the
-    fee owed for it is created, restored or cancelled to match."""
+    fee owed for it is created, restored or cancelled to match. Nobody can be marked as
+    having come to a meeting that has not started yet."""
+    if meeting.is_cancelled:
+        raise ValidationError(ATTENDANCE_CANCELLED)
+    if not meeting.has_started:
+        raise ValidationError(ATTENDANCE_TOO_EARLY)
     if status == AttendanceStatus.NO_SHOW:
         hours = Decimal("0")
     with transaction.atomic():

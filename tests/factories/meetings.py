@@ -20,6 +20,12 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda meeting: meeting.starts_at + timedelta(hours=2))
     place = "Riverside Community Centre"
 
+    class Params:
+        # MeetingFactory(past=True): started two days ago, so attendance can be taken.
+        past = factory.Trait(
+            starts_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=2))
+        )
+
 
 class InvitationFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -25,7 +25,7 @@ FINANCE = "projects:finance"
 def _approved_fee(personas, *, person=None, hours="2", days_ago=3) -> Payment:
     """A fee owed the real way and approved, owed `days_ago` days ago."""
     payment_policy_update(project=personas.project, fee_rate=Decimal("18.33"))
-    meeting = MeetingFactory(project=personas.project, title="Planning the crisis line")
+    meeting = MeetingFactory(project=personas.project, title="Planning the crisis line", past=True)
     attendance = attendance_record(
         meeting=meeting,
         person=person or personas.participant.person,

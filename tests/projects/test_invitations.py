@@ -432,7 +432,7 @@ def test_attendance_keeps_the_group_as_it_was_on_the_day(personas):
 
     from projects.services.meetings import attendance_record
 
-    meeting = MeetingFactory(project=personas.project)
+    meeting = MeetingFactory(project=personas.project, past=True)
     person = PersonFactory(stakeholder_group="carer")
     attendance_record(
         meeting=meeting,

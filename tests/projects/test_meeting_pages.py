@@ -514,6 +514,35 @@ def test_attendance_cannot_be_taken_before_the_meeting_starts(staff_client, pers
     assert "Nothing has been recorded." in follow
 
 
+@pytest.mark.parametrize("cancelled", [False, True], ids=["not started", "cancelled"])
+def test_the_attendance_service_itself_refuses_a_meeting_not_started_or_cancelled(
+    personas, cancelled
+):
+    """The rule lives in the service, so no other caller (an import, a task, a future
+    page) can mark, and so pay, someone for a meeting that has not happened."""
+    from django.core.exceptions import ValidationError
+
+    from projects.services.meetings import attendance_record
+
+    meeting = MeetingFactory(project=personas.project, past=cancelled)
+    if cancelled:
+        meeting.cancelled_at = timezone.now()
+        meeting.save()
+
+    with pytest.raises(ValidationError) as refused:
+        attendance_record(
+            meeting=meeting,
+            person=personas.participant.person,
+            status=AttendanceStatus.ATTENDED,
+            hours=Decimal("2"),
+            recorded_by=personas.staff,
+        )
+
+    assert ("cancelled" if cancelled else "once the meeting has started") in str(refused.value)
+    assert not Attendance.objects.exists()
+    assert not personas.participant.person.payments.exists()
+
+
 def test_attendance_can_be_taken_once_the_meeting_has_started(staff_client, personas):
     meeting = _meeting_under_way(personas.project)
     pat = personas.participant.person

@@ -25,7 +25,7 @@ def meeting(personas):
     policy = payment_policy_for(personas.project)
     policy.fee_rate = Decimal("18.33")
     policy.save()
-    return MeetingFactory(project=personas.project)
+    return MeetingFactory(project=personas.project, past=True)
 
 
 def _mark(meeting, person, staff, status="attended", hours="2.5"):
@@ -75,7 +75,7 @@ def test_no_payment_for_someone_who_declines_payment_always(meeting, personas):
 
 
 def test_no_payment_when_the_project_pays_no_fee(personas):
-    meeting = MeetingFactory(project=personas.other_project)
+    meeting = MeetingFactory(project=personas.other_project, past=True)
     person = PersonFactory()
     _mark(meeting, person, personas.staff)
     assert not Payment.objects.filter(person=person).exists()

@@ -38,6 +38,7 @@ from projects.services.payments import (
     payment_mark_paid,
     payment_policy_update,
 )
+from tests.factories.meetings import MeetingFactory
 from tests.factories.roster import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def _fee(personas, *, hours="2", rate="20.00", basis=FeeBasis.PER_HOUR, person=N
     """A fee owed the real way: a policy, then someone marked as having come."""
     payment_policy_update(project=personas.project, fee_rate=Decimal(rate), fee_basis=basis)
     attendance = attendance_record(
-        meeting=personas.meeting,
+        meeting=MeetingFactory(project=personas.project, past=True),
         person=person or personas.participant.person,
         status=AttendanceStatus.ATTENDED,
         hours=Decimal(hours),

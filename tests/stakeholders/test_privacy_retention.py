@@ -20,6 +20,7 @@ from stakeholders.models import (
 from stakeholders.privacy import retention_apply
 from stakeholders.services import consent_give, equality_answers_save
 from stakeholders.tasks import apply_retention
+from tests.factories.meetings import MeetingFactory
 from tests.factories.people import ParticipantFactory
 from tests.factories.roster import PersonFactory
 
@@ -97,7 +98,7 @@ def test_staff_and_people_without_any_email_record_are_never_swept(db):
 def test_a_person_who_took_part_loses_only_the_unconfirmed_login(personas):
     user = _signup("came@example.org", days_ago=120)
     attendance_record(
-        meeting=personas.meeting,
+        meeting=MeetingFactory(project=personas.project, past=True),
         person=user.person,
         status=AttendanceStatus.ATTENDED,
         hours=Decimal("2"),
