@@ -8,6 +8,14 @@ from stakeholders.models import Person, Role
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": (
+            "That email address and password do not match. Check them and try again, or "
+            "get a link to log in instead."
+        ),
+    }
+
     def save_user(self, request, user, form, commit=True):
         # Anyone can sign up, but only as a participant: staff make staff and commissioners.
         user.role = Role.PARTICIPANT

@@ -20,7 +20,7 @@ def log_in_as(page, audit, user, *, lands_on: str = "/reports/") -> None:
     audit()
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(re.escape(lands_on) + "$"))
     audit()
 

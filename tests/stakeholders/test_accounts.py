@@ -94,7 +94,7 @@ def test_a_wrong_password_is_refused_with_a_clear_message(client, personas):
         reverse("account_login"), {"login": personas.participant.email, "password": "wrong"}
     )
     assert response.status_code == 200
-    assert b"The email address and/or password you specified are not correct." in response.content
+    assert b"That email address and password do not match." in response.content
 
 
 def test_logging_out_ends_the_session(client, personas):
