@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import psycopg2
 import redis
+from cryptography.fernet import Fernet
 from psycopg2 import sql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ def production_env(*, database_url: str, redis_url: str, **settings: str) -> dic
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="bench-only-" + secrets.token_hex(32),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        COPROD_FIELD_ENCRYPTION_KEY=Fernet.generate_key().decode(),
     )
     env.update(settings)
     return env

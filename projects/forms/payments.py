@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -273,6 +274,113 @@ class PaymentChoicesForm(forms.Form):
         if not cleaned.get("payment_method") and not cleaned.get("declines_payment"):
             self.add_error("payment_method", self.NOTHING_CHOSEN)
         return cleaned
+
+
+# What people type between the digits of a sort code or account number.
+NUMBER_SEPARATORS = re.compile(r"[\s\-‐‑‒–—.]")
+
+
+def _numbers_widget(**attrs) -> forms.TextInput:
+    # No standard autocomplete token names bank details: "off" keeps the numbers out of the
+    # browser's saved form entries.
+    return forms.TextInput(
+        attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false", **attrs}
+    )
+
+
+class BankDetailsForm(forms.Form):
+    """The account to pay someone by bank transfer. Never filled in from what is saved: to
+    change the details, they are entered again. After an error the name and sort code stay
+    as typed; the account number is asked for again only when it was the problem."""
+
+    WHOSE = "your"
+
+    account_name = forms.CharField(
+        label="Name on the account",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+    sort_code = forms.CharField(
+        label="Sort code",
+        max_length=20,
+        help_text="6 digits, for example 30-94-57",
+        widget=_numbers_widget(),
+    )
+    account_number = forms.CharField(
+        label="Account number",
+        max_length=20,
+        help_text="8 digits, for example 00733445. If it has 7 digits, enter those: we add "
+        "the 0 at the start that banks use.",
+        widget=_numbers_widget(),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        whose = self.WHOSE
+        name_hint = f"As it is written on {whose} bank card or statement."
+        self.fields["account_name"].help_text = name_hint
+        self.fields["account_name"].error_messages.update(
+            required="Enter the name on the account.",
+            max_length="The name on the account must be 100 characters or fewer.",
+        )
+        self.fields["sort_code"].error_messages.update(
+            required=f"Enter {whose} sort code, for example 30-94-57.",
+            max_length="A sort code is 6 digits, for example 30-94-57.",
+        )
+        self.fields["account_number"].error_messages.update(
+            required=f"Enter {whose} account number, for example 00733445.",
+            max_length="An account number is 8 digits, for example 00733445.",
+        )
+
+    def clean_sort_code(self) -> str:
+        digits = NUMBER_SEPARATORS.sub("", self.cleaned_data["sort_code"])
+        if not re.fullmatch(r"[0-9]*", digits):
+            raise forms.ValidationError(
+                "A sort code is numbers only, for example 30-94-57.", code="not_digits"
+            )
+        if len(digits) != 6:
+            raise forms.ValidationError(
+                f"A sort code is 6 digits, for example 30-94-57. This has {len(digits)}.",
+                code="length",
+            )
+        return digits
+
+    def clean_account_number(self) -> str:
+        digits = NUMBER_SEPARATORS.sub("", self.cleaned_data["account_number"])
+        if not re.fullmatch(r"[0-9]*", digits):
+            raise forms.ValidationError(
+                "An account number is numbers only, for example 00733445. Please enter it again.",
+                code="not_digits",
+            )
+        if len(digits) == 7:
+            # A few banks give 7-digit numbers; payments use them with a 0 in front.
+            digits = "0" + digits
+        if len(digits) != 8:
+            raise forms.ValidationError(
+                f"An account number is 8 digits, for example 00733445. You typed {len(digits)}: "
+                "please enter it again.",
+                code="length",
+            )
+        return digits
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.is_bound and "account_number" in self._errors:
+            data = self.data.copy()
+            data["account_number"] = ""
+            self.data = data
+
+
+class StaffBankDetailsForm(BankDetailsForm):
+    """The same, recorded by staff for someone who is not online."""
+
+    WHOSE = "their"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account_name"].label = "Name on their account"
+        # A browser would offer the staff member's own name.
+        self.fields["account_name"].widget.attrs["autocomplete"] = "off"
 
 
 class ExpenseClaimForm(forms.Form):

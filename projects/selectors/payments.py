@@ -38,7 +38,13 @@ from projects.models import (
     Project,
     Response,
 )
-from stakeholders.models import PaymentMethod, Person
+from stakeholders.models import (
+    NO_PAYMENT_METHOD,
+    PaymentMethod,
+    Person,
+    account_number_masked,
+    sort_code_masked,
+)
 
 MY_PAYMENTS_PER_PAGE = 20
 
@@ -296,6 +302,9 @@ FINANCE_COLUMNS = [
     "claim_category",
     "meeting_title",
     "spent",
+    "person_key",
+    "person_public_id",
+    "item_status",
 ]
 
 
@@ -330,6 +339,9 @@ def finance_approved_items(*, date_from: date, date_to: date) -> QuerySet:
         claim_category=_text(""),
         meeting_title=_text(""),
         spent=Value(None, output_field=DateField()),
+        person_key=F("person_id"),
+        person_public_id=F("person__public_id"),
+        item_status=F("status"),
     )
     claims = _approved_claims(date_from, date_to).annotate(
         item_type=_text("expense"),
@@ -343,6 +355,9 @@ def finance_approved_items(*, date_from: date, date_to: date) -> QuerySet:
         claim_category=F("category"),
         meeting_title=Coalesce(F("meeting__title"), _text("")),
         spent=F("spent_on"),
+        person_key=F("person_id"),
+        person_public_id=F("person__public_id"),
+        item_status=F("status"),
     )
     return (
         fees.order_by()
@@ -377,6 +392,12 @@ class FinanceRow:
     project: str
     activity: str
     owed_on: date
+    person_id: int
+    person_public_id: object
+    status: str
+    method_value: str
+    # Set by finance_add_bank_details, for approved rows paid by bank transfer only.
+    bank: "BankDetails | None" = None
 
 
 METHOD_LABELS = dict(PaymentMethod.choices)
@@ -402,13 +423,57 @@ def finance_rows(items: Iterable[dict]) -> list[FinanceRow]:
                 type=item["item_type"],
                 public_id=item["item_id"],
                 name=item["person_name"],
-                method=METHOD_LABELS.get(item["pay_method"], item["pay_method"] or ""),
+                method=METHOD_LABELS.get(item["pay_method"], NO_PAYMENT_METHOD),
                 amount=Decimal(item["money"]).quantize(PENNY),
                 project=item["project_name"],
                 activity=activity,
                 owed_on=timezone.localdate(item["owed"]),
+                person_id=item["person_key"],
+                person_public_id=item["person_public_id"],
+                status=item["item_status"],
+                method_value=item["pay_method"] or "",
             )
         )
+    return rows
+
+
+@dataclass(frozen=True)
+class BankDetails:
+    account_name: str
+    sort_code: str
+    account_number: str
+
+    @property
+    def sort_code_masked(self) -> str:
+        return sort_code_masked(self.sort_code)
+
+    @property
+    def account_number_masked(self) -> str:
+        return account_number_masked(self.account_number)
+
+
+def finance_add_bank_details(rows: list[FinanceRow]) -> list[FinanceRow]:
+    """Give the approved fees and claims paid by bank transfer the person's bank details (in
+    clear: pages show them masked): one query. Rows of any other status or method get none."""
+    payable = [
+        row
+        for row in rows
+        if row.status == PaymentStatus.APPROVED and row.method_value == PaymentMethod.BANK_TRANSFER
+    ]
+    people = Person.objects.filter(
+        pk__in={row.person_id for row in payable},
+        erased_at=None,
+        payment_method=PaymentMethod.BANK_TRANSFER,
+    ).only("bank_account_name", "bank_sort_code", "bank_account_number")
+    details = {
+        person.pk: BankDetails(
+            person.bank_account_name, person.bank_sort_code, person.bank_account_number
+        )
+        for person in people
+        if person.has_bank_details
+    }
+    for row in payable:
+        row.bank = details.get(row.person_id)
     return rows
 
 

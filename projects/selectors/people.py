@@ -19,7 +19,12 @@ from projects.models import (
     Membership,
     Payment,
 )
-from stakeholders.models import ConsentRecord, Person
+from stakeholders.models import (
+    ConsentRecord,
+    Person,
+    account_number_masked,
+    sort_code_masked,
+)
 
 PEOPLE_PER_PAGE = 25
 RECORDS_PER_PAGE = 10
@@ -78,9 +83,18 @@ class Change:
     fields: list[tuple[str, str, str]]
 
 
+# Past bank details are never shown in full, any more than the present ones.
+MASKED_IN_CHANGES = {
+    "bank_sort_code": sort_code_masked,
+    "bank_account_number": account_number_masked,
+}
+
+
 def _shown(field, value) -> str:
     if value is None or value == "":
         return "–"
+    if field.name in MASKED_IN_CHANGES:
+        return MASKED_IN_CHANGES[field.name](value)
     if value is True:
         return "Yes"
     if value is False:
@@ -91,7 +105,12 @@ def _shown(field, value) -> str:
 
 
 # Kept in step by other services, or not a detail anyone reads.
-NOT_SHOWN_IN_CHANGES = {"payment_choices_recorded_at", "payment_choices_recorded_by"}
+NOT_SHOWN_IN_CHANGES = {
+    "payment_choices_recorded_at",
+    "payment_choices_recorded_by",
+    "bank_details_recorded_at",
+    "bank_details_recorded_by",
+}
 
 
 def _changes(records: list, older) -> list[Change]:

@@ -17,6 +17,7 @@ from coprod.core.csv import csv_safe
 from coprod.core.uploads import RECEIPT_KINDS, file_kind
 from projects.access import STAFF_ONLY, get_project_for_staff
 from projects.forms.payments import (
+    BankDetailsForm,
     BenefitsCheckForm,
     ClaimDecisionForm,
     DeclineForm,
@@ -40,7 +41,9 @@ from projects.models import (
 )
 from projects.selectors.payments import (
     FINANCE_ROWS_PER_PAGE,
+    BankDetails,
     PaymentTotals,
+    finance_add_bank_details,
     finance_approved_items,
     finance_approved_total,
     finance_rows,
@@ -57,9 +60,11 @@ from projects.selectors.payments import (
     projects_of_person,
 )
 from projects.services.payments import (
+    BankDetailsError,
     BenefitsWarning,
     ClaimError,
     PaymentError,
+    bank_details_save,
     benefits_warning,
     claim_categories_in_words,
     claim_decide,
@@ -74,9 +79,23 @@ from projects.services.payments import (
     payments_mark_paid_in_bulk,
 )
 from stakeholders.access import PARTICIPANTS_ONLY, get_own_person
+from stakeholders.models import PaymentMethod
 from stakeholders.rules import is_staff_member
 
-CSV_COLUMNS = ["name", "method", "amount", "project", "activity", "reference", "type", "date owed"]
+CSV_COLUMNS = [
+    "name",
+    "method",
+    "amount",
+    "project",
+    "activity",
+    "reference",
+    "type",
+    "date owed",
+    # Filled in only for approved rows paid by bank transfer (finance_add_bank_details).
+    "account name",
+    "sort code",
+    "account number",
+]
 
 
 def _get_payment(request: HttpRequest, slug: str, payment_id: uuid.UUID) -> Payment:
@@ -198,8 +217,11 @@ def _payment_page(request: HttpRequest, payment: Payment, **forms) -> HttpRespon
         else "",
         "decline_form": forms.get("decline_form") or (DeclineForm() if is_open else None),
         "paid_form": forms.get("paid_form")
-        or (MarkPaidForm() if payment.status == PaymentStatus.APPROVED else None),
+        or (
+            MarkPaidForm() if payment.status == PaymentStatus.APPROVED and payment.method else None
+        ),
         "reverse_form": forms.get("reverse_form") or (ReverseForm() if can_reverse else None),
+        "is_open": is_open,
     }
     return render(request, "projects/payment.html", context)
 
@@ -401,7 +423,7 @@ def finance(request: HttpRequest) -> HttpResponse:
         page = Paginator(items, FINANCE_ROWS_PER_PAGE).get_page(request.GET.get("page"))
         context.update(
             page=page,
-            rows=finance_rows(page.object_list),
+            rows=finance_add_bank_details(finance_rows(page.object_list)),
             summary=finance_approved_total(**dates),
             period_query=urlencode(period.data),
         )
@@ -417,7 +439,8 @@ def _finance_csv(items, *, date_from: date, date_to: date) -> HttpResponse:
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
-    for row in finance_rows(items.iterator()):
+    for row in finance_add_bank_details(finance_rows(items.iterator())):
+        bank = row.bank or BankDetails("", "", "")
         writer.writerow(
             [
                 csv_safe(value)
@@ -430,6 +453,9 @@ def _finance_csv(items, *, date_from: date, date_to: date) -> HttpResponse:
                     "",
                     row.type,
                     row.owed_on.isoformat(),
+                    bank.account_name,
+                    bank.sort_code,
+                    bank.account_number,
                 )
             ]
         )
@@ -517,9 +543,42 @@ def payment_choices(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         payment_choices_save(person=person, recorded_by=request.user, **form.cleaned_data)
+        if person.bank_details_needed:
+            messages.success(
+                request,
+                "Thank you. Your payment choices have been saved. Now tell us the bank "
+                "account to pay.",
+            )
+            return redirect("projects:bank_details")
         messages.success(request, "Thank you. Your payment choices have been saved.")
         return redirect("projects:my_payments")
     return render(request, "projects/payment_choices.html", {"form": form, "person": person})
+
+
+@permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
+def bank_details(request: HttpRequest) -> HttpResponse:
+    person = get_own_person(request)
+    if person.payment_method != PaymentMethod.BANK_TRANSFER:
+        messages.info(
+            request, "To give your bank details, first choose to be paid by bank transfer."
+        )
+        return redirect("projects:payment_choices")
+    form = BankDetailsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bank_details_save(person=person, recorded_by=request.user, **form.cleaned_data)
+        except BankDetailsError as error:
+            messages.error(request, str(error))
+            return redirect("projects:my_payments")
+        messages.success(
+            request,
+            "Thank you. Your bank details have been saved. To keep them safe, we only ever "
+            "show the last few digits.",
+        )
+        return redirect("projects:my_payments")
+    return render(
+        request, "projects/bank_details.html", {"form": form, "person": person, "mine": True}
+    )
 
 
 @permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)

@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.db import connection
 from django.db.models import F
 from django.urls import reverse
@@ -165,6 +166,7 @@ def _production_env() -> dict[str, str]:
         DJANGO_SECRET_KEY="test-only-" + secrets.token_hex(32),
         DJANGO_ALLOWED_HOSTS=HOST_NAME,
         COPROD_BASE_URL=f"https://{HOST_NAME}",
+        COPROD_FIELD_ENCRYPTION_KEY=Fernet.generate_key().decode(),
         DJANGO_LOG_LEVEL="WARNING",
     )
     # Production needs a Redis address to start; the tests that use Redis set their own.

@@ -54,6 +54,22 @@ def test_it_refuses_to_start_in_production_without_redis_shared_by_every_process
     assert "REDIS_URL must be set when DJANGO_DEBUG is false" in result.stderr
 
 
+def test_it_refuses_to_start_in_production_without_a_key_for_bank_details(manage, production_env):
+    del production_env["COPROD_FIELD_ENCRYPTION_KEY"]
+    result = manage("check", env=production_env)
+    assert result.returncode != 0
+    assert "COPROD_FIELD_ENCRYPTION_KEY must be set when DJANGO_DEBUG is false" in result.stderr
+
+
+def test_it_refuses_to_start_with_a_bank_details_key_that_is_not_a_fernet_key(
+    manage, production_env
+):
+    production_env["COPROD_FIELD_ENCRYPTION_KEY"] = "my-secret-password"
+    result = manage("check", env=production_env)
+    assert result.returncode != 0
+    assert "COPROD_FIELD_ENCRYPTION_KEY must be Fernet keys" in result.stderr
+
+
 def test_behind_a_proxy_the_visitors_own_address_is_read_as_configured(manage, production_env):
     show = (
         "from django.conf import settings as s; "

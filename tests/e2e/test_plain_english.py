@@ -28,6 +28,7 @@ MY_PAGES = [
     "/me/equality/",
     "/me/payments/",
     "/me/payments/choices/",
+    "/me/payments/bank-details/",
     "/me/claims/new/",
     "/me/decisions/",
     "/me/data/",

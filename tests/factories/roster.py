@@ -1,7 +1,14 @@
 import factory
 
 from projects.models import CoverageTarget, Membership, MembershipStatus
-from stakeholders.models import ConsentKind, ConsentMethod, Person, Skill, StakeholderGroup
+from stakeholders.models import (
+    ConsentKind,
+    ConsentMethod,
+    PaymentMethod,
+    Person,
+    Skill,
+    StakeholderGroup,
+)
 from stakeholders.services import consent_give
 from tests.factories.projects import ProjectFactory
 
@@ -15,7 +22,8 @@ class SkillFactory(factory.django.DjangoModelFactory):
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
-    """A roster entry who has given involvement consent (online)."""
+    """A roster entry who has given involvement consent (online) and chosen to be paid by
+    bank transfer (a new Person has chosen no way of being paid: give payment_method="")."""
 
     class Meta:
         model = Person
@@ -25,6 +33,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"roster{n}@example.org")
     stakeholder_group = StakeholderGroup.LIVED_EXPERIENCE
     in_pool = False
+    payment_method = PaymentMethod.BANK_TRANSFER
 
     @factory.post_generation
     def consented(self, create, extracted, **kwargs):

@@ -94,7 +94,11 @@ def test_finance_csv_lists_approved_payments_and_claims_with_the_columns_finance
         "reference",
         "type",
         "date owed",
+        "account name",
+        "sort code",
+        "account number",
     ]
+    no_bank_details = {"account name": "", "sort code": "", "account number": ""}
     assert rows == [
         {
             "name": personas.participant.person.full_name,
@@ -105,6 +109,7 @@ def test_finance_csv_lists_approved_payments_and_claims_with_the_columns_finance
             "reference": "",
             "type": "fee",
             "date owed": timezone.localdate(fee.owed_since).isoformat(),
+            **no_bank_details,
         },
         {
             "name": personas.other_participant.person.full_name,
@@ -115,6 +120,7 @@ def test_finance_csv_lists_approved_payments_and_claims_with_the_columns_finance
             "reference": "",
             "type": "expense",
             "date owed": (timezone.localdate() - timedelta(days=2)).isoformat(),
+            **no_bank_details,
         },
     ]
 

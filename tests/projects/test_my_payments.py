@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def fee(person, project, *, activity="Planning session", amount="20.00", **fields) -> Payment:
+    fields.setdefault("method", PaymentMethod.BANK_TRANSFER)
     return Payment.objects.create(
         person=person, project=project, activity=activity, amount=Decimal(amount), **fields
     )
