@@ -10,6 +10,7 @@ from django.utils import timezone
 from stakeholders.consent import CONSENT_TEXTS
 from stakeholders.models import (
     ConsentKind,
+    ConsentMethod,
     ConsentRecord,
     ConsentWording,
     EqualityMonitoring,
@@ -75,6 +76,29 @@ def consent_withdraw(*, person: Person, kind: str, withdrawn_by: User | None) ->
             person.save(update_fields=["involvement_consent_given", "in_pool"])
             involvement_consent_withdrawn.send(sender=Person, person=person, when=now)
     return bool(withdrawn)
+
+
+def involvement_consent_give_again(
+    *, person: Person, recorded_by: User, join_pool: bool
+) -> ConsentRecord:
+    """Someone who withdrew their involvement consent agrees again, online, to the current
+    wording: a new record, and they may be contacted again. With `join_pool` they are back
+    in the involvement pool too. Nothing withdrawn with the old consent comes back: they
+    left their projects (they join again themselves) and invitations withdrawn then stay
+    withdrawn (projects.services.pool.pool_invitations_withdraw)."""
+    if person.erased_at is not None:
+        raise PersonDetailsError("These details have been erased, so nothing can be agreed.")
+    with transaction.atomic():
+        record = consent_give(
+            person=person,
+            kind=ConsentKind.INVOLVEMENT,
+            method=ConsentMethod.ONLINE,
+            recorded_by=recorded_by,
+        )
+        if join_pool and not person.in_pool:
+            person.in_pool = True
+            person.save(update_fields=["in_pool"])
+    return record
 
 
 def equality_answers_save(*, person: Person, answers: dict) -> EqualityMonitoring | None:

@@ -13,7 +13,8 @@ from projects.models import (
     Project,
 )
 from projects.services.memberships import membership_express_interest, person_register_online
-from stakeholders.forms import EqualityForm, JoinForm
+from projects.signup_help import signup_project_remember
+from stakeholders.forms import EqualityForm, JoinForm, equality_answers_have_consent
 from stakeholders.rules import is_participant
 from stakeholders.selectors import person_for_user
 
@@ -25,7 +26,9 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
         return _join_signed_in(request, project)
     form = JoinForm(request.POST or None)
     equality_form = EqualityForm(request.POST or None, prefix="equality")
-    if request.method == "POST" and form.is_valid() and equality_form.is_valid():
+    # Every form is checked, so that each problem is shown at once.
+    valid = request.method == "POST" and form.is_valid() & equality_form.is_valid()
+    if request.method == "POST" and equality_answers_have_consent(form, equality_form) and valid:
         response = _sign_up_and_join(request, project, form, equality_form)
         if response is not None:
             return response
@@ -37,6 +40,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _sign_up_and_join(request, project, form, equality_form) -> HttpResponse | None:
+    signup_project_remember(request, project)
     with transaction.atomic():
         user, response = form.try_save(request)
         if response is not None:

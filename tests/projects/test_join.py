@@ -112,7 +112,6 @@ def test_equality_answers_are_kept_only_with_their_own_consent(client, project):
     client.post(reverse("projects:join", args=[project.slug]), {**SIGN_UP, **answers})
     assert not EqualityMonitoring.objects.exists()
 
-    client.logout()
     other = {**SIGN_UP, "email": "b@example.org", "phone": "", "preferred_contact": "email"}
     client.post(
         reverse("projects:join", args=[project.slug]),
@@ -297,3 +296,75 @@ def test_staff_cannot_join_a_project_as_a_participant(client, personas):
     assert b"cannot join projects" in client.get(url).content
     client.post(url)
     assert not Membership.objects.filter(project=personas.other_project).exists()
+
+
+# Equality answers given without their consent are never dropped silently.
+
+EQUALITY_ANSWERS = {"equality-age_band": "25_34", "equality-disability": "yes"}
+
+
+def _selected(html: str, name: str, value: str) -> bool:
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
+    return re.search(rf'<option value="{value}"[^>]*selected', select) is not None
+
+
+def test_the_form_says_beside_the_answers_that_they_are_kept_only_with_the_box_ticked(
+    client, project
+):
+    html = client.get(reverse("projects:join", args=[project.slug])).content.decode()
+
+    fieldset = html[html.index("Equality questions (optional)") :]
+    assert fieldset.index("We only keep your answers if you tick the box below.") < (
+        fieldset.index('name="consent_equality"')
+    )
+    assert fieldset.index('name="consent_equality"') < fieldset.index('name="equality-age_band"')
+
+
+def test_answers_without_the_box_ticked_show_the_form_again_with_a_message_and_the_answers(
+    client, project
+):
+    response = client.post(
+        reverse("projects:join", args=[project.slug]), {**SIGN_UP, **EQUALITY_ANSWERS}
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Please check the form" in html
+    assert 'href="#id_consent_equality"' in html, "the summary links to the box"
+    assert "Tick this box so that we can keep your equality answers" in html
+    assert _selected(html, "equality-age_band", "25_34")
+    assert _selected(html, "equality-disability", "yes")
+    assert 'value="Ann Other"' in html, "nothing typed is lost"
+    assert not User.objects.exists() and not Person.objects.exists()
+    assert mail.outbox == []
+
+
+def test_ticking_the_box_then_signs_up_and_keeps_the_answers(client, project):
+    client.post(reverse("projects:join", args=[project.slug]), {**SIGN_UP, **EQUALITY_ANSWERS})
+
+    response = client.post(
+        reverse("projects:join", args=[project.slug]),
+        {**SIGN_UP, **EQUALITY_ANSWERS, "consent_equality": "on"},
+    )
+
+    assert response.status_code == 302
+    person = Person.objects.get(email="ann.other@example.org")
+    assert person.equality.age_band == "25_34" and person.equality.disability == "yes"
+
+
+def test_no_answers_and_no_tick_signs_up_without_asking(client, project):
+    response = client.post(reverse("projects:join", args=[project.slug]), SIGN_UP)
+
+    assert response.status_code == 302
+    assert not EqualityMonitoring.objects.exists()
+
+
+def test_an_error_elsewhere_keeps_the_equality_answers_and_names_every_problem(client, project):
+    data = {**SIGN_UP, **EQUALITY_ANSWERS, "full_name": ""}
+
+    html = client.post(reverse("projects:join", args=[project.slug]), data).content.decode()
+
+    assert 'href="#id_full_name"' in html
+    assert 'href="#id_consent_equality"' in html, "both problems at once"
+    assert _selected(html, "equality-age_band", "25_34")
+    assert not User.objects.exists()
