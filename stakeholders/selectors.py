@@ -1,6 +1,6 @@
 """Reads about people for pages; each runs a fixed number of queries whatever the size."""
 
-from stakeholders.models import ConsentRecord, Person
+from stakeholders.models import ConsentRecord, Person, SigninLink
 
 
 def person_for_user(user) -> Person | None:
@@ -12,3 +12,9 @@ def standing_consents(person: Person) -> dict[str, ConsentRecord]:
         "wording"
     )
     return {record.kind: record for record in records}
+
+
+def signin_link_latest(person: Person) -> SigninLink | None:
+    """The last sign-in link sent to (or owed to) someone, for their page: when, how, and
+    whether it failed."""
+    return SigninLink.objects.filter(person=person).select_related("sent_by").first()

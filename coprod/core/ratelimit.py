@@ -22,20 +22,27 @@ def rate_limited(
     The sender is the client address or, with `by_user`, the signed-in person (anyone not
     signed in is still counted by address).
     """
-    minute = int(time.time() // 60)
     if by_user and request.user.is_authenticated:
         sender = f"user:{request.user.pk}"
     else:
         sender = get_adapter().get_client_ip(request)
-    key = f"coprod:rl:{action}:{sender}:{minute}"
-    cache.add(key, 0, timeout=120)
+    return count_exceeded(action=action, sender=sender, most=per_minute, minutes=1)
+
+
+def count_exceeded(*, action: str, sender: str, most: int, minutes: int) -> bool:
+    """Count one more for `sender` (an address, a login, or anything else that names who or
+    what is counted: pass a hash, never someone's email or number); True once there have
+    been more than `most` in this window of `minutes`."""
+    window = int(time.time() // (60 * minutes))
+    key = f"coprod:rl:{action}:{sender}:{window}"
+    cache.add(key, 0, timeout=120 * minutes)
     try:
         count = cache.incr(key)
     except ValueError:
         # The count expired between `add` and `incr`; this request starts a new one.
-        cache.set(key, 1, timeout=120)
+        cache.set(key, 1, timeout=120 * minutes)
         count = 1
-    return count > per_minute
+    return count > most
 
 
 def too_many_requests(request: HttpRequest) -> HttpResponse:

@@ -22,6 +22,7 @@ from projects.services.payments import payment_approve, payment_mark_paid, payme
 from stakeholders.models import ConsentKind, ConsentMethod, RequestChannel
 from stakeholders.privacy import subject_access_request_record
 from stakeholders.services import consent_give, equality_answers_save
+from stakeholders.signin import signin_link_invite
 from tests.factories.meetings import InvitationFactory, MeetingFactory
 
 SUPPORT_NOTE = "Wheelchair space near the door please"
@@ -112,4 +113,5 @@ def give_everything(person, *, project, staff, secret_ballot=None):
         Authenticator.objects.create(
             user=person.user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
         )
+        signin_link_invite(person=person, sent_by=staff)
     return secret_ballot
