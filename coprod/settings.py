@@ -3,13 +3,14 @@
 With nothing set, coprod runs in its embedded default: DEBUG on, SQLite, Celery tasks run
 eagerly in-process, a local-memory cache and emails written to var/emails/. Production sets
 DJANGO_DEBUG=false and must then also set DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
-COPROD_BASE_URL and REDIS_URL.
+COPROD_BASE_URL, REDIS_URL and COPROD_FIELD_ENCRYPTION_KEY.
 """
 
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from cryptography.fernet import Fernet
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -28,11 +29,35 @@ else:
     # or without Redis: without it sessions, signing out a deactivated account, rate limits
     # and the page cache would each hold in one process only, and Celery would run tasks
     # inside the web request.
-    for required in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "COPROD_BASE_URL", "REDIS_URL"):
+    # Nor with the development key that encrypts bank details, known to anyone with the code.
+    for required in (
+        "DJANGO_SECRET_KEY",
+        "DJANGO_ALLOWED_HOSTS",
+        "COPROD_BASE_URL",
+        "REDIS_URL",
+        "COPROD_FIELD_ENCRYPTION_KEY",
+    ):
         if not env.str(required, default=""):
             raise ImproperlyConfigured(f"{required} must be set when DJANGO_DEBUG is false.")
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+
+# Bank details are encrypted in the database with Fernet keys of their own (not derived from
+# DJANGO_SECRET_KEY, so rotating that never makes them unreadable). Make one with
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
+# To rotate, put the new key first and keep the old ones after it, comma-separated: the first
+# encrypts, every one decrypts. The embedded default and the tests use a fixed public key.
+COPROD_FIELD_ENCRYPTION_KEYS = env.list(
+    "COPROD_FIELD_ENCRYPTION_KEY", default=["HdvYWVXtVPTlVUSfj1ES4vjmLw8mhzw9Ky86jR9JJhg="]
+)
+for _key in COPROD_FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "COPROD_FIELD_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64-encoded "
+            "bytes), comma-separated."
+        ) from None
 
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -130,6 +155,8 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
     "rules.permissions.ObjectPermissionBackend",
     "stakeholders.backends.StaffAdminBackend",
+    # Signing in by a link sent by email or text message (stakeholders/signin.py).
+    "sesame.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -158,7 +185,17 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
-ACCOUNT_FORMS = {"add_email": "stakeholders.forms.NewEmailForm"}
+ACCOUNT_FORMS = {
+    "add_email": "stakeholders.forms.NewEmailForm",
+    # The same forms as allauth's, whose errors say what to do ("Enter your email address").
+    "login": "stakeholders.forms.AccountLoginForm",
+    "signup": "stakeholders.forms.AccountSignupForm",
+    "change_password": "stakeholders.forms.AccountChangePasswordForm",
+    "set_password": "stakeholders.forms.AccountSetPasswordForm",
+    "reset_password": "stakeholders.forms.AccountResetPasswordForm",
+    "reset_password_from_key": "stakeholders.forms.AccountResetPasswordKeyForm",
+    "reauthenticate": "stakeholders.forms.AccountReauthenticateForm",
+}
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[coprod] "
@@ -177,10 +214,40 @@ if ALLAUTH_TRUSTED_PROXY_COUNT and ALLAUTH_TRUSTED_CLIENT_IP_HEADER:
     raise ImproperlyConfigured(
         "Set COPROD_TRUSTED_PROXY_COUNT or COPROD_TRUSTED_CLIENT_IP_HEADER, not both."
     )
+# Signing in without a password, by a link: django-sesame rather than allauth's login by
+# code, because staff send the link to someone who never began logging in in that browser,
+# and it is followed from a text message on a phone; allauth's code works only in the
+# browser session that asked for it. Each link's token is signed for its own outbox row
+# (stakeholders.SigninLink, the sesame "scope"), which records its use, so a link works once;
+# SESAME_ONE_TIME also ends every older link once the person signs in. sesame has one
+# maximum age, the longest; each kind of link is held to its own.
+# How long a link staff send from the person page works, and one asked for on the login page.
+COPROD_SIGNIN_LINK_INVITATION_MINUTES = env.int(
+    "COPROD_SIGNIN_LINK_INVITATION_MINUTES", default=24 * 60
+)
+COPROD_SIGNIN_LINK_REQUESTED_MINUTES = env.int("COPROD_SIGNIN_LINK_REQUESTED_MINUTES", default=15)
+SESAME_MAX_AGE = 60 * max(
+    COPROD_SIGNIN_LINK_INVITATION_MINUTES, COPROD_SIGNIN_LINK_REQUESTED_MINUTES
+)
+SESAME_ONE_TIME = True
+# Links asked for on the login page: from one client address a minute, and to one email
+# address or phone number an hour (so nobody can flood someone's phone).
+COPROD_SIGNIN_LINK_REQUESTS_PER_MINUTE = env.int(
+    "COPROD_SIGNIN_LINK_REQUESTS_PER_MINUTE", default=10
+)
+COPROD_SIGNIN_LINKS_PER_ADDRESS_PER_HOUR = env.int(
+    "COPROD_SIGNIN_LINKS_PER_ADDRESS_PER_HOUR", default=3
+)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "coprod"
 # Staff must set up an authenticator app before using coprod whenever DEBUG is off.
 COPROD_STAFF_MFA_REQUIRED = env.bool("COPROD_STAFF_MFA_REQUIRED", default=not DEBUG)
+
+# Whom a person stuck signing up or logging in can ask for help, where no project's team is
+# named (the "Check your email" page after a project's join page names that project's).
+COPROD_HELP_NAME = env.str("COPROD_HELP_NAME", default="the coprod team")
+COPROD_HELP_EMAIL = env.str("COPROD_HELP_EMAIL", default="help@example.org")
+COPROD_HELP_PHONE = env.str("COPROD_HELP_PHONE", default="")
 
 PHONENUMBER_DEFAULT_REGION = "GB"
 PHONENUMBER_DB_FORMAT = "E164"
@@ -218,12 +285,33 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in emails sent by background workers, which have no request to build them from.
 COPROD_BASE_URL = env.str("COPROD_BASE_URL", default="http://127.0.0.1:8000")
 EMAIL_FILE_PATH = env.str("COPROD_EMAIL_DIR", default=str(VAR_DIR / "emails"))
+# GOV.UK Notify (coprod.core.notify) sends text messages once NOTIFY_API_KEY is set, and
+# emails too when NOTIFY_EMAIL_TEMPLATE_ID is set and EMAIL_URL is not. Each template in
+# Notify is "((body))" (texts) or subject "((subject))" and body "((body))" (emails).
+COPROD_NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+COPROD_NOTIFY_BASE_URL = env.str(
+    "NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk"
+)
+COPROD_NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID", default="")
+COPROD_NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+# The bearer token Notify sends with delivery receipts (set the same in Notify's settings);
+# with none set, every receipt is refused.
+COPROD_NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", default="")
+if COPROD_NOTIFY_API_KEY and not COPROD_NOTIFY_SMS_TEMPLATE_ID:
+    raise ImproperlyConfigured("NOTIFY_SMS_TEMPLATE_ID must be set with NOTIFY_API_KEY.")
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
+elif COPROD_NOTIFY_API_KEY and COPROD_NOTIFY_EMAIL_TEMPLATE_ID:
+    EMAIL_BACKEND = "coprod.core.notify.NotifyEmailBackend"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 # Text messages: files under var/sms/ in the embedded default (coprod.core.texts).
-COPROD_SMS_BACKEND = env.str("COPROD_SMS_BACKEND", default="coprod.core.texts.FileBackend")
+COPROD_SMS_BACKEND = env.str(
+    "COPROD_SMS_BACKEND",
+    default="coprod.core.notify.NotifySmsBackend"
+    if COPROD_NOTIFY_API_KEY
+    else "coprod.core.texts.FileBackend",
+)
 COPROD_SMS_DIR = env.str("COPROD_SMS_DIR", default=str(VAR_DIR / "sms"))
 
 # Celery: Redis is the broker when REDIS_URL is set; otherwise tasks run eagerly in-process.
@@ -258,6 +346,7 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_BEAT_SCHEDULE = {
     "sweep-meeting-emails": {"task": "projects.tasks.sweep_meeting_emails", "schedule": 60.0},
     "sweep-vote-emails": {"task": "decisions.tasks.sweep_vote_emails", "schedule": 60.0},
+    "sweep-signin-links": {"task": "stakeholders.tasks.sweep_signin_links", "schedule": 60.0},
     "sweep-pool-invitations": {
         "task": "projects.tasks.sweep_pool_invitations",
         "schedule": 60.0,

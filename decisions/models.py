@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from coprod.core.outbox import Delivery
 from projects.models import Stage
 from stakeholders.models import StakeholderGroup
 
@@ -282,7 +283,7 @@ class VotePreference(models.Model):
         return f"{self.rank}: {self.option}"
 
 
-class VoteEmail(models.Model):
+class VoteEmail(Delivery):
     """The outbox for "voting is open" emails, one per member per decision. A worker claims
     a row before it sends, so a task run twice, or two workers, never send it twice."""
 

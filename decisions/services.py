@@ -4,7 +4,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -14,6 +14,7 @@ from django.utils import timezone
 from coprod.core.emails import render_email
 from coprod.core.outbox import outbox_waiting_ids
 from coprod.core.queue import task_delay
+from coprod.core.texts import Channel, render_text, send_text
 from decisions.ballot import ballot_token
 from decisions.counting import instant_runoff, most_votes
 from decisions.models import (
@@ -35,6 +36,7 @@ from decisions.models import (
 )
 from projects.models import ARCHIVED_NOTHING_CAN_CHANGE, MembershipStatus, Project
 from stakeholders.models import Person, User
+from stakeholders.signin import short_link_create
 
 logger = logging.getLogger(__name__)
 
@@ -229,7 +231,7 @@ def _voters(decision: Decision):
         memberships__status=MembershipStatus.ACTIVE,
         involvement_consent_given=True,
         erased_at=None,
-    ).exclude(email="")
+    ).exclude(email="", phone="")
 
 
 def _vote_emails_queue(decision: Decision) -> None:
@@ -281,27 +283,61 @@ def vote_email_send(*, email_id: int) -> bool:
             last_error="Not sent: the vote has closed, or the person can no longer vote.",
         )
         return False
-    base = settings.COPROD_BASE_URL.rstrip("/")
-    message = render_email(
-        "vote-opened",
-        to=[person.email],
-        context={
-            "person": person,
-            "decision": decision,
-            "project": decision.project,
-            "options": list(decision.option_rows.values_list("label", flat=True))
-            if decision.is_between_options
-            else [],
-            "vote_url": base + reverse("decisions:ballot", args=[ballot_token(decision, person)]),
-        },
-    )
+    channel = person.message_channel
+    ballot_path = reverse("decisions:ballot", args=[ballot_token(decision, person)])
     try:
-        message.send()
+        if channel == Channel.TEXT:
+            provider_id = send_text(
+                to=person.phone.as_e164,
+                body=render_text(
+                    "vote-opened",
+                    {
+                        "decision": decision,
+                        "project": decision.project,
+                        "link": short_link_create(
+                            ballot_path, expires_at=_ballot_expires(decision)
+                        ),
+                    },
+                ),
+                reference=f"vote-email-{email_id}",
+            )
+        else:
+            message = render_email(
+                "vote-opened",
+                to=[person.email],
+                context={
+                    "person": person,
+                    "decision": decision,
+                    "project": decision.project,
+                    "options": list(decision.option_rows.values_list("label", flat=True))
+                    if decision.is_between_options
+                    else [],
+                    "vote_url": settings.COPROD_BASE_URL.rstrip("/") + ballot_path,
+                },
+            )
+            message.send()
+            provider_id = getattr(message, "provider_id", "")
     except Exception as error:
-        VoteEmail.objects.filter(pk=email_id).update(claimed_at=None, last_error=str(error)[:1000])
+        VoteEmail.objects.filter(pk=email_id).update(
+            claimed_at=None, channel=channel, last_error=str(error)[:1000]
+        )
         raise
-    VoteEmail.objects.filter(pk=email_id).update(sent_at=timezone.now(), last_error="")
+    VoteEmail.objects.filter(pk=email_id).update(
+        sent_at=timezone.now(), channel=channel, provider_id=provider_id, last_error=""
+    )
     return True
+
+
+# How long the short link in a vote's text works when the vote has no closing date.
+BALLOT_LINK_DAYS = 60
+
+
+def _ballot_expires(decision: Decision) -> datetime:
+    if decision.voting_closes_on:
+        return timezone.make_aware(
+            datetime.combine(decision.voting_closes_on + timedelta(days=1), time.min)
+        )
+    return timezone.now() + timedelta(days=BALLOT_LINK_DAYS)
 
 
 def vote_emails_send_batch(*, email_ids: Iterable[int]) -> int:

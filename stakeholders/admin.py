@@ -75,6 +75,14 @@ class PersonAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
     filter_horizontal = ["skills"]
     inlines = [ConsentRecordInline]
+    # Bank details are shown only masked, and changed only through the payment pages.
+    exclude = [
+        "bank_account_name",
+        "bank_sort_code",
+        "bank_account_number",
+        "bank_details_recorded_by",
+        "bank_details_recorded_at",
+    ]
 
 
 # allauth's own admin for authenticators shows their data: TOTP secrets and recovery-code

@@ -1,5 +1,15 @@
-from allauth.account.forms import AddEmailForm, SignupForm
+from allauth.account.forms import (
+    AddEmailForm,
+    ChangePasswordForm,
+    LoginForm,
+    ReauthenticateForm,
+    ResetPasswordForm,
+    ResetPasswordKeyForm,
+    SetPasswordForm,
+    SignupForm,
+)
 from django import forms
+from django.core.validators import validate_email
 from django.urls import reverse
 from django.utils.html import format_html
 from phonenumber_field.formfields import PhoneNumberField
@@ -16,6 +26,7 @@ from stakeholders.models import (
     Person,
     StakeholderGroup,
 )
+from stakeholders.signin import phone_parse
 
 ACCESS_NEEDS_HELP = "Tick any that would help you take part. We will do our best to arrange them."
 
@@ -124,8 +135,74 @@ class ConsentFieldsMixin:
         self.fields["consent_equality"] = forms.BooleanField(
             label=CONSENT_TEXTS[ConsentKind.EQUALITY][1],
             required=False,
-            help_text="Optional. If you tick this, you can answer the equality questions below.",
+            help_text="Optional. The answers to the equality questions are kept only if this "
+            "is ticked.",
         )
+
+
+EQUALITY_ANSWERS_NEED_CONSENT = (
+    "Tick this box so that we can keep your equality answers, or change each answer back "
+    'to "Choose an answer (optional)"'
+)
+
+
+def equality_answers_have_consent(form: forms.Form, equality_form: forms.Form) -> bool:
+    """Equality answers are kept only with their own consent; answers given without it are
+    never dropped silently. Call after both forms' is_valid(): when there are answers and
+    the box is not ticked, the box gets an error (so the page is shown again with every
+    answer still in place) and this returns False."""
+    answered = equality_form.is_valid() and any(equality_form.cleaned_data.values())
+    if answered and not form.cleaned_data.get("consent_equality"):
+        form.add_error("consent_equality", EQUALITY_ANSWERS_NEED_CONSENT)
+        return False
+    return True
+
+
+class ConsentAgainForm(forms.Form):
+    """Agreeing again to be involved, after withdrawing: the button is the agreement."""
+
+    join_pool = forms.BooleanField(
+        label="Also put me back in the involvement pool",
+        required=False,
+        help_text="Optional. Staff may then contact you about new or urgent projects.",
+    )
+
+
+# The fields allauth's own forms bring; coprod's fields beside them keep their labels.
+ALLAUTH_FIELDS = {"login", "email", "password", "oldpassword", "password1", "password2"}
+
+
+class PlainAccountMessagesMixin:
+    """allauth's fields say what to do, in the words of the fix, when left empty or wrong
+    ("Enter your email address"), not Django's "This field is required."; their labels are
+    in sentence case ("New password"), and they have no placeholder repeating the label
+    (it vanishes as a person types, and reads as an answer already given)."""
+
+    PLAIN_MESSAGES = {
+        "login": {
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the right format, like name@example.com",
+        },
+        "email": {
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the right format, like name@example.com",
+        },
+        "password": {"required": "Enter your password"},
+        "oldpassword": {"required": "Enter your current password"},
+        "password1": {"required": "Enter a password"},
+        "password2": {"required": "Enter the same password again"},
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, messages in self.PLAIN_MESSAGES.items():
+            if name in self.fields:
+                self.fields[name].error_messages.update(messages)
+        for name in ALLAUTH_FIELDS & self.fields.keys():
+            field = self.fields[name]
+            field.widget.attrs.pop("placeholder", None)
+            if field.label:
+                field.label = field.label[0] + field.label[1:].lower()
 
 
 class EqualityForm(forms.ModelForm):
@@ -141,7 +218,7 @@ class EqualityForm(forms.ModelForm):
             field.choices = [("", "Choose an answer (optional)"), *field.choices[1:]]
 
 
-class JoinForm(PersonFlagsMixin, ConsentFieldsMixin, SignupForm):
+class JoinForm(PlainAccountMessagesMixin, PersonFlagsMixin, ConsentFieldsMixin, SignupForm):
     """Sign up and say you are interested in a project, in one short form."""
 
     full_name = forms.CharField(label="Your name", max_length=150)
@@ -415,3 +492,86 @@ class StaffPersonDetailsForm(PersonFlagsMixin, forms.ModelForm):
         }
         details["phone"] = data.get("phone") or ""
         return {**details, **self.flags_as_fields()}
+
+
+class NewConfirmationLinkForm(forms.Form):
+    """The address to send a new confirmation link to, when the page cannot tell."""
+
+    email = forms.EmailField(
+        label="Your email address",
+        help_text="The one you signed up with.",
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the right format, like name@example.com",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+SIGNIN_ADDRESS_EXAMPLE = (
+    "Enter an email address, like name@example.com, or a mobile number, like 07700 900 982"
+)
+
+
+class SigninLinkRequestForm(forms.Form):
+    """Asking on the login page for a link to sign in, by email or text message."""
+
+    address = forms.CharField(
+        # Not "Email" in the label: the password form above it has that one.
+        label="Where should we send the link?",
+        help_text="Your email address or mobile number, like name@example.com or 07700 900 982",
+        max_length=254,
+        error_messages={"required": SIGNIN_ADDRESS_EXAMPLE},
+        widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+    )
+
+    def clean_address(self) -> str:
+        typed = self.cleaned_data["address"].strip()
+        if "@" in typed:
+            try:
+                validate_email(typed)
+            except forms.ValidationError:
+                raise forms.ValidationError(SIGNIN_ADDRESS_EXAMPLE) from None
+            self.cleaned_data["email"], self.cleaned_data["phone"] = typed.lower(), ""
+            return typed
+        phone = phone_parse(typed)
+        if phone is None:
+            raise forms.ValidationError(SIGNIN_ADDRESS_EXAMPLE)
+        self.cleaned_data["email"], self.cleaned_data["phone"] = "", phone
+        return typed
+
+
+class AccountSignupForm(PlainAccountMessagesMixin, SignupForm):
+    pass
+
+
+class AccountChangePasswordForm(PlainAccountMessagesMixin, ChangePasswordForm):
+    pass
+
+
+class AccountSetPasswordForm(PlainAccountMessagesMixin, SetPasswordForm):
+    pass
+
+
+class AccountResetPasswordForm(PlainAccountMessagesMixin, ResetPasswordForm):
+    pass
+
+
+class AccountResetPasswordKeyForm(PlainAccountMessagesMixin, ResetPasswordKeyForm):
+    pass
+
+
+class AccountReauthenticateForm(PlainAccountMessagesMixin, ReauthenticateForm):
+    pass
+
+
+class AccountLoginForm(PlainAccountMessagesMixin, LoginForm):
+    """The login form, labelled in coprod's words; the page itself links to "Forgotten
+    your password?", so the password field carries no second copy of that link."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Email address"
+        self.fields["password"].help_text = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me logged in on this device"

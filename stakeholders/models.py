@@ -7,7 +7,10 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
+from phonenumber_field.phonenumber import PhoneNumber
 from simple_history.models import HistoricalRecords
+
+from coprod.core.encryption import EncryptedCharField
 
 
 class Role(models.TextChoices):
@@ -44,7 +47,9 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A login. Email is the username; the role decides which home and pages a person gets."""
 
-    email = models.EmailField("email address", unique=True)
+    # Empty for someone staff added with only a phone number, who signs in by a link sent
+    # by text message; unique among those who have one.
+    email = models.EmailField("email address", unique=True, null=True, blank=True)
     name = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     is_active = models.BooleanField(default=True)
@@ -63,10 +68,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return self.name or self.email
+        return self.name or self.email or NO_EMAIL_LOGIN
 
     def save(self, *args, **kwargs) -> None:
-        self.email = self.email.lower()
+        # An empty address is stored as NULL, so any number of logins may have none.
+        self.email = (self.email or "").lower() or None
         super().save(*args, **kwargs)
 
     @property
@@ -83,8 +89,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name
 
     def get_short_name(self) -> str:
-        return self.name or self.email
+        return self.name or self.email or NO_EMAIL_LOGIN
 
+
+NO_EMAIL_LOGIN = "A login with no email address"
 
 ROLE_HOMES = {
     Role.STAFF: "pages:dashboard",
@@ -133,6 +141,19 @@ class Availability(models.TextChoices):
 class PaymentMethod(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", "Bank transfer"
     VOUCHER = "voucher", "Voucher"
+
+
+NO_PAYMENT_METHOD = "Not chosen yet"
+
+
+def sort_code_masked(sort_code: str | None) -> str:
+    """A sort code as staff and the person see it once saved: only its last two digits."""
+    return f"••-••-{sort_code[-2:]}" if sort_code else ""
+
+
+def account_number_masked(account_number: str | None) -> str:
+    """An account number as staff and the person see it once saved: its last four digits."""
+    return f"••••{account_number[-4:]}" if account_number else ""
 
 
 class Skill(models.Model):
@@ -193,11 +214,13 @@ class Person(models.Model):
     free_weekday_afternoons = models.BooleanField(default=False)
     free_weekday_evenings = models.BooleanField(default=False)
     free_weekends = models.BooleanField(default=False)
+    # Blank until the person (or staff on their behalf) chooses: no way of paying is assumed.
     payment_method = models.CharField(
         "how would you like to be paid?",
         max_length=15,
         choices=PaymentMethod.choices,
-        default=PaymentMethod.BANK_TRANSFER,
+        blank=True,
+        default="",
     )
     declines_payment = models.BooleanField(
         "I do not want to be paid for taking part",
@@ -226,6 +249,17 @@ class Person(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     payment_choices_recorded_at = models.DateTimeField(null=True, blank=True)
+    # For paying by bank transfer: encrypted at rest (in past versions too), shown masked
+    # (sort_code_masked, account_number_masked) to everyone but the person's own data export.
+    bank_account_name = EncryptedCharField(
+        "name on the account", max_length=100, null=True, blank=True
+    )
+    bank_sort_code = EncryptedCharField("sort code", max_length=6, null=True, blank=True)
+    bank_account_number = EncryptedCharField("account number", max_length=8, null=True, blank=True)
+    bank_details_recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    bank_details_recorded_at = models.DateTimeField(null=True, blank=True)
 
     objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()
@@ -288,6 +322,33 @@ class Person(models.Model):
     def payment_choices_recorded_for_them(self) -> bool:
         """Whether staff recorded the payment choices on the person's behalf."""
         recorder = self.payment_choices_recorded_by_id
+        return recorder is not None and recorder != self.user_id
+
+    @property
+    def payment_method_label(self) -> str:
+        return self.get_payment_method_display() or NO_PAYMENT_METHOD
+
+    @property
+    def has_bank_details(self) -> bool:
+        return bool(self.bank_sort_code and self.bank_account_number)
+
+    @property
+    def bank_details_needed(self) -> bool:
+        """Paid by bank transfer, and nobody has given the account to pay yet."""
+        return self.payment_method == PaymentMethod.BANK_TRANSFER and not self.has_bank_details
+
+    @property
+    def bank_sort_code_masked(self) -> str:
+        return sort_code_masked(self.bank_sort_code)
+
+    @property
+    def bank_account_number_masked(self) -> str:
+        return account_number_masked(self.bank_account_number)
+
+    @property
+    def bank_details_recorded_for_them(self) -> bool:
+        """Whether staff recorded the bank details on the person's behalf."""
+        recorder = self.bank_details_recorded_by_id
         return recorder is not None and recorder != self.user_id
 
     @property
@@ -528,3 +589,87 @@ class SubjectAccessRequest(models.Model):
             raise ValidationError(
                 {"received_on": "The day the request arrived cannot be in the future."}
             )
+
+
+class SigninLinkKind(models.TextChoices):
+    INVITATION = "invitation", "Sent by staff"
+    REQUESTED = "requested", "Asked for on the login page"
+
+
+class SigninChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    TEXT = "text", "Text message"
+
+
+class SigninLink(models.Model):
+    """The outbox of sign-in links: one row per link owed to someone, sent by email or text
+    message. A worker claims the row before it sends, so a task run twice never sends the
+    link twice; rows the broker never got are picked up by the periodic sweep. The row also
+    records that its link was used, so each link works once."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="signin_links")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signin_links")
+    kind = models.CharField(max_length=12, choices=SigninLinkKind.choices)
+    channel = models.CharField(max_length=5, choices=SigninChannel.choices)
+    # The address or number it went to, as it was on the roster then.
+    to = models.CharField("sent to", max_length=254)
+    sent_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    # The message's id at the text message provider, which its delivery receipts carry.
+    provider_id = models.CharField(max_length=100, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The sweep looks for links neither sent nor given up on.
+            models.Index(
+                fields=["created_at"],
+                name="signin_link_unsent_idx",
+                condition=models.Q(sent_at=None, failed_at=None),
+            ),
+            # Delivery receipts find their message by the provider's id.
+            models.Index(
+                fields=["provider_id"],
+                name="signin_link_provider_idx",
+                condition=~models.Q(provider_id=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sign-in link by {self.get_channel_display().lower()} ({self.get_kind_display()})"
+
+    @property
+    def sent_to(self) -> str:
+        """The address, or the number as staff write it (07700 900 982)."""
+        if self.channel == SigninChannel.TEXT:
+            return PhoneNumber.from_string(self.to).as_national
+        return self.to
+
+    @property
+    def scope(self) -> str:
+        """The sesame token of this link is signed for this row alone."""
+        return f"signin-link:{self.public_id}"
+
+
+class ShortLink(models.Model):
+    """A short address (/l/<code>/) standing for a longer path inside coprod, so that a
+    link fits in a text message. The code is random, so it cannot be guessed."""
+
+    code = models.CharField(max_length=16, unique=True)
+    path = models.CharField(max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"/l/{self.code}/"

@@ -39,8 +39,11 @@ from stakeholders.models import (
     ErasureRequest,
     Person,
     Role,
+    SigninLink,
     SubjectAccessRequest,
     User,
+    account_number_masked,
+    sort_code_masked,
 )
 from stakeholders.services import consent_withdraw
 from stakeholders.sessions import sessions_end_for_user
@@ -71,6 +74,7 @@ EXPORTED = {
     ("stakeholders.DataExportLog", "person"): "Times your data was exported",
     ("stakeholders.SubjectAccessRequest", "person"): "Requests for a copy of your data",
     ("account.EmailAddress", "user"): "Email addresses of your login",
+    ("stakeholders.SigninLink", "person"): "Links we sent you to log in",
     ("mfa.Authenticator", "user"): "Authenticator apps and recovery codes you set up",
 }
 
@@ -94,6 +98,10 @@ NOT_EXPORTED = {
     ("stakeholders.HistoricalPerson", "created_by"): "staff audit",
     ("stakeholders.HistoricalPerson", "history_user"): "who changed someone's details",
     ("stakeholders.HistoricalPerson", "payment_choices_recorded_by"): "staff audit",
+    ("stakeholders.SigninLink", "user"): "the same links, exported through person",
+    ("stakeholders.SigninLink", "sent_by"): "which staff member sent a link",
+    ("stakeholders.Person", "bank_details_recorded_by"): "shown in the details as staff",
+    ("stakeholders.HistoricalPerson", "bank_details_recorded_by"): "staff audit",
 }
 
 # Never exported, even to the person: secrets that would let anyone holding the file in.
@@ -104,6 +112,16 @@ NOT_HELD = [
     "about you, ask the project team.",
     "Receipts you uploaded are not included in this file; their file names are.",
 ]
+# A subject-access export taken by staff may be printed, posted or emailed: bank details go
+# in it masked, as staff see them. Only the person's own download holds them in clear.
+MASKED_FOR_STAFF = {
+    "bank_sort_code": sort_code_masked,
+    "bank_account_number": account_number_masked,
+}
+BANK_DETAILS_MASKED = (
+    "Your bank details are shown with all but the last digits hidden, for their safety. "
+    "You can see them in full by downloading your own data when you are logged in."
+)
 
 
 # What the apps above this one do when a person is erased (each is given the person and
@@ -208,6 +226,9 @@ def person_data_export(person: Person, *, for_staff: bool = False) -> dict:
             name: _value(user, User._meta.get_field(name), person) for name in account_fields
         }
     profile = {field.name: _value(person, field, person) for field in _fields(Person)}
+    if for_staff:
+        for name, mask in MASKED_FOR_STAFF.items():
+            profile[name] = mask(profile[name]) or None
     profile["skills"] = [str(skill) for skill in person.skills.all()]
     sections = []
     for (label, field_name), title in EXPORTED.items():
@@ -228,7 +249,12 @@ def person_data_export(person: Person, *, for_staff: bool = False) -> dict:
         "person": profile,
         "records": sections,
         "not_included": NOT_HELD
-        + ([why for _rows, why in HIDDEN_FROM_STAFF.values()] if for_staff else []),
+        + (
+            [why for _rows, why in HIDDEN_FROM_STAFF.values()]
+            + ([BANK_DETAILS_MASKED] if person.has_bank_details else [])
+            if for_staff
+            else []
+        ),
     }
 
 
@@ -361,7 +387,8 @@ def _identifiers(person: Person) -> dict[str, str]:
     if person.user is not None:
         if person.user.name:
             found[person.user.name] = ERASED_NAME
-        found[person.user.email] = "[email removed]"
+        if person.user.email:
+            found[person.user.email] = "[email removed]"
     return {text: new for text, new in found.items() if len(text) >= SHORTEST_SCRUBBED}
 
 
@@ -449,6 +476,8 @@ def person_erase(*, person: Person, erased_by: User | None) -> Person:
         for kind in ConsentKind:
             consent_withdraw(person=person, kind=kind, withdrawn_by=erased_by)
         EqualityMonitoring.objects.filter(person=person).delete()
+        # Each holds the address or number a sign-in link went to.
+        SigninLink.objects.filter(person=person).delete()
         person.skills.clear()
         for field in Person._meta.concrete_fields:
             if field.name not in KEPT_ON_ERASURE:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from cryptography.fernet import Fernet
 from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
@@ -277,6 +278,7 @@ def production_env() -> dict:
         DJANGO_SECRET_KEY="test-only-" + uuid.uuid4().hex + uuid.uuid4().hex,
         DJANGO_ALLOWED_HOSTS="coprod.example.org",
         COPROD_BASE_URL="https://coprod.example.org",
+        COPROD_FIELD_ENCRYPTION_KEY=Fernet.generate_key().decode(),
         DJANGO_SETTINGS_MODULE="coprod.settings",
     )
     # Production needs a Redis address to start; nothing here connects to it unless a

@@ -3,8 +3,24 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Model
+from django.db import models
+from django.db.models import Model, Q
 from django.utils import timezone
+
+from coprod.core.texts import Channel
+
+
+class Delivery(models.Model):
+    """How an outbox row went (email or text), the provider's id for it, and when a delivery
+    receipt said it never arrived; every outbox keeps these."""
+
+    channel = models.CharField(max_length=5, choices=Channel.choices, blank=True)
+    # Matches delivery receipts (GOV.UK Notify's notification id) to the row.
+    provider_id = models.CharField(max_length=100, blank=True, db_index=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
 
 
 def outbox_waiting_ids(model: type[Model], *, older_than: timedelta) -> list[int]:
@@ -24,3 +40,8 @@ def outbox_waiting_ids(model: type[Model], *, older_than: timedelta) -> list[int
         .order_by("created_at")
         .values_list("pk", flat=True)[: settings.COPROD_EMAIL_SWEEP_BATCH]
     )
+
+
+def undelivered() -> Q:
+    """Outbox rows staff must see: given up on unsent, or bounced after sending."""
+    return Q(failed_at__isnull=False, sent_at=None) | Q(bounced_at__isnull=False)

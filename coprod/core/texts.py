@@ -5,7 +5,8 @@ through the backend named by settings.COPROD_SMS_BACKEND:
 
 - "coprod.core.texts.FileBackend" (the embedded default) writes each message to a file
   under settings.COPROD_SMS_DIR (var/sms/), as the file email backend does for emails;
-- the GOV.UK Notify backend (production) is added beside it.
+- "coprod.core.notify.NotifySmsBackend" sends through GOV.UK Notify (production, chosen
+  when NOTIFY_API_KEY is set).
 
 `send_text` returns the provider's id for the message (used to match delivery receipts).
 """
@@ -18,10 +19,22 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.db import models
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 
 _counter = itertools.count()
+
+
+class Channel(models.TextChoices):
+    """How one message went to a person (their `Person.message_channel` when it was sent)."""
+
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+
+
+# What the outbox keeps when a delivery receipt says the message never arrived.
+BOUNCED = "The phone number or email address does not work: {status}"
 
 
 class TextNotSent(Exception):

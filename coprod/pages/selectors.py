@@ -25,7 +25,8 @@ from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear, Tr
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions.models import Action, ActionStatus, Decision, LadderRung
+from coprod.core.outbox import undelivered
+from decisions.models import Action, ActionStatus, Decision, LadderRung, VoteEmail
 from evidence.models import EvidenceKind, EvidenceRecord
 from projects.models import (
     Attendance,
@@ -42,10 +43,16 @@ from projects.models import (
     PaymentKind,
     PaymentStatus,
     Project,
+    ProjectInvitation,
     Response,
     Stage,
 )
-from stakeholders.models import ErasureRequest, StakeholderGroup, SubjectAccessRequest
+from stakeholders.models import (
+    ErasureRequest,
+    SigninLink,
+    StakeholderGroup,
+    SubjectAccessRequest,
+)
 
 # A project whose voices are missing is listed when its next meeting is this close.
 MISSING_VOICES_WITHIN = timedelta(days=14)
@@ -280,37 +287,160 @@ def support_to_arrange(today: date, now: datetime) -> ToDo | None:
     )
 
 
-def emails_not_sent(today: date, now: datetime) -> ToDo | None:
-    """Emails about meetings still to come that could not be sent, to people who may still
-    be contacted: a failed cancellation matters even though the meeting is off."""
+@dataclass
+class _Undelivered:
+    """The oldest message of one outbox that failed or did not arrive, and how many."""
+
+    count: int
+    projects: int
+    gave_up_at: datetime
+    bounced: bool
+    about: str
+    url: str
+    where: str
+
+
+def _oldest_undelivered(queryset: QuerySet, *, project: str | None, select: list[str]):
+    counted, oldest = _first_of(
+        queryset.annotate(gave_up_at=Coalesce("bounced_at", "failed_at")).select_related(*select),
+        order_by=["gave_up_at"],
+        project=project,
+    )
+    return counted, oldest
+
+
+def _meeting_messages(now: datetime) -> _Undelivered | None:
+    """About meetings still to come, to people who may still be contacted: a failed
+    cancellation matters even though the meeting is off."""
     failed = MeetingEmail.objects.filter(
         Q(invitation__meeting__cancelled_at=None) | Q(kind=EmailKind.CANCELLATION),
-        failed_at__isnull=False,
-        sent_at=None,
+        undelivered(),
         invitation__meeting__ends_at__gt=now,
         invitation__meeting__project__archived_at=None,
         invitation__person__involvement_consent_given=True,
         invitation__person__erased_at=None,
     ).exclude(invitation__response=Response.WITHDRAWN)
-    counted, oldest = _first_of(
-        failed.select_related("invitation__meeting__project"),
-        order_by=["failed_at"],
-        project="invitation__meeting__project",
+    counted, oldest = _oldest_undelivered(
+        failed, project="invitation__meeting__project", select=["invitation__meeting__project"]
     )
     if oldest is None:
         return None
-    since = _local_day(oldest.failed_at)
     meeting = oldest.invitation.meeting
+    return _Undelivered(
+        count=counted["count"],
+        projects=counted["projects"],
+        gave_up_at=oldest.gave_up_at,
+        bounced=oldest.bounced_at is not None,
+        about=meeting.title,
+        url=meeting.get_absolute_url() + "#failed-emails",
+        where=meeting.project.name,
+    )
+
+
+def _vote_messages() -> _Undelivered | None:
+    """Messages saying a vote is open, while the vote is still open."""
+    failed = VoteEmail.objects.filter(
+        undelivered(),
+        decision__voting_open=True,
+        decision__project__archived_at=None,
+        person__involvement_consent_given=True,
+        person__erased_at=None,
+    )
+    counted, oldest = _oldest_undelivered(
+        failed, project="decision__project", select=["decision__project", "person"]
+    )
+    if oldest is None:
+        return None
+    return _Undelivered(
+        count=counted["count"],
+        projects=counted["projects"],
+        gave_up_at=oldest.gave_up_at,
+        bounced=oldest.bounced_at is not None,
+        about=f"the vote on {oldest.decision.title}, to {oldest.person.full_name}",
+        url=oldest.decision.get_absolute_url(),
+        where=oldest.decision.project.name,
+    )
+
+
+def _pool_invitation_messages() -> _Undelivered | None:
+    """Invitations to join a project that the person has not answered."""
+    failed = ProjectInvitation.objects.filter(
+        Q(failed_at__isnull=False) | Q(bounced_at__isnull=False),
+        withdrawn_at=None,
+        answer="",
+        project__archived_at=None,
+        person__involvement_consent_given=True,
+        person__erased_at=None,
+    )
+    counted, oldest = _oldest_undelivered(failed, project="project", select=["project", "person"])
+    if oldest is None:
+        return None
+    return _Undelivered(
+        count=counted["count"],
+        projects=counted["projects"],
+        gave_up_at=oldest.gave_up_at,
+        bounced=oldest.bounced_at is not None,
+        about=f"an invitation to join {oldest.project.name}, to {oldest.person.full_name}",
+        url=reverse("projects:person", args=[oldest.person.public_id]),
+        where=oldest.project.name,
+    )
+
+
+def _signin_link_messages() -> _Undelivered | None:
+    """Sign-in links not yet used, to people not erased."""
+    failed = SigninLink.objects.filter(undelivered(), used_at=None, person__erased_at=None)
+    counted, oldest = _oldest_undelivered(failed, project=None, select=["person"])
+    if oldest is None:
+        return None
+    return _Undelivered(
+        count=counted["count"],
+        projects=0,
+        gave_up_at=oldest.gave_up_at,
+        bounced=oldest.bounced_at is not None,
+        about=f"a sign-in link to {oldest.person.full_name}",
+        url=reverse("projects:person", args=[oldest.person.public_id]),
+        where="",
+    )
+
+
+def _what_happened(item: _Undelivered, today: date) -> str:
+    since = _ago(_local_day(item.gave_up_at), today)
+    if item.bounced:
+        return f"did not arrive (we heard {since}), for {item.about}"
+    return f"failed {since}, for {item.about}"
+
+
+def messages_not_delivered(today: date, now: datetime) -> ToDo | None:
+    """Emails and text messages that could not be sent, or that a delivery receipt says
+    never arrived: about meetings, votes, invitations to join and sign-in links. The entry
+    leads to the oldest; the others are named after it, oldest first."""
+    found = sorted(
+        (
+            item
+            for item in (
+                _meeting_messages(now),
+                _vote_messages(),
+                _pool_invitation_messages(),
+                _signin_link_messages(),
+            )
+            if item
+        ),
+        key=lambda item: item.gave_up_at,
+    )
+    if not found:
+        return None
+    oldest, *others = found
     return ToDo(
         kind="emails",
-        title="Emails that could not be sent",
-        count=counted["count"],
-        since=since,
-        age=f"The oldest failed {_ago(since, today)}, for {meeting.title}.",
-        url=meeting.get_absolute_url() + "#failed-emails",
+        title="Emails and texts that failed or did not arrive",
+        count=sum(item.count for item in found),
+        since=_local_day(oldest.gave_up_at),
+        age=f"The oldest {_what_happened(oldest, today)}.",
+        url=oldest.url,
         link_text="Try again or contact them another way",
-        where=meeting.project.name,
-        other_projects=_others(counted),
+        where=oldest.where,
+        other_projects=max(oldest.projects - 1, 0),
+        more=[f"{item.count} more: the oldest {_what_happened(item, today)}." for item in others],
     )
 
 
@@ -483,7 +613,7 @@ def dashboard_todo(*, now: datetime | None = None) -> list[ToDo]:
         erasures_to_confirm(today),
         subject_access_to_answer(today),
         support_to_arrange(today, now),
-        emails_not_sent(today, now),
+        messages_not_delivered(today, now),
         actions_overdue(today),
         votes_closing_soon(today),
         votes_open(today),

@@ -9,4 +9,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("me/", views.me, name="me"),
+    path("notify/receipts/", views.notify_receipt, name="notify_receipt"),
 ]

@@ -1,13 +1,20 @@
+import hmac
+import json
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 from coprod.core.access import permission_required
 from coprod.core.health import broker_status, database_status
 from coprod.core.pagecache import deferred
 from coprod.pages.selectors import dashboard_figures, dashboard_todo
+from coprod.pages.services import delivery_receipt_record
 from decisions.selectors import (
     open_actions_panel,
     overdue_actions_count,
@@ -22,6 +29,7 @@ from projects.selectors.meetings import upcoming_invitations_of, upcoming_meetin
 from projects.selectors.payments import (
     overdue_payments_panel,
 )
+from projects.selectors.pool import pool_invitations_waiting_for
 from projects.selectors.projects import projects_open_to_join
 from projects.selectors.roster import memberships_of, projects_with_largest_gaps
 from stakeholders.access import PARTICIPANTS_ONLY
@@ -44,6 +52,39 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", **body}, status=200 if healthy else 503
     )
+
+
+def _receipt_token_ok(request: HttpRequest) -> bool:
+    expected = settings.COPROD_NOTIFY_CALLBACK_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    # With no token set, nobody can mark messages as bounced.
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+# GOV.UK Notify posts here with the bearer token we gave it, not with a session or form.
+@csrf_exempt
+@require_POST
+def notify_receipt(request: HttpRequest) -> JsonResponse:
+    """A delivery receipt from GOV.UK Notify: a message that never arrived is marked as
+    bounced on its outbox row, for staff to see."""
+    if not _receipt_token_ok(request):
+        raise PermissionDenied
+    try:
+        receipt = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        receipt = None
+    if not (
+        isinstance(receipt, dict)
+        and isinstance(receipt.get("id"), str)
+        and isinstance(receipt.get("status"), str)
+    ):
+        return JsonResponse(
+            {"error": "Send a JSON object with the notification's id and status."}, status=400
+        )
+    matched = delivery_receipt_record(provider_id=receipt["id"], status=receipt["status"])
+    # An unknown id (a message since erased, or not ours) is answered all the same, so that
+    # Notify does not keep sending it.
+    return JsonResponse({"result": "recorded" if matched else "unknown"})
 
 
 @permission_required("pages.access_dashboard", denied=STAFF_ONLY)
@@ -84,6 +125,7 @@ def me(request: HttpRequest) -> HttpResponse:
         "memberships": deferred(memberships_of, person),
         "consents": deferred(standing_consents, person),
         "invitations": deferred(lambda: list(upcoming_invitations_of(person)[:MY_MEETINGS_LIMIT])),
+        "pool_invitations": deferred(pool_invitations_waiting_for, person),
         "Response": Response,
     }
     return render(request, "pages/me.html", context)

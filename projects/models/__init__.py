@@ -14,6 +14,7 @@ from projects.models.memberships import (
     HeldSignup,
     Membership,
     MembershipStatus,
+    PoolAnswer,
     ProjectInvitation,
 )
 from projects.models.payments import (
@@ -61,6 +62,7 @@ __all__ = [
     "PaymentKind",
     "PaymentPolicy",
     "PaymentStatus",
+    "PoolAnswer",
     "Project",
     "ProjectInvitation",
     "ProjectQuerySet",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
 
+from coprod.core.outbox import Delivery
 from projects.models.projects import Project, Stage
 from stakeholders.models import StakeholderGroup
 
@@ -199,7 +200,7 @@ class EmailKind(models.TextChoices):
     REMINDER = "reminder", "Reminder"
 
 
-class MeetingEmail(models.Model):
+class MeetingEmail(Delivery):
     """The outbox: one row per email owed to an invitee. A worker claims a row before it
     sends, so a task run twice, or two workers, never send the same email twice; rows the
     broker never received are picked up by a periodic sweep."""

@@ -5,6 +5,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from coprod.core.outbox import Delivery
 from stakeholders.models import Person, User
 
 
@@ -45,8 +46,14 @@ class Membership(models.Model):
         return f"{self.person} in {self.project} ({self.get_status_display()})"
 
 
-class ProjectInvitation(models.Model):
-    """An invitation from the rapid-response finder to join a project; once per person."""
+class PoolAnswer(models.TextChoices):
+    YES = "yes", "Yes, would like to take part"
+    NOT_NOW = "not_now", "Not now"
+
+
+class ProjectInvitation(Delivery):
+    """An invitation from the rapid-response finder to join a project; once per person.
+    The person answers on its page (projects.pool_links), reached by a signed link."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     project = models.ForeignKey(
@@ -61,6 +68,13 @@ class ProjectInvitation(models.Model):
     # When the person withdrew their involvement consent or was erased: from then on the
     # invitation is never sent, nor listed for staff to phone.
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the provider refused it for good (a number that cannot get texts): not tried again.
+    failed_at = models.DateTimeField(null=True, blank=True)
+    # Why it could not be sent, or why a delivery receipt says it never arrived.
+    last_error = models.TextField(blank=True)
+    # The person's own answer on the invitation page; blank until they give one.
+    answer = models.CharField(max_length=10, choices=PoolAnswer.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -35,7 +35,8 @@ def pool_matches(
     people who need support that was not chosen.
 
     Each person carries `commitments` (projects they are interested in or active in),
-    `already_invited` and `already_member` (of this project), and their skills prefetched,
+    `already_invited`, `invitation_answer` (blank until they answer) and `already_member`
+    (of this project), and their skills prefetched,
     so the finder page runs the same number of queries however many people match.
     """
     people = Person.objects.in_pool()
@@ -64,11 +65,11 @@ def pool_matches(
         .annotate(count=Count("pk"))
         .values("count")
     )
+    invited = ProjectInvitation.objects.filter(project=project, person=OuterRef("pk"))
     people = people.annotate(
         commitments=Coalesce(Subquery(commitments, output_field=IntegerField()), 0),
-        already_invited=Exists(
-            ProjectInvitation.objects.filter(project=project, person=OuterRef("pk"))
-        ),
+        already_invited=Exists(invited),
+        invitation_answer=Subquery(invited.values("answer")[:1]),
         already_member=Exists(
             Membership.objects.filter(project=project, person=OuterRef("pk"), status__in=COMMITTED)
         ),
@@ -90,13 +91,17 @@ def people_chosen(values: Iterable[str]) -> QuerySet[Person]:
 
 
 def invitations_to_phone(*, project: Project) -> list[ProjectInvitation]:
-    """Invitations that could not go by email because the person has no email address,
-    leaving out anyone who may no longer be contacted."""
+    """Invitations that reached nobody: the person has no email address and no text went,
+    the provider refused the text, or a delivery receipt says it never arrived; leaving out
+    anyone who may no longer be contacted or who has answered already."""
     return list(
         ProjectInvitation.objects.filter(
+            Q(person__email="", provider_id="")
+            | Q(failed_at__isnull=False)
+            | Q(bounced_at__isnull=False),
             project=project,
             withdrawn_at=None,
-            person__email="",
+            answer="",
             person__involvement_consent_given=True,
             person__erased_at=None,
         )

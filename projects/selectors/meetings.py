@@ -11,8 +11,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from coprod.core.outbox import undelivered
 from coprod.core.suppression import suppress_small
 from projects.models import (
     Attendance,
@@ -24,7 +26,7 @@ from projects.models import (
     Project,
     Response,
 )
-from stakeholders.models import Person, StakeholderGroup
+from stakeholders.models import ContactMethod, Person, StakeholderGroup
 
 
 def upcoming_invitations_of(person) -> QuerySet[Invitation]:
@@ -96,8 +98,9 @@ class MeetingDetail:
 
     @property
     def retryable_count(self) -> int:
-        """Failed emails worth trying again: to people who have an email address."""
-        return sum(1 for email in self.failed_emails if email.invitation.person.email)
+        """Failed messages worth trying again: to people with an email address or a phone
+        number to text."""
+        return sum(1 for email in self.failed_emails if email.invitation.person.message_channel)
 
 
 def meeting_detail(meeting: Meeting, *, page_number: str | int | None = None) -> MeetingDetail:
@@ -111,11 +114,10 @@ def meeting_detail(meeting: Meeting, *, page_number: str | int | None = None) ->
         .order_by("answer_order", "person__full_name", "pk")
     )
     failed = (
-        MeetingEmail.objects.filter(
-            invitation__meeting=meeting, failed_at__isnull=False, sent_at=None
-        )
+        MeetingEmail.objects.filter(undelivered(), invitation__meeting=meeting)
         .select_related("invitation__person")
-        .order_by("-failed_at", "pk")
+        .annotate(gave_up_at=Coalesce("bounced_at", "failed_at"))
+        .order_by("-gave_up_at", "pk")
     )
     return MeetingDetail(
         counts={response.value: counted.get(response.value, 0) for response in Response},
@@ -192,16 +194,22 @@ class InvitePreview:
     already: int
     by_email: list[str]
     by_email_count: int
-    no_email: list[Person]
-    no_email_count: int
+    by_text: list[str]
+    by_text_count: int
+    unreachable: list[Person]
+    unreachable_count: int
 
     @property
     def by_email_more(self) -> int:
         return self.by_email_count - len(self.by_email)
 
     @property
-    def no_email_more(self) -> int:
-        return self.no_email_count - len(self.no_email)
+    def by_text_more(self) -> int:
+        return self.by_text_count - len(self.by_text)
+
+    @property
+    def unreachable_more(self) -> int:
+        return self.unreachable_count - len(self.unreachable)
 
 
 def meeting_invite_preview(
@@ -212,21 +220,25 @@ def meeting_invite_preview(
     people_ids: Iterable = (),
     names_shown: int = 100,
 ) -> InvitePreview:
-    """Who gets an email, and who has no email address and must be phoned or texted,
-    with at most `names_shown` names of each: five queries whatever the numbers."""
+    """Who gets an email, who a text message (Person.message_channel), and who has
+    neither an email address nor a phone number and must be reached another way, with at
+    most `names_shown` names of each: seven queries whatever the numbers."""
     choice = {"mode": mode, "groups": groups, "people_ids": people_ids}
     invitees = meeting_invitees(meeting, **choice)
-    by_email = invitees.exclude(email="")
-    no_email = invitees.filter(email="")
-    by_email_count = by_email.count()
-    no_email_count = no_email.count()
+    texted = Q(~Q(phone=""), Q(preferred_contact=ContactMethod.TEXT) | Q(email=""))
+    by_text = invitees.filter(texted)
+    by_email = invitees.exclude(texted).exclude(email="")
+    unreachable = invitees.filter(email="", phone="")
+    counts = [by_email.count(), by_text.count(), unreachable.count()]
     return InvitePreview(
-        count=by_email_count + no_email_count,
+        count=sum(counts),
         already=meeting_invitees_already_invited(meeting, **choice),
         by_email=list(by_email.values_list("full_name", flat=True)[:names_shown]),
-        by_email_count=by_email_count,
-        no_email=list(no_email.only("full_name", "phone", "preferred_contact")[:names_shown]),
-        no_email_count=no_email_count,
+        by_email_count=counts[0],
+        by_text=list(by_text.values_list("full_name", flat=True)[:names_shown]),
+        by_text_count=counts[1],
+        unreachable=list(unreachable.only("full_name")[:names_shown]),
+        unreachable_count=counts[2],
     )
 
 

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod.core.emails import render_email
-from coprod.core.outbox import outbox_waiting_ids
+from coprod.core.outbox import outbox_waiting_ids, undelivered
 from coprod.core.queue import task_delay
+from coprod.core.texts import Channel, render_text, send_text
 from projects.calendar import meeting_ics
 from projects.models import (
     Attendance,
@@ -29,6 +30,7 @@ from projects.models import (
 from projects.rsvp import RsvpAction, rsvp_token
 from projects.services.payments import payment_for_attendance
 from stakeholders.models import Person, User
+from stakeholders.signin import short_link_create
 
 logger = logging.getLogger(__name__)
 
@@ -395,22 +397,33 @@ def meeting_email_send(*, email_id: int) -> bool:
         "invitation__meeting__project", "invitation__person"
     ).get(pk=email_id)
     invitation = email.invitation
-    if not invitation.person.email or _no_longer_wanted(email):
+    channel = invitation.person.message_channel
+    if channel is None or _no_longer_wanted(email):
         MeetingEmail.objects.filter(pk=email_id).update(
             failed_at=timezone.now(), last_error=_why_not_sent(email)
         )
         return False
     try:
-        message = _build_email(email)
-        message.connection = _mail_connection(settings.EMAIL_BACKEND)
-        message.send()
+        if channel == Channel.TEXT:
+            provider_id = send_text(
+                to=invitation.person.phone.as_e164,
+                body=_build_text(email),
+                reference=f"meeting-email-{email_id}",
+            )
+        else:
+            message = _build_email(email)
+            message.connection = _mail_connection(settings.EMAIL_BACKEND)
+            message.send()
+            provider_id = getattr(message, "provider_id", "")
     except Exception as error:
         _mail_connection.cache_clear()
         MeetingEmail.objects.filter(pk=email_id).update(
-            claimed_at=None, last_error=str(error)[:1000]
+            claimed_at=None, channel=channel, last_error=str(error)[:1000]
         )
         raise
-    MeetingEmail.objects.filter(pk=email_id).update(sent_at=timezone.now(), last_error="")
+    MeetingEmail.objects.filter(pk=email_id).update(
+        sent_at=timezone.now(), channel=channel, provider_id=provider_id, last_error=""
+    )
     return True
 
 
@@ -431,8 +444,11 @@ def meeting_email_give_up(*, email_id: int, error: str) -> None:
 
 
 def meeting_email_retry(*, email: MeetingEmail) -> None:
-    """Staff asked to try a failed email again."""
-    MeetingEmail.objects.filter(pk=email.pk, sent_at=None).update(failed_at=None, claimed_at=None)
+    """Staff asked to try again a message that failed, or that a delivery receipt says
+    never arrived (after they corrected the number or address)."""
+    MeetingEmail.objects.filter(undelivered(), pk=email.pk).update(
+        failed_at=None, claimed_at=None, sent_at=None, bounced_at=None, provider_id=""
+    )
     transaction.on_commit(lambda: queue_meeting_emails([email.pk]))
 
 
@@ -454,8 +470,8 @@ def _no_longer_wanted(email: MeetingEmail) -> bool:
 def _why_not_sent(email: MeetingEmail) -> str:
     if email.invitation.is_withdrawn:
         return NOT_SENT_WITHDRAWN
-    if not email.invitation.person.email:
-        return "This person has no email address. Please contact them another way."
+    if email.invitation.person.message_channel is None:
+        return "This person has no email address or mobile number. Please contact them another way."
     return "Not sent: the meeting is over or cancelled, or the person is no longer coming."
 
 
@@ -486,6 +502,31 @@ def _build_email(email: MeetingEmail):
             "meeting.ics", meeting_ics(meeting, invitation), f"text/calendar; method={method}"
         )
     return message
+
+
+# Texts that ask whether the person is coming; the others ask only if they cannot come.
+TEXT_ASKS_TO_ANSWER = {EmailKind.INVITATION, EmailKind.UPDATE}
+
+
+def _build_text(email: MeetingEmail) -> str:
+    """The text message for someone who asked for texts: what happened and one short link
+    (to say whether they are coming, or that they cannot come after all)."""
+    invitation = email.invitation
+    meeting = invitation.meeting
+    action = RsvpAction.ACCEPT if email.kind in TEXT_ASKS_TO_ANSWER else RsvpAction.DECLINE
+    context = {
+        "meeting": meeting,
+        "project": meeting.project,
+        "starts": timezone.localtime(meeting.starts_at),
+        "hours_before": email.key,
+    }
+    if email.kind != EmailKind.CANCELLATION:
+        context["link"] = short_link_create(
+            reverse("projects:rsvp", args=[rsvp_token(invitation, action)]),
+            expires_at=meeting.ends_at,
+        )
+    # Each email has a text of the same name under templates/texts/.
+    return render_text(EMAIL_TEMPLATES[email.kind], context)
 
 
 def meeting_emails_sweep(*, older_than: timedelta = timedelta(minutes=1)) -> int:

@@ -1,3 +1,4 @@
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -59,6 +60,10 @@ def fee_amount(*, policy: PaymentPolicy, hours: Decimal) -> Decimal:
 
 
 def _method_for(person: Person, policy: PaymentPolicy) -> str:
+    """The person's own choice, or the project's way of paying when it does not offer theirs;
+    blank while they have not chosen (a way of paying is never assumed)."""
+    if not person.payment_method:
+        return ""
     offered = [
         method
         for method, on in (
@@ -154,6 +159,13 @@ def benefits_warning(person: Person) -> str:
     )
 
 
+def no_method_yet(person: Person) -> str:
+    return (
+        f"{person.display_name} has not chosen how to be paid yet, so this fee cannot be "
+        "marked as paid. Record how they want to be paid first."
+    )
+
+
 def payment_mark_paid(*, payment: Payment, paid_on: date | str, reference: str) -> Payment:
     if not reference.strip():
         raise PaymentError("Give the payment reference, so that finance can match it.")
@@ -167,6 +179,8 @@ def payment_mark_paid(*, payment: Payment, paid_on: date | str, reference: str) 
             (PaymentStatus.APPROVED,),
             "Only an approved fee can be paid; this one is {status}.",
         )
+        if not payment.method:
+            raise PaymentError(no_method_yet(payment.person))
         payment.status = PaymentStatus.PAID
         payment.paid_on = paid_on
         payment.reference = reference.strip()
@@ -315,15 +329,16 @@ def payment_choices_save(
     recorded_by: User,
 ) -> Person:
     """How a person wants to be paid, saved by them or by staff on their behalf (kept in
-    `payment_choices_recorded_by`). An empty method keeps the one they had."""
-    person.payment_method = payment_method or person.payment_method
-    person.declines_payment = declines_payment
-    person.receives_benefits = receives_benefits
-    person.permitted_work_form = permitted_work_form
-    person.payment_choices_recorded_by = recorded_by
-    person.payment_choices_recorded_at = timezone.now()
-    person.save(
-        update_fields=[
+    `payment_choices_recorded_by`). An empty method keeps the one they had. Fees not yet
+    paid follow the new choice; bank details are deleted once bank transfer is not it."""
+    with transaction.atomic():
+        person.payment_method = payment_method or person.payment_method
+        person.declines_payment = declines_payment
+        person.receives_benefits = receives_benefits
+        person.permitted_work_form = permitted_work_form
+        person.payment_choices_recorded_by = recorded_by
+        person.payment_choices_recorded_at = timezone.now()
+        changed = [
             "payment_method",
             "declines_payment",
             "receives_benefits",
@@ -331,7 +346,74 @@ def payment_choices_save(
             "payment_choices_recorded_by",
             "payment_choices_recorded_at",
         ]
+        if person.payment_method != PaymentMethod.BANK_TRANSFER and person.has_bank_details:
+            changed += _bank_details_set(person, None, None, None, recorded_by=recorded_by)
+        person.save(update_fields=changed)
+        _unpaid_fees_follow_choice(person)
+    return person
+
+
+def _unpaid_fees_follow_choice(person: Person) -> None:
+    """Fees owed or approved are paid the way the person now asks, as their projects allow."""
+    unpaid = Payment.objects.filter(
+        person=person, kind=PaymentKind.FEE, status__in=[PaymentStatus.OWED, PaymentStatus.APPROVED]
     )
+    projects = Project.objects.filter(pk__in=unpaid.values("project"))
+    for project_id, policy in payment_policies_for(projects).items():
+        method = _method_for(person, policy)
+        # Saved one by one, so each fee's history shows the change and who made it.
+        for fee in unpaid.filter(project_id=project_id).exclude(method=method):
+            fee.method = method
+            fee.save(update_fields=["method"])
+
+
+def _bank_details_set(
+    person: Person,
+    account_name: str | None,
+    sort_code: str | None,
+    account_number: str | None,
+    *,
+    recorded_by: User,
+) -> list[str]:
+    person.bank_account_name = account_name
+    person.bank_sort_code = sort_code
+    person.bank_account_number = account_number
+    person.bank_details_recorded_by = recorded_by
+    person.bank_details_recorded_at = timezone.now()
+    return [
+        "bank_account_name",
+        "bank_sort_code",
+        "bank_account_number",
+        "bank_details_recorded_by",
+        "bank_details_recorded_at",
+    ]
+
+
+class BankDetailsError(Exception):
+    """Bank details that cannot be saved; the message says why in plain English."""
+
+
+def bank_details_save(
+    *, person: Person, account_name: str, sort_code: str, account_number: str, recorded_by: User
+) -> Person:
+    """The account to pay a person by bank transfer, saved by them or by staff on their
+    behalf (`bank_details_recorded_by`). Takes the numbers as the form cleans them: a
+    6-digit sort code and an 8-digit account number, digits only."""
+    if person.erased_at is not None:
+        raise BankDetailsError("This person's details have been erased.")
+    if person.payment_method != PaymentMethod.BANK_TRANSFER:
+        raise BankDetailsError("Bank details are only kept for people paid by bank transfer.")
+    complete = (
+        account_name.strip()
+        and re.fullmatch(r"[0-9]{6}", sort_code)
+        and re.fullmatch(r"[0-9]{8}", account_number)
+    )
+    if not complete:
+        raise BankDetailsError("These bank details are not complete.")
+    changed = _bank_details_set(
+        person, account_name.strip(), sort_code, account_number, recorded_by=recorded_by
+    )
+    person.save(update_fields=changed)
     return person
 
 

@@ -50,9 +50,15 @@ def finder_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
     invitations = pool_invite(project=project, people=chosen, invited_by=request.user)
 
-    no_email = [invitation.person for invitation in invitations if not invitation.person.email]
+    unreachable = [
+        invitation.person for invitation in invitations if not invitation.person.message_channel
+    ]
     if invitations:
-        emailing = " Emails are on their way." if len(no_email) < len(invitations) else ""
+        emailing = (
+            " Invitations are on their way by email or text message."
+            if len(unreachable) < len(invitations)
+            else ""
+        )
         messages.success(
             request, f"Invited {len(invitations)} {_people(len(invitations))}.{emailing}"
         )
@@ -64,19 +70,14 @@ def finder_invite(request: HttpRequest, slug: str) -> HttpResponse:
             "Not invited, because they were already invited, are already taking part or "
             "have left the pool: " + ", ".join(person.full_name for person in skipped) + ".",
         )
-    if no_email:
+    if unreachable:
         messages.warning(
             request,
-            "These people have no email address, so please phone them: "
-            + ", ".join(f"{person.full_name} ({_phone(person)})" for person in no_email)
-            + ".",
+            "These people have no email address or phone number, so please contact them "
+            "another way: " + ", ".join(person.full_name for person in unreachable) + ".",
         )
     return redirect(back)
 
 
 def _people(count: int) -> str:
     return "person" if count == 1 else "people"
-
-
-def _phone(person) -> str:
-    return str(person.phone) if person.phone else "no phone number on record"

@@ -12,6 +12,7 @@ from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from coprod.core.access import permission_required
+from coprod.core.outbox import undelivered
 from projects.access import STAFF_ONLY, get_meeting_for_staff, get_project_for_staff
 from projects.calendar import meeting_ics
 from projects.forms.meetings import (
@@ -242,17 +243,15 @@ def _fingerprint(public_ids: Iterable[uuid.UUID]) -> str:
 
 
 def _report_invited(request: HttpRequest, invited: int, chosen: list[Person]) -> None:
-    messages.success(request, f"Invited {invited} {_people(invited)}. The emails are on their way.")
-    no_email = [person for person in chosen if not person.email]
-    if no_email:
+    messages.success(
+        request, f"Invited {invited} {_people(invited)}. The invitations are on their way."
+    )
+    unreachable = [person for person in chosen if not person.message_channel]
+    if unreachable:
         messages.warning(
             request,
-            "These people have no email address, so please phone them: "
-            + ", ".join(
-                f"{person.full_name} ({person.phone or 'no phone number on record'})"
-                for person in no_email
-            )
-            + ".",
+            "These people have no email address or phone number, so please tell them another "
+            "way: " + ", ".join(person.full_name for person in unreachable) + ".",
         )
 
 
@@ -356,10 +355,11 @@ def meeting_minutes(request: HttpRequest, slug: str, meeting_id: uuid.UUID) -> H
 @require_POST
 def meeting_emails_retry(request: HttpRequest, slug: str, meeting_id: uuid.UUID) -> HttpResponse:
     meeting = get_meeting_for_staff(request, slug, meeting_id)
-    # Without an email address a retry can only fail again: those people need a phone call.
-    failed = MeetingEmail.objects.filter(
-        invitation__meeting=meeting, failed_at__isnull=False, sent_at=None
-    ).exclude(invitation__person__email="")
+    # With no email address or phone number a retry can only fail again: those people need
+    # to be reached another way.
+    failed = MeetingEmail.objects.filter(undelivered(), invitation__meeting=meeting).exclude(
+        invitation__person__email="", invitation__person__phone=""
+    )
     one = request.POST.get("email", "")
     if one:
         failed = failed.filter(pk=int(one)) if one.isdigit() else failed.none()
@@ -369,11 +369,11 @@ def meeting_emails_retry(request: HttpRequest, slug: str, meeting_id: uuid.UUID)
     if emails:
         messages.success(
             request,
-            f"Trying again: {len(emails)} {'email is' if len(emails) == 1 else 'emails are'} "
+            f"Trying again: {len(emails)} {'message is' if len(emails) == 1 else 'messages are'} "
             "on the way. If sending fails again, the reason will show here.",
         )
     else:
-        messages.info(request, "There are no failed emails to try again.")
+        messages.info(request, "There are no failed messages to try again.")
     return redirect(f"{meeting.get_absolute_url()}#failed-emails")
 
 

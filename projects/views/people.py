@@ -9,7 +9,11 @@ from django.shortcuts import redirect, render
 
 from coprod.core.access import permission_required
 from projects.access import STAFF_ONLY, get_person_for_staff
-from projects.forms.payments import ExpenseClaimForm, StaffPaymentChoicesForm
+from projects.forms.payments import (
+    ExpenseClaimForm,
+    StaffBankDetailsForm,
+    StaffPaymentChoicesForm,
+)
 from projects.forms.people import PeopleFilterForm
 from projects.selectors.payments import (
     meetings_to_claim_for,
@@ -19,12 +23,15 @@ from projects.selectors.payments import (
 )
 from projects.selectors.people import PERSON_LISTS, people_directory, person_record
 from projects.services.payments import (
+    BankDetailsError,
     ClaimError,
+    bank_details_save,
     claim_categories_in_words,
     expense_claim_submit,
     payment_choices_save,
 )
-from stakeholders.models import Person
+from stakeholders.models import PaymentMethod, Person
+from stakeholders.selectors import signin_link_latest
 
 ERASED = "This person's details have been erased, so nothing can be recorded for them."
 
@@ -61,6 +68,7 @@ def person(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         {
             "person": someone,
             "record": person_record(someone, pages=pages),
+            "signin_link": signin_link_latest(someone),
             "queries": {name: _query_without(request, f"{name}_page") for name in PERSON_LISTS},
         },
     )
@@ -130,10 +138,46 @@ def person_payment_choices(request: HttpRequest, person_id: uuid.UUID) -> HttpRe
     )
     if request.method == "POST" and form.is_valid():
         payment_choices_save(person=someone, recorded_by=request.user, **form.cleaned_data)
+        if someone.bank_details_needed:
+            messages.success(
+                request,
+                f"{someone.full_name}'s payment choices are recorded on their behalf. Now "
+                "record the bank account to pay.",
+            )
+            return redirect("projects:person_bank_details", person_id=someone.public_id)
         messages.success(
             request, f"{someone.full_name}'s payment choices are recorded on their behalf."
         )
         return redirect("projects:person", person_id=someone.public_id)
     return render(
         request, "projects/person_payment_choices.html", {"person": someone, "form": form}
+    )
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def person_bank_details(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Staff record the bank account of someone who is not online."""
+    someone = get_person_for_staff(request, person_id)
+    if refused := _refuse_if_erased(request, someone):
+        return refused
+    if someone.payment_method != PaymentMethod.BANK_TRANSFER:
+        messages.info(
+            request,
+            f"To record bank details, first record that {someone.full_name} wants to be paid "
+            "by bank transfer.",
+        )
+        return redirect("projects:person_payment_choices", person_id=someone.public_id)
+    form = StaffBankDetailsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bank_details_save(person=someone, recorded_by=request.user, **form.cleaned_data)
+        except BankDetailsError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"{someone.full_name}'s bank details are recorded on their behalf."
+            )
+        return redirect("projects:person", person_id=someone.public_id)
+    return render(
+        request, "projects/bank_details.html", {"person": someone, "form": form, "mine": False}
     )

@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from coprod.core.ratelimit import rate_limited, too_many_requests
 from projects.forms.rsvp import SupportNoteForm
 from projects.models import ARCHIVED_NOTHING_CAN_CHANGE, Invitation, Response
-from projects.rsvp import BadToken, RsvpAction, rsvp_read
+from projects.rsvp import BadToken, RsvpAction, rsvp_read, rsvp_token
 from projects.services.meetings import (
     InvitationWithdrawn,
     MeetingClosed,
@@ -112,5 +113,11 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
             "action": answer.action,
             "actions": RsvpAction,
             "form": form,
+            # A text message carries one link, so the page offers the other answers too.
+            "other_answers": {
+                action: reverse("projects:rsvp", args=[rsvp_token(invitation, action)])
+                for action in RsvpAction.ALL
+                if action != answer.action
+            },
         },
     )

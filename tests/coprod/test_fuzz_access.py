@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from decisions.ballot import ballot_token
 from decisions.services import decision_create, voting_open
 from evidence.models import EvidenceRecord
-from projects.models import ExpenseClaim, Payment
+from projects.models import ExpenseClaim, Payment, ProjectInvitation
+from projects.pool_links import pool_invitation_token
 from projects.rsvp import RsvpAction, rsvp_token
 from tests.factories.meetings import InvitationFactory, MeetingFactory
 
@@ -78,6 +79,8 @@ TRICKY = [
     "voucher",
     "per_hour",
     "per_session",
+    "yes",
+    "not_now",
 ]
 
 VALUE = st.one_of(
@@ -155,6 +158,7 @@ FORMS = [
             "in_pool",
         ],
     ),
+    ("stakeholders:new_confirmation_link", {}, "", ANONYMOUS, ["email", "key"]),
     (
         "stakeholders:equality",
         {},
@@ -336,6 +340,13 @@ FORMS = [
         ["payment_method", "declines_payment", "receives_benefits", "permitted_work_form"],
     ),
     (
+        "projects:bank_details",
+        {},
+        "",
+        PARTICIPANT,
+        ["account_name", "sort_code", "account_number"],
+    ),
+    (
         "projects:claim_new",
         {},
         "",
@@ -442,6 +453,9 @@ FORMS = [
     ("projects:edit", {"slug": "project"}, "", STAFF, PROJECT_FORM_FIELDS),
     ("evidence:grants", {"slug": "project"}, "", STAFF, ["commissioner"]),
     ("projects:rsvp", {"token": "rsvp"}, "", ANONYMOUS, ["support_note"]),
+    ("stakeholders:signin_link_ask", {}, "", ANONYMOUS, ["address"]),
+    ("projects:pool_invitation", {"token": "pool_invitation"}, "", ANONYMOUS, ["answer"]),
+    ("stakeholders:consent_give", {}, "", PARTICIPANT, ["join_pool", "next"]),
     # Staff put right someone's details, and record for them what they cannot do online.
     (
         "stakeholders:person_details",
@@ -474,6 +488,13 @@ FORMS = [
         "",
         STAFF,
         ["payment_method", "declines_payment", "receives_benefits", "permitted_work_form"],
+    ),
+    (
+        "projects:person_bank_details",
+        {"person_id": "person"},
+        "",
+        STAFF,
+        ["account_name", "sort_code", "account_number"],
     ),
     ("stakeholders:sar_received", {"person_id": "person"}, "", STAFF, ["received_on", "channel"]),
 ]
@@ -536,6 +557,11 @@ def _placeholders(personas) -> dict:
         "claim": str(claim.public_id),
         "evidence": str(evidence.public_id),
         "rsvp": rsvp_token(personas.meeting.invitations.get(), RsvpAction.ACCEPT),
+        "pool_invitation": pool_invitation_token(
+            ProjectInvitation.objects.create(
+                project=personas.other_project, person=personas.participant.person
+            )
+        ),
         "person": str(personas.participant.person.public_id),
         "ballot": ballot_token(open_vote, personas.participant.person),
         "invitee": str(personas.meeting.invitations.get().person.public_id),

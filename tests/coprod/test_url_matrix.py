@@ -19,7 +19,8 @@ from decisions.ballot import ballot_token
 from decisions.models import Decision
 from decisions.services import decision_create, voting_open
 from evidence.models import EvidenceRecord, LearningEntry
-from projects.models import ExpenseClaim, Payment
+from projects.models import ExpenseClaim, Payment, ProjectInvitation
+from projects.pool_links import pool_invitation_token
 from projects.rsvp import RsvpAction, rsvp_token
 from stakeholders.models import ErasureRequest
 
@@ -49,7 +50,14 @@ VISITORS = [
 # Placeholders naming something of participant A's.
 PARTICIPANT_A_OBJECTS = {"meeting", "payment", "claim"}
 # The signed link, not who is logged in, decides what these pages do.
-TOKEN_PAGES = {"projects:rsvp", "decisions:ballot"}
+TOKEN_PAGES = {
+    "projects:rsvp",
+    "projects:pool_invitation",
+    "decisions:ballot",
+    "stakeholders:signin_link_follow",
+}
+# Forms for anyone, signed in or not, that send an email and store nothing.
+OPEN_FORMS = {"stakeholders:new_confirmation_link"}
 
 # Pages anyone may open without logging in.
 PUBLIC = {
@@ -58,8 +66,13 @@ PUBLIC = {
     "projects:join",
     "projects:joined",
     "projects:rsvp",
+    "projects:pool_invitation",
     "decisions:you_said_we_did",
     "decisions:ballot",
+    "stakeholders:new_confirmation_link",
+    "stakeholders:signin_link_ask",
+    "stakeholders:signin_link_follow",
+    "stakeholders:short_link",
 }
 
 # url name -> (kwargs placeholders, GET answers, POST answers), answers in VISITORS order.
@@ -276,6 +289,24 @@ MATRIX = {
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
+    # Delivery receipts from GOV.UK Notify: only its bearer token is let in, never a login.
+    "pages:notify_receipt": (
+        {},
+        [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
+        [FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    # How anyone signed in logs in: email, password, and for staff two-step login.
+    "stakeholders:account": (
+        {},
+        [LOGIN, OK, OK, OK, OK, OK],
+        [LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
+    ),
+    # Anyone may ask for a new link to confirm an email address; an empty POST is asked again.
+    "stakeholders:new_confirmation_link": (
+        {},
+        [OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK],
+    ),
     "stakeholders:profile": (
         {},
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
@@ -288,6 +319,12 @@ MATRIX = {
     ),
     "stakeholders:consent_withdraw": (
         {"kind": "equality"},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    # Agreeing again after withdrawing; whoever has agreed already is sent back unchanged.
+    "stakeholders:consent_give": (
+        {},
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
@@ -307,6 +344,11 @@ MATRIX = {
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
     "projects:payment_choices": (
+        {},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:bank_details": (
         {},
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
@@ -405,10 +447,38 @@ MATRIX = {
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
+    "projects:person_bank_details": (
+        {"person_id": "participant"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
     "stakeholders:person_details": (
         {"person_id": "participant"},
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    # Staff send someone a link to their own area from the person page.
+    "stakeholders:person_signin_link": (
+        {"person_id": "participant"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
+    ),
+    # Anyone may ask for a link to log in; someone logged in already is refused.
+    "stakeholders:signin_link_ask": (
+        {},
+        [OK, OK, OK, OK, OK, OK],
+        [OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    # The signed link is the key; without a good one everybody gets the friendly page.
+    "stakeholders:signin_link_follow": (
+        {"link_id": "signin_link"},
+        [OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK],
+    ),
+    "stakeholders:short_link": (
+        {"code": "short_code"},
+        [OK, OK, OK, OK, OK, OK],
+        [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
     ),
     # The public board holds no personal data, so anyone may read it.
     "decisions:you_said_we_did": (
@@ -419,6 +489,13 @@ MATRIX = {
     # The signed link is the key: anyone holding it sees the same page, no login needed.
     "projects:rsvp": (
         {"token": "rsvp_token"},
+        [OK, OK, OK, OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK],
+    ),
+    # Like an RSVP link: the signed link to a pool invitation is the key. An empty POST
+    # shows the page again, asking for an answer.
+    "projects:pool_invitation": (
+        {"token": "pool_invitation_token"},
         [OK, OK, OK, OK, OK, OK],
         [OK, OK, OK, OK, OK, OK],
     ),
@@ -628,7 +705,8 @@ def test_matrix_commissioners_can_post_nothing(visitor):
     allowed = {
         name: answer
         for name, answer in _answers(visitor, "POST").items()
-        if answer not in {FORBIDDEN, NOT_FOUND, NOT_ALLOWED} and name not in TOKEN_PAGES
+        if answer not in {FORBIDDEN, NOT_FOUND, NOT_ALLOWED}
+        and name not in TOKEN_PAGES | OPEN_FORMS
     }
     assert not allowed
 
@@ -721,6 +799,12 @@ def _learning_entry() -> LearningEntry:
 def _slug(value: str, personas) -> str:
     if value == "erasure_request":
         return str(ErasureRequest.objects.create(person=personas.participant.person).public_id)
+    if value == "pool_invitation_token":
+        return pool_invitation_token(
+            ProjectInvitation.objects.create(
+                project=personas.other_project, person=personas.participant.person
+            )
+        )
     if value == "open_vote":
         return str(_open_vote(personas).public_id)
     if value == "ballot_token":
@@ -745,6 +829,8 @@ def _slug(value: str, personas) -> str:
         "meeting": str(personas.meeting.public_id),
         "rsvp_token": rsvp_token(personas.meeting.invitations.get(), RsvpAction.ACCEPT),
         "equality": "equality",
+        "signin_link": "00000000-0000-0000-0000-000000000000",
+        "short_code": "Abc123_-",
     }[value]
 
 

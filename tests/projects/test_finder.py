@@ -1,5 +1,6 @@
 """The rapid-response finder: matching pool members, inviting them once, sending the emails."""
 
+import re
 import time
 from datetime import timedelta
 from smtplib import SMTPException
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import MembershipStatus, ProjectInvitation
+from projects.pool_links import pool_invitation_url
 from projects.selectors.finder import pool_matches
 from projects.services.pool import pool_invitation_send, pool_invitations_sweep, pool_invite
 from projects.tasks import send_pool_invitation
@@ -153,7 +155,7 @@ def test_it_marks_people_already_invited_or_already_taking_part_in_this_project(
 # Inviting and sending
 
 
-def test_inviting_creates_invitations_and_emails_a_link_to_the_join_page(
+def test_inviting_creates_invitations_and_emails_a_link_to_the_invitation_page(
     personas, settings, django_capture_on_commit_callbacks
 ):
     settings.COPROD_BASE_URL = "https://coprod.example.org"
@@ -173,7 +175,8 @@ def test_inviting_creates_invitations_and_emails_a_link_to_the_join_page(
     ]
     message = next(message for message in mail.outbox if message.to == ["asha@example.org"])
     assert message.subject == "We think you could help with Crisis support"
-    link = "https://coprod.example.org/join/crisis-support/"
+    link = pool_invitation_url(ProjectInvitation.objects.get(person=asha))
+    assert link.startswith("https://coprod.example.org/invitation/")
     assert link in message.body
     assert f'href="{link}"' in message.alternatives[0][0]
     assert "You do not have to take part" in message.body
@@ -245,7 +248,7 @@ def test_a_failed_send_is_released_so_that_a_retry_can_send_it(personas, monkeyp
     def smtp_down(*args, **kwargs):
         raise SMTPException("connection refused")
 
-    monkeypatch.setattr("projects.services.pool.send_email", smtp_down)
+    monkeypatch.setattr("projects.services.pool._pool_invitation_email", smtp_down)
     with pytest.raises(SMTPException):
         pool_invitation_send(invitation_id=invitation.pk)
     invitation.refresh_from_db()
@@ -266,23 +269,45 @@ def test_someone_who_leaves_the_pool_before_the_email_goes_is_not_emailed(person
     assert mail.outbox == []
 
 
-def test_a_person_with_no_email_is_not_emailed_and_is_listed_for_a_phone_call(
-    client, personas, django_capture_on_commit_callbacks
+def test_a_person_with_no_email_gets_a_text_with_a_short_link_and_is_not_listed_to_phone(
+    client, personas, django_capture_on_commit_callbacks, text_outbox
 ):
     no_email = pool_member(full_name="Phone Only", email="", phone="+447911123456")
     client.force_login(personas.staff)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            invite_url(personas.project), {"people": [str(no_email.public_id)]}, follow=True
-        )
+        client.post(invite_url(personas.project), {"people": [str(no_email.public_id)]})
 
     assert mail.outbox == []
+    [text] = text_outbox
+    assert text["to"] == "+447911123456"
+    assert "Would you like to take part in Crisis support?" in text["body"]
+    assert re.search(r"https?://\S+/l/[\w-]+/$", text["body"])
     invitation = ProjectInvitation.objects.get(person=no_email)
-    assert invitation.sent_at is not None
-    assert "please phone them: Phone Only (07911 123456)" in response.content.decode()
+    assert (invitation.channel, invitation.provider_id) == ("text", text["id"])
     page = client.get(finder_url(personas.project)).content.decode()
-    assert "Phone Only: contact by phone: 07911 123456" in page
+    assert "Phone Only: contact by phone" not in page
+
+
+def test_a_person_with_no_email_or_phone_is_listed_to_contact_another_way(
+    client, personas, django_capture_on_commit_callbacks, text_outbox
+):
+    unreachable = pool_member(full_name="Nell Nocontact", email="", phone="")
+    client.force_login(personas.staff)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            invite_url(personas.project), {"people": [str(unreachable.public_id)]}, follow=True
+        )
+
+    assert mail.outbox == [] and text_outbox == []
+    assert ProjectInvitation.objects.get(person=unreachable).sent_at is not None
+    assert (
+        "These people have no email address or phone number, so please contact them another "
+        "way: Nell Nocontact." in response.content.decode()
+    )
+    page = client.get(finder_url(personas.project)).content.decode()
+    assert "Nell Nocontact: contact by phone: no phone number on record" in page
 
 
 def test_an_invitation_withdrawn_with_consent_is_not_sent_even_after_consent_is_given_again(
@@ -391,7 +416,7 @@ def test_staff_invite_the_chosen_people_in_one_step_and_return_to_their_search(
     assert ProjectInvitation.objects.filter(project=personas.project).count() == 2
     assert len(mail.outbox) == 2
     page = client.get(response["Location"]).content.decode()
-    assert "Invited 2 people. Emails are on their way." in page
+    assert "Invited 2 people. Invitations are on their way by email or text message." in page
 
 
 def test_people_already_invited_are_named_as_not_invited_again(
@@ -410,7 +435,7 @@ def test_people_already_invited_are_named_as_not_invited_again(
         )
 
     page = response.content.decode()
-    assert "Invited 1 person. Emails are on their way." in page
+    assert "Invited 1 person. Invitations are on their way by email or text message." in page
     assert "Not invited, because they were already invited" in page
     assert "Asha Patel." in page
     assert ProjectInvitation.objects.filter(person=asha).count() == 1

@@ -216,14 +216,16 @@ def test_the_task_retries_with_backoff_and_late_acknowledgement():
     assert send_meeting_email.max_retries >= 3
 
 
-def test_someone_without_an_email_is_not_sent_anything_and_staff_are_told(personas):
-    person = PersonFactory(email="", phone="+441614960000")
+def test_someone_without_an_email_or_phone_is_not_sent_anything_and_staff_are_told(
+    personas, text_outbox
+):
+    person = PersonFactory(email="", phone="")
     meeting = MeetingFactory(project=personas.project)
     meeting_invite(meeting=meeting, people=[person], invited_by=personas.staff)
     email = MeetingEmail.objects.get()
-    assert mail.outbox == []
+    assert mail.outbox == [] and text_outbox == []
     assert email.failed_at is not None
-    assert "no email address" in email.last_error
+    assert "no email address or mobile number" in email.last_error
 
 
 def test_emails_left_in_the_outbox_are_sent_by_the_sweep(personas):

@@ -349,7 +349,7 @@ def test_sending_invites_each_person_once_and_owes_each_one_invitation_email(
     response = _invite(staff_client, meeting, send=True, who="all")
 
     assert response.redirect_chain[-1][0] == meeting.get_absolute_url()
-    assert "Invited 4 people. The emails are on their way." in response.content.decode()
+    assert "Invited 4 people. The invitations are on their way." in response.content.decode()
     assert meeting.invitations.count() == 5
     assert MeetingEmail.objects.filter(kind=EmailKind.INVITATION).count() == 4
 

@@ -105,21 +105,26 @@ def test_pressing_send_without_choosing_anyone_says_so_and_invites_nobody(staff_
     assert personas.meeting.invitations.count() == 1
 
 
-def test_the_check_shows_who_gets_an_email_and_who_must_be_phoned(staff_client, personas):
+def test_the_check_shows_who_gets_an_email_who_a_text_and_who_must_be_told_another_way(
+    staff_client, personas
+):
     no_email = PersonFactory(full_name="Nina Noemail", email="", phone="+447700900982")
     MembershipFactory(project=personas.project, person=no_email)
+    nothing = PersonFactory(full_name="Nell Nocontact", email="", phone="")
+    MembershipFactory(project=personas.project, person=nothing)
 
     response = staff_client.post(_invite_url(personas.meeting), {"who": "all", "preview": "1"})
 
     html = response.content.decode()
     preview = html[html.index('id="preview-heading"') :]
-    assert "This will invite 2 people" in preview
-    by_email, by_phone = preview.split("no email address")
+    assert "This will invite 3 people" in preview
+    by_email, rest = preview.split("will get a text message")
+    by_text, unreachable = rest.split("no email address or phone number")
     assert "1 will get an email" in by_email
     assert personas.other_participant.person.full_name in by_email
-    assert "Nina Noemail" not in by_email
-    assert "Nina Noemail: +447700900982" in by_phone
-    assert "Send the invitations to 2 people" in html
+    assert "Nina Noemail" in by_text and "Nina Noemail" not in by_email
+    assert "Nell Nocontact" in unreachable
+    assert "Send the invitations to 3 people" in html
     assert personas.meeting.invitations.count() == 1
     assert not MeetingEmail.objects.exists()
 
@@ -333,26 +338,34 @@ def _failed_email(invitation: Invitation, reason: str) -> MeetingEmail:
     )
 
 
-def test_try_again_is_offered_only_where_the_person_has_an_email_address(
-    staff_client, personas, phone_only
+@pytest.fixture
+def unreachable(personas) -> Invitation:
+    person = PersonFactory(full_name="Nell Nocontact", email="", phone="")
+    MembershipFactory(project=personas.project, person=person)
+    return InvitationFactory(meeting=personas.meeting, person=person)
+
+
+def test_try_again_is_offered_only_where_there_is_an_address_or_a_number(
+    staff_client, personas, phone_only, unreachable
 ):
     pat = personas.meeting.invitations.get(person=personas.participant.person)
     with_email = _failed_email(pat, "SMTP 550")
-    without = _failed_email(phone_only, "This person has no email address.")
+    by_text = _failed_email(phone_only, "GOV.UK Notify refused it (400): Not a UK mobile number")
+    without = _failed_email(unreachable, "This person has no email address or mobile number.")
 
     html = staff_client.get(personas.meeting.get_absolute_url()).content.decode()
 
     assert f'name="email" value="{with_email.pk}"' in html
+    assert f'name="email" value="{by_text.pk}"' in html
     assert f'name="email" value="{without.pk}"' not in html
-    assert "No email address: phone or text them on +447700900123." in html
-    # One email worth trying again, so no "Try all of them again" either.
-    assert "Try all of them again" not in html
+    assert "No email address or phone number on record: contact them another way." in html
+    assert "Try all of them again" in html
 
 
-def test_trying_again_an_email_to_someone_without_an_address_changes_nothing(
-    staff_client, personas, phone_only
+def test_trying_again_a_message_to_someone_without_an_address_or_number_changes_nothing(
+    staff_client, personas, unreachable
 ):
-    without = _failed_email(phone_only, "This person has no email address.")
+    without = _failed_email(unreachable, "This person has no email address or mobile number.")
 
     response = staff_client.post(
         _url("projects:meeting_emails_retry", personas.meeting), {"email": without.pk}, follow=True
@@ -360,4 +373,4 @@ def test_trying_again_an_email_to_someone_without_an_address_changes_nothing(
 
     without.refresh_from_db()
     assert without.failed_at is not None
-    assert "There are no failed emails to try again." in response.content.decode()
+    assert "There are no failed messages to try again." in response.content.decode()
