@@ -117,7 +117,9 @@ def signin_login_for(person: Person) -> User:
     already another login's (which may be this same person under another record: nothing
     about either changes on the strength of an address nobody has proved)."""
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        person = (
+            Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+        )
         if person.erased_at is not None:
             raise SigninRefused("This person's details have been erased.")
         if person.user is not None:
