@@ -144,16 +144,23 @@ EQUALITY_ANSWERS_NEED_CONSENT = (
     "Tick this box so that we can keep your equality answers, or change each answer back "
     'to "Choose an answer (optional)"'
 )
+# The same, on the form staff fill in for someone.
+THEIR_EQUALITY_ANSWERS_NEED_CONSENT = (
+    "Tick this box if they agreed to equality monitoring, or change each answer back to "
+    '"Choose an answer (optional)": their answers are not kept without it'
+)
 
 
-def equality_answers_have_consent(form: forms.Form, equality_form: forms.Form) -> bool:
+def equality_answers_have_consent(
+    form: forms.Form, equality_form: forms.Form, *, message: str = EQUALITY_ANSWERS_NEED_CONSENT
+) -> bool:
     """Equality answers are kept only with their own consent; answers given without it are
     never dropped silently. Call after both forms' is_valid(): when there are answers and
     the box is not ticked, the box gets an error (so the page is shown again with every
     answer still in place) and this returns False."""
     answered = equality_form.is_valid() and any(equality_form.cleaned_data.values())
     if answered and not form.cleaned_data.get("consent_equality"):
-        form.add_error("consent_equality", EQUALITY_ANSWERS_NEED_CONSENT)
+        form.add_error("consent_equality", message)
         return False
     return True
 

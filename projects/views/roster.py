@@ -16,7 +16,12 @@ from projects.selectors.roster import (
     roster_page,
 )
 from projects.services.memberships import membership_set_status, person_add_assisted
-from stakeholders.forms import AssistedSignUpForm, EqualityForm
+from stakeholders.forms import (
+    THEIR_EQUALITY_ANSWERS_NEED_CONSENT,
+    AssistedSignUpForm,
+    EqualityForm,
+    equality_answers_have_consent,
+)
 from stakeholders.services import DuplicatePerson
 
 
@@ -69,7 +74,14 @@ def roster_add(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for_staff(request, slug)
     form = AssistedSignUpForm(request.POST or None)
     equality_form = EqualityForm(request.POST or None, prefix="equality")
-    if request.method == "POST" and form.is_valid() and equality_form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and equality_form.is_valid()
+        and equality_answers_have_consent(
+            form, equality_form, message=THEIR_EQUALITY_ANSWERS_NEED_CONSENT
+        )
+    ):
         try:
             person = person_add_assisted(
                 staff=request.user,

@@ -88,3 +88,22 @@ def test_participants_cannot_add_people(client, personas, url):
     client.force_login(personas.participant)
     assert client.post(url, FORM).status_code == 403
     assert not Person.objects.filter(full_name="Doris Day").exists()
+
+
+def test_equality_answers_without_their_tick_box_are_not_dropped_silently(client, personas, url):
+    client.force_login(personas.staff)
+    response = client.post(url, {**FORM, "equality-age_band": "25_34"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Tick this box if they agreed to equality monitoring" in page
+    assert 'value="25_34" selected' in page
+    assert not Person.objects.filter(full_name="Doris Day").exists()
+
+
+def test_equality_answers_with_their_tick_box_are_kept(client, personas, url):
+    client.force_login(personas.staff)
+    response = client.post(url, {**FORM, "equality-age_band": "25_34", "consent_equality": "on"})
+
+    assert response.status_code == 302
+    assert Person.objects.get(full_name="Doris Day").equality.age_band == "25_34"
