@@ -123,7 +123,7 @@ def test_with_redis_stopped_pages_serve_invites_answer_at_once_and_are_sent_when
         reverse("account_login"), {"login": personas.participant.email, "password": "wrong"}
     )
     assert response.status_code == 200
-    assert "not correct" in response.content.decode()
+    assert "That email address and password do not match." in response.content.decode()
     client.force_login(personas.participant)
     assert client.get("/me/").status_code == 200
     client.force_login(personas.staff)
