@@ -510,3 +510,17 @@ def test_any_number_of_logins_may_have_no_email_but_an_email_is_still_unique(db)
     assert first.email is None and second.email is None
     with pytest.raises(IntegrityError):
         User.objects.create(email="taken@EXAMPLE.org")
+
+
+def test_my_page_offers_to_set_a_password_and_add_an_email_to_a_login_with_neither(
+    staff_client, phone_only, client, text_outbox
+):
+    _send_from_person_page(staff_client, phone_only)
+    client.logout()
+    _follow(client, _text_link(text_outbox))
+
+    page = client.get(reverse("pages:me")).content.decode()
+
+    assert "Set a password (optional)" in page and "Change my password" not in page
+    assert "Add an email address (optional)" in page
+    assert "Change the email address I log in with" not in page
