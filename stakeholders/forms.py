@@ -516,7 +516,7 @@ class NewConfirmationLinkForm(forms.Form):
 
 
 SIGNIN_ADDRESS_EXAMPLE = (
-    "Enter an email address, like name@example.com, or a mobile number, like 07700 900 982"
+    "Enter an email address, like name@example.com, or a mobile number, like 07911 123456"
 )
 
 
@@ -526,7 +526,7 @@ class SigninLinkRequestForm(forms.Form):
     address = forms.CharField(
         # Not "Email" in the label: the password form above it has that one.
         label="Where should we send the link?",
-        help_text="Your email address or mobile number, like name@example.com or 07700 900 982",
+        help_text="Your email address or mobile number, like name@example.com or 07911 123456",
         max_length=254,
         error_messages={"required": SIGNIN_ADDRESS_EXAMPLE},
         widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),

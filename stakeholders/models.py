@@ -651,7 +651,7 @@ class SigninLink(models.Model):
 
     @property
     def sent_to(self) -> str:
-        """The address, or the number as staff write it (07700 900 982)."""
+        """The address, or the number as staff write it (07911 123456)."""
         if self.channel == SigninChannel.TEXT:
             return PhoneNumber.from_string(self.to).as_national
         return self.to
