@@ -33,8 +33,17 @@ class Channel(models.TextChoices):
     EMAIL = "email", "Email"
 
 
-# What the outbox keeps when a delivery receipt says the message never arrived.
-BOUNCED = "The phone number or email address does not work: {status}"
+# What the outbox keeps, for staff, when a delivery receipt says the message never arrived:
+# GOV.UK Notify's failure statuses in plain words, with what to do.
+BOUNCED = {
+    "permanent-failure": "The phone number or email address does not work. Check it with them.",
+    "temporary-failure": (
+        "It did not arrive: their phone was off or their inbox full for 3 days. Try again later."
+    ),
+    "technical-failure": (
+        "GOV.UK Notify could not send it because of a problem on its side. Try again."
+    ),
+}
 
 
 class TextNotSent(Exception):

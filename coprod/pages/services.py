@@ -11,7 +11,7 @@ from stakeholders.models import SigninLink
 OUTBOXES = (MeetingEmail, VoteEmail, ProjectInvitation, SigninLink)
 
 # Notify's statuses for a message that will never arrive.
-FAILED_STATUSES = {"permanent-failure", "temporary-failure", "technical-failure"}
+FAILED_STATUSES = frozenset(BOUNCED)
 
 
 def delivery_receipt_record(*, provider_id: str, status: str) -> bool:
@@ -24,7 +24,7 @@ def delivery_receipt_record(*, provider_id: str, status: str) -> bool:
         rows = outbox.objects.filter(provider_id=provider_id)
         if status in FAILED_STATUSES:
             changed = rows.filter(bounced_at=None).update(
-                bounced_at=timezone.now(), last_error=BOUNCED.format(status=status)
+                bounced_at=timezone.now(), last_error=BOUNCED[status]
             )
             if changed or rows.exists():
                 return True

@@ -14,7 +14,7 @@ from tests.pages.test_dashboard import _assert_entry, _days_ago, _entry, _page
 
 pytestmark = pytest.mark.django_db
 
-BOUNCED = "The phone number or email address does not work: permanent-failure"
+BOUNCED = "The phone number or email address does not work. Check it with them."
 
 
 def _person_url(person) -> str:

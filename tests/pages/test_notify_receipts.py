@@ -72,7 +72,9 @@ def test_a_permanent_failure_marks_the_message_as_bounced_with_the_reason(client
     assert response.json() == {"result": "recorded"}
     sent.refresh_from_db()
     assert sent.bounced_at is not None
-    assert sent.last_error == ("The phone number or email address does not work: permanent-failure")
+    assert sent.last_error == (
+        "The phone number or email address does not work. Check it with them."
+    )
 
 
 def test_a_bounced_vote_message_is_found_by_its_id_too(client, personas):
@@ -95,6 +97,8 @@ def test_a_bounced_vote_message_is_found_by_its_id_too(client, personas):
 
     row.refresh_from_db()
     assert row.bounced_at is not None
+    # In plain words, with what to do, not Notify's status name.
+    assert row.last_error.startswith("It did not arrive: their phone was off")
 
 
 def test_a_delivered_receipt_changes_nothing(client, sent):
