@@ -1,5 +1,4 @@
 from decimal import ROUND_HALF_UP, Decimal
-from statistics import median
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
@@ -30,7 +29,13 @@ from projects.models import (
     PaymentStatus,
     Project,
 )
-from projects.selectors.payments import MONEY, ZERO, project_payment_totals
+from projects.selectors.payments import (
+    MONEY,
+    ZERO,
+    PaymentWait,
+    payment_waits,
+    project_payment_totals,
+)
 from projects.selectors.roster import project_coverage
 from stakeholders.models import Role, User
 from stakeholders.rules import is_staff_member
@@ -304,16 +309,17 @@ def _report_payments(project: Project, *, money: dict) -> dict:
         paid_on__isnull=False,
         attendance__isnull=False,
     ).values_list("person_id", "attendance__meeting__starts_at", "paid_on")
-    paid, waits = set(), []
-    for person_id, starts_at, paid_on in fees_for_meetings:
-        paid.add(person_id)
-        waits.append((paid_on - timezone.localtime(starts_at).date()).days)
+    paid = {person_id for person_id, _, _ in fees_for_meetings}
+    # Withheld when it rests on fewer than 5 payments (payment_waits) or 5 people.
+    _, by_project = payment_waits(projects=[project])
+    wait = by_project.get(project.pk, PaymentWait(paid=0, median=None, p90=None))
     return {
         "fees_paid": money["fees_paid"],
         "expenses_paid": money["expenses_paid"],
         "total_paid": money["total_paid"],
-        "fees_paid_count": withheld(len(waits), len(paid)),
-        "median_days_to_pay": withheld(median(waits) if waits else None, len(paid)),
+        "fees_paid_count": withheld(wait.paid, len(paid)),
+        "median_days_to_pay": withheld(wait.median, len(paid)),
+        "p90_days_to_pay": withheld(wait.p90, len(paid)),
     }
 
 

@@ -146,6 +146,12 @@ def _payments_rows(payments: dict) -> list[list]:
             "Median days from the meeting to payment",
             "no fees paid yet" if median_days is None else median_days,
         ],
+        [
+            "Days within which 9 in 10 fees were paid (90th percentile)",
+            "no fees paid yet"
+            if payments["p90_days_to_pay"] is None
+            else payments["p90_days_to_pay"],
+        ],
     ]
 
 

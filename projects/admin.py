@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import (
+    BenefitRule,
     ClaimStatus,
     CoverageTarget,
     ExpenseClaim,
@@ -98,3 +100,17 @@ class ExpenseClaimAdmin(SimpleHistoryAdmin):
         if obj is not None and obj.status == ClaimStatus.PAID:
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(BenefitRule)
+class BenefitRuleAdmin(admin.ModelAdmin):
+    """Only administrators (superusers) change the figures (stakeholders/backends.py);
+    everyday staff may read them. A new April's figures are new rows, so a period that
+    spans the change still finds the figure for each of its days."""
+
+    list_display = ["kind", "amount", "period", "effective_from", "source_title"]
+    list_filter = ["kind"]
+    search_fields = ["source_title", "note"]
+    date_hierarchy = "effective_from"
+    readonly_fields = ["created_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

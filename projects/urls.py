@@ -108,6 +108,11 @@ urlpatterns = [
         name="payment_approve",
     ),
     path(
+        "projects/<slug:slug>/payments/<uuid:payment_id>/choice/",
+        payments.payment_choose_view,
+        name="payment_choose",
+    ),
+    path(
         "projects/<slug:slug>/payments/<uuid:payment_id>/decline/",
         payments.payment_decline_view,
         name="payment_decline",
@@ -138,6 +143,10 @@ urlpatterns = [
         name="claim_paid",
     ),
     path("finance/", payments.finance, name="finance"),
+    path("finance/runs/<uuid:run_id>/", payments.payment_run, name="payment_run"),
+    path(
+        "finance/runs/<uuid:run_id>/undo/", payments.payment_run_undo_view, name="payment_run_undo"
+    ),
     # /people/erasure-requests/ and /people/data-exports/ are stakeholders' (no UUID there).
     path("people/", people.people, name="people"),
     path("people/<uuid:person_id>/", people.person, name="person"),
@@ -165,6 +174,11 @@ urlpatterns = [
     path("me/payments/", payments.my_payments, name="my_payments"),
     path("me/payments/choices/", payments.payment_choices, name="payment_choices"),
     path("me/payments/bank-details/", payments.bank_details, name="bank_details"),
+    path(
+        "me/payments/<uuid:payment_id>/choose/",
+        payments.payment_choose_mine,
+        name="payment_choose_mine",
+    ),
     path(
         "me/payments/<uuid:payment_id>/decline/",
         payments.payment_decline_mine,

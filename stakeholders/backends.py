@@ -8,6 +8,9 @@ ADMIN_ACTIONS = {"add", "change", "delete", "view"}
 # through Django's ModelBackend.
 EVERYDAY_APPS = {"stakeholders", "projects", "decisions", "evidence"}
 ADMINISTRATORS_ONLY = {("stakeholders", "user")}
+# Everyday staff may read these but only administrators change them: the benefit rules
+# every payment warning is worked out from.
+ADMINISTRATORS_CHANGE = {("projects", "benefitrule")}
 
 
 class StaffAdminBackend(BaseBackend):
@@ -28,6 +31,7 @@ class StaffAdminBackend(BaseBackend):
             and app_label in EVERYDAY_APPS
             and model_name in apps.all_models[app_label]
             and (app_label, model_name) not in ADMINISTRATORS_ONLY
+            and (action == "view" or (app_label, model_name) not in ADMINISTRATORS_CHANGE)
         )
 
     def has_module_perms(self, user_obj, app_label: str) -> bool:

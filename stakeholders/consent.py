@@ -16,4 +16,12 @@ CONSENT_TEXTS = {
         "people. These answers are only ever counted, never shown with my name. I can "
         "withdraw this at any time and the answers will be deleted at once.",
     ),
+    ConsentKind.BENEFITS: (
+        "2026-12",
+        "I agree that the organisation may keep what I tell it about my benefits (which "
+        "benefits I get, when my Universal Credit assessment period starts, and whether I "
+        "have a permitted work form), so that staff can warn me before a payment could "
+        "affect my benefits. I can withdraw this at any time and the answers will be deleted "
+        "at once.",
+    ),
 }

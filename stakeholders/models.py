@@ -2,6 +2,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -11,6 +12,8 @@ from phonenumber_field.phonenumber import PhoneNumber
 from simple_history.models import HistoricalRecords
 
 from coprod.core.encryption import EncryptedCharField
+from coprod.core.outbox import Delivery
+from coprod.core.texts import Channel
 
 
 class Role(models.TextChoices):
@@ -227,9 +230,11 @@ class Person(models.Model):
         default=False,
         help_text="You can still claim expenses.",
     )
-    receives_benefits = models.BooleanField("I receive benefits", default=False)
+    # Kept in step with the person's BenefitsAnswers by the benefits services, so the
+    # warnings before a payment, and lists of fees, need no extra query.
+    receives_benefits = models.BooleanField("I receive benefits", default=False, editable=False)
     permitted_work_form = models.BooleanField(
-        "I have a permitted work form in place", default=False
+        "I have a permitted work form in place", default=False, editable=False
     )
     in_pool = models.BooleanField(
         "join the involvement pool",
@@ -422,6 +427,72 @@ class EqualityMonitoring(models.Model):
 class ConsentKind(models.TextChoices):
     INVOLVEMENT = "involvement", "Holding my details for involvement"
     EQUALITY = "equality", "Equality monitoring"
+    BENEFITS = "benefits", "What I tell you about my benefits"
+
+
+class Benefits(models.TextChoices):
+    NONE = "none", "I do not get any benefits"
+    UC_HOUSING = "uc_housing", "Universal Credit, with help with housing costs"
+    UC_NO_HOUSING = "uc_no_housing", "Universal Credit, without help with housing costs"
+    NEW_STYLE_ESA = "new_style_esa", "New Style Employment and Support Allowance (ESA)"
+    OTHER = "other", "Another benefit"
+    PREFER_NOT = "prefer_not", "I would rather not say"
+
+
+# Answers that mean a payment could change someone's benefits. Blank is the answer carried
+# over from before coprod asked which benefits: they told us they get some.
+GETS_BENEFITS = {
+    "",
+    Benefits.UC_HOUSING,
+    Benefits.UC_NO_HOUSING,
+    Benefits.NEW_STYLE_ESA,
+    Benefits.OTHER,
+}
+
+
+class BenefitsAnswers(models.Model):
+    """What a person tells us about their benefits, so staff can warn them before a payment
+    could affect them. Held only while its own consent stands: withdrawing that consent
+    deletes this row at once, as erasing the person does."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="benefits")
+    benefits = models.CharField(
+        "which benefits do you get?", max_length=15, choices=Benefits.choices, blank=True
+    )
+    uc_period_starts_on = models.PositiveSmallIntegerField(
+        "the day of the month your Universal Credit assessment period starts",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    permitted_work_form = models.BooleanField(
+        "I have a permitted work form (PW1) in place", default=False
+    )
+    # Who saved the answers last, and when: a staff member here means they were recorded on
+    # the person's behalf, which both staff and the person are shown.
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "benefits answers"
+
+    def __str__(self) -> str:
+        return f"Benefits answers for person {self.person_id}"
+
+    @property
+    def gets_benefits(self) -> bool:
+        return self.benefits in GETS_BENEFITS
+
+    @property
+    def benefits_label(self) -> str:
+        return self.get_benefits_display() or "Benefits (they did not say which)"
+
+    @property
+    def recorded_for_them(self) -> bool:
+        """Whether staff recorded the answers on the person's behalf."""
+        return self.recorded_by_id is not None and self.recorded_by_id != self.person.user_id
 
 
 class ConsentMethod(models.TextChoices):
@@ -596,12 +667,7 @@ class SigninLinkKind(models.TextChoices):
     REQUESTED = "requested", "Asked for on the login page"
 
 
-class SigninChannel(models.TextChoices):
-    EMAIL = "email", "Email"
-    TEXT = "text", "Text message"
-
-
-class SigninLink(models.Model):
+class SigninLink(Delivery):
     """The outbox of sign-in links: one row per link owed to someone, sent by email or text
     message. A worker claims the row before it sends, so a task run twice never sends the
     link twice; rows the broker never got are picked up by the periodic sweep. The row also
@@ -611,7 +677,6 @@ class SigninLink(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="signin_links")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signin_links")
     kind = models.CharField(max_length=12, choices=SigninLinkKind.choices)
-    channel = models.CharField(max_length=5, choices=SigninChannel.choices)
     # The address or number it went to, as it was on the roster then.
     to = models.CharField("sent to", max_length=254)
     sent_by = models.ForeignKey(
@@ -623,9 +688,6 @@ class SigninLink(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     failed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
-    # The message's id at the text message provider, which its delivery receipts carry.
-    provider_id = models.CharField(max_length=100, blank=True)
-    bounced_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
 
@@ -638,12 +700,6 @@ class SigninLink(models.Model):
                 name="signin_link_unsent_idx",
                 condition=models.Q(sent_at=None, failed_at=None),
             ),
-            # Delivery receipts find their message by the provider's id.
-            models.Index(
-                fields=["provider_id"],
-                name="signin_link_provider_idx",
-                condition=~models.Q(provider_id=""),
-            ),
         ]
 
     def __str__(self) -> str:
@@ -652,7 +708,7 @@ class SigninLink(models.Model):
     @property
     def sent_to(self) -> str:
         """The address, or the number as staff write it (07911 123456)."""
-        if self.channel == SigninChannel.TEXT:
+        if self.channel == Channel.TEXT:
             return PhoneNumber.from_string(self.to).as_national
         return self.to
 

@@ -31,6 +31,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 from coprod.core.pagecache import data_changed
 from stakeholders.models import (
     SUBJECT_ACCESS_NOTED_TWICE,
+    BenefitsAnswers,
     ConsentKind,
     ConsentRecord,
     ConsentWording,
@@ -70,6 +71,7 @@ KEPT_ON_ERASURE = {
 EXPORTED = {
     ("stakeholders.ConsentRecord", "person"): "Consents you gave or withdrew",
     ("stakeholders.EqualityMonitoring", "person"): "Your equality monitoring answers",
+    ("stakeholders.BenefitsAnswers", "person"): "What you told us about your benefits",
     ("stakeholders.ErasureRequest", "person"): "Requests to erase your details",
     ("stakeholders.DataExportLog", "person"): "Times your data was exported",
     ("stakeholders.SubjectAccessRequest", "person"): "Requests for a copy of your data",
@@ -102,6 +104,7 @@ NOT_EXPORTED = {
     ("stakeholders.SigninLink", "sent_by"): "which staff member sent a link",
     ("stakeholders.Person", "bank_details_recorded_by"): "shown in the details as staff",
     ("stakeholders.HistoricalPerson", "bank_details_recorded_by"): "staff audit",
+    ("stakeholders.BenefitsAnswers", "recorded_by"): "shown in the answers as staff",
 }
 
 # Never exported, even to the person: secrets that would let anyone holding the file in.
@@ -476,6 +479,7 @@ def person_erase(*, person: Person, erased_by: User | None) -> Person:
         for kind in ConsentKind:
             consent_withdraw(person=person, kind=kind, withdrawn_by=erased_by)
         EqualityMonitoring.objects.filter(person=person).delete()
+        BenefitsAnswers.objects.filter(person=person).delete()
         # Each holds the address or number a sign-in link went to.
         SigninLink.objects.filter(person=person).delete()
         person.skills.clear()

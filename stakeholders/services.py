@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from stakeholders.consent import CONSENT_TEXTS
 from stakeholders.models import (
+    Benefits,
+    BenefitsAnswers,
     ConsentKind,
     ConsentMethod,
     ConsentRecord,
@@ -60,8 +62,8 @@ def consent_give(
 def consent_withdraw(*, person: Person, kind: str, withdrawn_by: User | None) -> bool:
     """Withdraw a standing consent; it takes effect at once. Returns False if none stood.
 
-    Equality answers are deleted. Without involvement consent the person leaves the pool
-    and every project, so nobody can invite them.
+    Equality answers, and answers about benefits, are deleted. Without involvement consent
+    the person leaves the pool and every project, so nobody can invite them.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -70,6 +72,8 @@ def consent_withdraw(*, person: Person, kind: str, withdrawn_by: User | None) ->
         ).update(withdrawn_at=now, withdrawn_by=withdrawn_by)
         if kind == ConsentKind.EQUALITY:
             EqualityMonitoring.objects.filter(person=person).delete()
+        if kind == ConsentKind.BENEFITS:
+            _benefits_answers_delete(person)
         if kind == ConsentKind.INVOLVEMENT:
             person.involvement_consent_given = False
             person.in_pool = False
@@ -109,6 +113,51 @@ def equality_answers_save(*, person: Person, answers: dict) -> EqualityMonitorin
         return None
     record, _ = EqualityMonitoring.objects.update_or_create(person=person, defaults=answers)
     return record
+
+
+def benefits_answers_save(
+    *,
+    person: Person,
+    benefits: str,
+    uc_period_starts_on: int | None,
+    permitted_work_form: bool,
+    method: str,
+    recorded_by: User,
+) -> BenefitsAnswers:
+    """What someone tells us about their benefits, saved by them (`method` online) or by
+    staff on their behalf, with their benefits consent given the same way. The person's
+    `receives_benefits` and `permitted_work_form`, which the payment warnings read, follow.
+    The assessment period's day is kept only for Universal Credit."""
+    if person.erased_at is not None:
+        raise PersonDetailsError("These details have been erased, so nothing can be saved.")
+    if benefits not in (Benefits.UC_HOUSING, Benefits.UC_NO_HOUSING):
+        uc_period_starts_on = None
+    with transaction.atomic():
+        consent_give(
+            person=person, kind=ConsentKind.BENEFITS, method=method, recorded_by=recorded_by
+        )
+        answers, _ = BenefitsAnswers.objects.update_or_create(
+            person=person,
+            defaults={
+                "benefits": benefits,
+                "uc_period_starts_on": uc_period_starts_on,
+                "permitted_work_form": permitted_work_form,
+                "recorded_by": recorded_by,
+                "recorded_at": timezone.now(),
+            },
+        )
+        person.receives_benefits = answers.gets_benefits
+        person.permitted_work_form = permitted_work_form
+        person.save(update_fields=["receives_benefits", "permitted_work_form"])
+    return answers
+
+
+def _benefits_answers_delete(person: Person) -> None:
+    BenefitsAnswers.objects.filter(person=person).delete()
+    if person.receives_benefits or person.permitted_work_form:
+        person.receives_benefits = False
+        person.permitted_work_form = False
+        person.save(update_fields=["receives_benefits", "permitted_work_form"])
 
 
 def person_find_duplicate(

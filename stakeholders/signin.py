@@ -30,12 +30,11 @@ from sesame.utils import get_token, get_user
 from coprod.core.emails import send_email
 from coprod.core.outbox import outbox_waiting_ids
 from coprod.core.queue import task_delay
-from coprod.core.texts import render_text, send_text
+from coprod.core.texts import Channel, render_text, send_text
 from stakeholders.models import (
     Person,
     Role,
     ShortLink,
-    SigninChannel,
     SigninLink,
     SigninLinkKind,
     User,
@@ -183,7 +182,7 @@ def signin_link_invite(*, person: Person, sent_by: User) -> SigninLink:
     )
     if recent is not None:
         return recent
-    to = person.phone.as_e164 if channel == SigninChannel.TEXT else person.email.lower()
+    to = person.phone.as_e164 if channel == Channel.TEXT else person.email.lower()
     return _link_create(
         person=person, kind=SigninLinkKind.INVITATION, channel=channel, to=to, sent_by=sent_by
     )
@@ -218,10 +217,10 @@ def signin_link_request(*, email: str = "", phone: str = "") -> SigninLink | Non
             or people.filter(user__email__iexact=email).first()
         )
         # The address asked for, whether it is the roster's or the login's.
-        channel, to = SigninChannel.EMAIL, email.strip().lower()
+        channel, to = Channel.EMAIL, email.strip().lower()
     else:
         person = people.filter(phone=phone).first()
-        channel, to = SigninChannel.TEXT, phone
+        channel, to = Channel.TEXT, phone
     if person is None:
         return None
     try:
@@ -274,7 +273,7 @@ def signin_link_send(*, link_id: int) -> bool:
     }
     provider_id = ""
     try:
-        if link.channel == SigninChannel.TEXT:
+        if link.channel == Channel.TEXT:
             context["url"] = short_link_create(path, expires_at=expires_at)
             provider_id = send_text(
                 to=link.to,
@@ -338,7 +337,7 @@ def signin_link_use(*, link_id, token: str) -> SigninLink | None:
         used = SigninLink.objects.filter(pk=link.pk, used_at=None).update(used_at=timezone.now())
         if not used:
             return None
-        if link.channel == SigninChannel.EMAIL:
+        if link.channel == Channel.EMAIL:
             _email_proved(link.user, link.to)
     return link
 

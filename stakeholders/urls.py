@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stakeholders import views, views_account, views_privacy, views_signin
+from stakeholders import views, views_account, views_benefits, views_privacy, views_signin
 
 app_name = "stakeholders"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("me/details/", views.profile, name="profile"),
     path("me/equality/", views.equality, name="equality"),
+    path("me/benefits/", views_benefits.benefits, name="benefits"),
     path("me/consent/<str:kind>/withdraw/", views.consent_withdraw_view, name="consent_withdraw"),
     path("me/consent/involvement/agree/", views.consent_give_again, name="consent_give"),
     path("me/data/", views_privacy.my_data, name="my_data"),
@@ -32,6 +33,11 @@ urlpatterns = [
         name="sar_received",
     ),
     path("people/<uuid:person_id>/details/", views.person_details, name="person_details"),
+    path(
+        "people/<uuid:person_id>/benefits/",
+        views_benefits.person_benefits,
+        name="person_benefits",
+    ),
     path(
         "people/<uuid:person_id>/signin-link/",
         views_signin.person_signin_link,

@@ -138,6 +138,8 @@ WITHDRAWN_MESSAGES = {
     "can agree again from this page.",
     ConsentKind.EQUALITY: "You have withdrawn your consent. Your equality answers have been "
     "deleted.",
+    ConsentKind.BENEFITS: "You have withdrawn your consent. What you told us about your "
+    "benefits has been deleted.",
 }
 
 

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from coprod.core.access import permission_required
 from coprod.core.ratelimit import count_exceeded, rate_limited, too_many_requests
+from coprod.core.texts import Channel
 from stakeholders.forms import SigninLinkRequestForm
-from stakeholders.models import SigninChannel, SigninLinkKind
+from stakeholders.models import SigninLinkKind
 from stakeholders.signin import (
     SigninRefused,
     address_fingerprint,
@@ -46,7 +47,7 @@ def person_signin_link(request: HttpRequest, person_id: uuid.UUID) -> HttpRespon
     except SigninRefused as refusal:
         messages.error(request, f"No link was sent. {refusal}")
     else:
-        how = "a text message to" if link.channel == SigninChannel.TEXT else "an email to"
+        how = "a text message to" if link.channel == Channel.TEXT else "an email to"
         messages.success(
             request,
             f"A link to their own area is on its way to {person.full_name}, by {how} "

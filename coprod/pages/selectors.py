@@ -26,11 +26,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod.core.outbox import undelivered
+from coprod.core.suppression import SMALL_COUNT_THRESHOLD, WITHHELD
 from decisions.models import Action, ActionStatus, Decision, LadderRung, VoteEmail
 from evidence.models import EvidenceKind, EvidenceRecord
 from projects.models import (
     Attendance,
     AttendanceStatus,
+    BenefitRule,
     ClaimStatus,
     CoverageTarget,
     EmailKind,
@@ -47,6 +49,8 @@ from projects.models import (
     Response,
     Stage,
 )
+from projects.selectors.benefits import benefit_rules_last_updated
+from projects.selectors.payments import fees_past_target, wait_median, wait_percentile
 from stakeholders.models import (
     ErasureRequest,
     SigninLink,
@@ -165,6 +169,31 @@ def fees_to_approve(today: date) -> ToDo | None:
     )
 
 
+def fees_late(today: date) -> ToDo | None:
+    """Fees not yet paid whose project's target days from the meeting have passed."""
+    counted, oldest = _first_of(
+        fees_past_target(today=today).select_related("project", "attendance__meeting"),
+        order_by=["attendance__meeting__starts_at"],
+        project="project",
+    )
+    if oldest is None:
+        return None
+    since = _local_day(oldest.attendance.meeting.starts_at)
+    return ToDo(
+        kind="fees-late",
+        title="Fees past their project's target for paying people",
+        count=counted["count"],
+        since=since,
+        age=f"The oldest is for a meeting {_ago(since, today)}; {oldest.project.name} aims "
+        f"to pay within {_days(oldest.project.payment_target_days)}.",
+        url=reverse("projects:payments", args=[oldest.project.slug]),
+        link_text="Approve and pay these fees",
+        where=oldest.project.name,
+        other_projects=_others(counted),
+        late=True,
+    )
+
+
 def claims_to_approve(today: date) -> ToDo | None:
     waiting = ExpenseClaim.objects.filter(status=ClaimStatus.SUBMITTED)
     counted, oldest = _first_of(
@@ -204,6 +233,35 @@ def _legal_month_left(since: date, today: date) -> tuple[str, bool]:
     if left == 0:
         return "The oldest must be done today.", False
     return f"The oldest must be done by {due:%-d %B %Y}: {_days(left)} left.", False
+
+
+def one_year_before(day: date) -> date:
+    """The same date a year earlier; 28 February for 29 February."""
+    return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
+
+
+def benefit_rules_to_check(today: date) -> ToDo | None:
+    """The benefit figures change every April: when the newest one in force took effect
+    over a year ago, an April has been missed. Two queries."""
+    last = benefit_rules_last_updated(today)
+    if last is not None and last >= one_year_before(today):
+        return None
+    kinds = BenefitRule.objects.filter(effective_from__lte=today).values("kind").distinct()
+    return ToDo(
+        kind="benefit-rules",
+        title="Benefit rules to check against GOV.UK",
+        count=kinds.count(),
+        since=last or today,
+        age=(
+            f"The benefit rules coprod uses were last updated on {last:%-d %B %Y}. "
+            "Check them against GOV.UK."
+            if last
+            else "coprod holds no benefit rules. Add them from GOV.UK."
+        ),
+        url=reverse("admin:projects_benefitrule_changelist"),
+        link_text="See the benefit rules (administrators can add the new figures)",
+        late=True,
+    )
 
 
 def erasures_to_confirm(today: date) -> ToDo | None:
@@ -609,9 +667,11 @@ def dashboard_todo(*, now: datetime | None = None) -> list[ToDo]:
     entries = [
         signups_to_welcome(today),
         fees_to_approve(today),
+        fees_late(today),
         claims_to_approve(today),
         erasures_to_confirm(today),
         subject_access_to_answer(today),
+        benefit_rules_to_check(today),
         support_to_arrange(today, now),
         messages_not_delivered(today, now),
         actions_overdue(today),
@@ -719,24 +779,6 @@ def people_active_figure(quarter: Quarter) -> Figure:
     )
 
 
-def _median(histogram: dict[int, int]) -> float | None:
-    """The median of values given as {value: how many times}."""
-    total = sum(histogram.values())
-    if not total:
-        return None
-    lower_index, upper_index = (total - 1) // 2, total // 2
-    lower = upper = None
-    seen = 0
-    for value in sorted(histogram):
-        seen += histogram[value]
-        if lower is None and seen > lower_index:
-            lower = value
-        if seen > upper_index:
-            upper = value
-            break
-    return (lower + upper) / 2
-
-
 def _days_text(days: float) -> str:
     shown = f"{days:g}"
     return f"{shown} day{'' if shown == '1' else 's'}"
@@ -770,29 +812,58 @@ def payment_wait_figure(quarter: Quarter) -> Figure:
     histograms: dict[tuple[int, int], Counter] = defaultdict(Counter)
     for row in waits:
         histograms[(row["year"], row["quarter"])][max(row["wait"].days, 0)] += row["count"]
-    medians = [
-        _median(histograms[(q.first_day.year, (q.first_day.month - 1) // 3 + 1)]) for q in quarters
+    by_quarter = [
+        histograms[(q.first_day.year, (q.first_day.month - 1) // 3 + 1)] for q in quarters
     ]
-    now = medians[-1]
+    # A figure resting on fewer than 5 payments is not shown: it would describe a person.
+    shown = [sum(histogram.values()) >= SMALL_COUNT_THRESHOLD for histogram in by_quarter]
+    medians = [
+        wait_median(histogram) if ok else None
+        for histogram, ok in zip(by_quarter, shown, strict=True)
+    ]
+    p90s = [
+        wait_percentile(histogram, 90) if ok else None
+        for histogram, ok in zip(by_quarter, shown, strict=True)
+    ]
     return Figure(
         key="payment-wait",
         title="Days from attending to being paid",
-        headline="No fees paid yet this quarter" if now is None else f"{_days_text(now)}",
-        caption="The median days from a meeting to its fee being paid, by the quarter it "
-        "was paid in",
-        columns=["Quarter", "Median days"],
+        headline=_wait_headline(by_quarter[-1], medians[-1], p90s[-1]),
+        caption="The median days from a meeting to its fee being paid, and the days within "
+        "which 9 in 10 were paid (90th percentile), by the quarter they were paid in. A "
+        "quarter with fewer than 5 fees paid is not shown",
+        columns=["Quarter", "Median days", "9 in 10 paid within (days)"],
         rows=[
-            (q.short_label, "none paid" if median is None else f"{median:g}")
-            for q, median in zip(quarters, medians, strict=True)
+            (q.short_label, *_wait_cells(histogram, median, p90))
+            for q, histogram, median, p90 in zip(quarters, by_quarter, medians, p90s, strict=True)
         ],
         chart={
             "type": "bar",
             "horizontal": False,
             "labels": [q.short_label for q in quarters],
-            "datasets": [{"label": "Median days", "data": medians}],
+            "datasets": [
+                {"label": "Median days", "data": medians},
+                {"label": "9 in 10 paid within", "data": p90s},
+            ],
             "axis": "Days",
         },
     )
+
+
+def _wait_cells(histogram: Counter, median: float | None, p90: int | None) -> tuple[str, str]:
+    if not histogram:
+        return "none paid", "none paid"
+    if median is None:
+        return WITHHELD, WITHHELD
+    return f"{median:g}", f"{p90:g}"
+
+
+def _wait_headline(histogram: Counter, median: float | None, p90: int | None) -> str:
+    if not histogram:
+        return "No fees paid yet this quarter"
+    if median is None:
+        return f"Fewer than {SMALL_COUNT_THRESHOLD} fees paid this quarter"
+    return f"{_days_text(median)}; 9 in 10 within {_days_text(p90)}"
 
 
 def decisions_by_rung_figure(quarter: Quarter) -> Figure:

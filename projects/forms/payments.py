@@ -14,6 +14,7 @@ from projects.models import (
     ClaimStatus,
     ExpenseCategory,
     FeeBasis,
+    FeeChoice,
     PaymentPolicy,
     PaymentStatus,
     Project,
@@ -122,6 +123,72 @@ class DeclineForm(forms.Form):
         help_text="Everyone who can see this fee will see the reason.",
         error_messages={"required": "Give a reason, so that everyone knows why."},
     )
+
+
+class FeeChoiceForm(forms.Form):
+    """What the person would like done with one fee offered. The amount and the charity's
+    name are asked beside the answer they belong to, and only read with it."""
+
+    choice = forms.ChoiceField(
+        label="What would you like us to do?",
+        choices=FeeChoice.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what you would like to happen to this payment.",
+            "invalid_choice": "Choose what you would like to happen to this payment.",
+        },
+    )
+    amount = PoundsField(
+        label="How much? (£)",
+        required=False,
+        minimum=Decimal("0.01"),
+        maximum=MAX_PAYMENT,
+        example="10.00",
+        help_text="Less than the amount offered, like 10.00.",
+    )
+    charity_name = forms.CharField(
+        label="Which charity?",
+        required=False,
+        max_length=200,
+        help_text="Its name, as the charity writes it.",
+        error_messages={"max_length": "Enter the charity's name in 200 characters or fewer."},
+    )
+
+    def __init__(self, *args, mine: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if mine:
+            self.fields["choice"].choices = [
+                (FeeChoice.FULL, "Pay me the full amount"),
+                (FeeChoice.LOWER, "Pay me a lower amount"),
+                (FeeChoice.CHARITY, "Pay it to a charity instead"),
+                (FeeChoice.DECLINE, "Do not pay me for this"),
+            ]
+        else:
+            self.fields["choice"].label = "What would they like us to do?"
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        choice = cleaned.get("choice")
+        # A box left over from another answer is not this answer's business.
+        if choice != FeeChoice.LOWER:
+            self.errors.pop("amount", None)
+            cleaned["amount"] = None
+        if choice != FeeChoice.CHARITY:
+            self.errors.pop("charity_name", None)
+            cleaned["charity_name"] = ""
+        if (
+            choice == FeeChoice.LOWER
+            and cleaned.get("amount") is None
+            and "amount" not in self.errors
+        ):
+            self.add_error("amount", "Enter the amount you would like, like 10.00.")
+        if (
+            choice == FeeChoice.CHARITY
+            and not cleaned.get("charity_name", "").strip()
+            and "charity_name" not in self.errors
+        ):
+            self.add_error("charity_name", "Enter the name of the charity to pay.")
+        return cleaned
 
 
 class MarkPaidForm(forms.Form):
@@ -239,17 +306,6 @@ class PaymentChoicesForm(forms.Form):
         required=False,
         help_text="You can still claim back your expenses, like bus fares.",
     )
-    receives_benefits = forms.BooleanField(
-        label="I receive benefits",
-        required=False,
-        help_text="Staff will check with you before they pay you.",
-    )
-    permitted_work_form = forms.BooleanField(
-        label="I have a permitted work form in place",
-        required=False,
-        help_text="This form lets some people on benefits earn a small amount. "
-        "Only tick this if you have one.",
-    )
 
     def __init__(self, *args, person: Person, methods_offered: list[str], **kwargs):
         initial_method = person.payment_method if person.payment_method in methods_offered else ""
@@ -260,8 +316,6 @@ class PaymentChoicesForm(forms.Form):
             {
                 "payment_method": initial_method,
                 "declines_payment": person.declines_payment,
-                "receives_benefits": person.receives_benefits,
-                "permitted_work_form": person.permitted_work_form,
             },
         )
         super().__init__(*args, **kwargs)
@@ -556,8 +610,6 @@ class StaffPaymentChoicesForm(PaymentChoicesForm):
     LABELS = {
         "payment_method": "How would they like to be paid?",
         "declines_payment": "They do not want to be paid for taking part",
-        "receives_benefits": "They receive benefits",
-        "permitted_work_form": "They have a permitted work form in place",
     }
 
     def __init__(self, *args, **kwargs):
@@ -565,4 +617,3 @@ class StaffPaymentChoicesForm(PaymentChoicesForm):
         for name, label in self.LABELS.items():
             self.fields[name].label = label
         self.fields["declines_payment"].help_text = "They can still claim back their expenses."
-        self.fields["receives_benefits"].help_text = "Check with them before anyone pays them."

@@ -54,6 +54,8 @@ class ProjectForm(forms.ModelForm):
             "contact_email",
             "contact_phone",
             "is_open_to_join",
+            "payment_target_days",
+            "cost_centre",
         ]
         labels = {
             "name": "What is the project called?",
@@ -67,6 +69,8 @@ class ProjectForm(forms.ModelForm):
             "contact_name": "Who can people contact with questions?",
             "contact_email": "Contact email address",
             "is_open_to_join": "Open for sign-up: show the public sign-up page",
+            "payment_target_days": "How many days after a meeting should people be paid by?",
+            "cost_centre": "Cost centre or project code",
         }
         help_texts = {
             "summary": "In plain English, for the public sign-up page.",
@@ -77,6 +81,10 @@ class ProjectForm(forms.ModelForm):
             "getting online.",
             "contact_name": "A name or a team. Optional.",
             "contact_email": "Optional.",
+            "payment_target_days": "Usually 14. Fees not paid by then show on the dashboard's "
+            "to-do list.",
+            "cost_centre": "Optional. Finance's code for this project, like CC-1042. It goes in "
+            "the finance export.",
         }
         error_messages = {
             "name": {
@@ -97,12 +105,28 @@ class ProjectForm(forms.ModelForm):
             "payment_offer": {"max_length": "Enter 300 characters or fewer."},
             "contact_name": {"max_length": "Enter 120 characters or fewer."},
             "contact_email": {"invalid": "Enter an email address, like team@example.org."},
+            "payment_target_days": {
+                "required": "Enter a number of days, like 14.",
+                "invalid": "Enter a whole number of days, like 14.",
+                "min_value": "Enter a number of days from 1 to 365, like 14.",
+                "max_value": "Enter a number of days from 1 to 365, like 14.",
+            },
+            "cost_centre": {"max_length": "Enter 40 characters or fewer."},
         }
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "access_support": forms.Textarea(attrs={"rows": 3}),
             "meeting_format": forms.RadioSelect,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, the target is the usual 14 days rather than a question unanswered.
+        self.fields["payment_target_days"].required = False
+
+    def clean_payment_target_days(self) -> int:
+        days = self.cleaned_data.get("payment_target_days")
+        return Project._meta.get_field("payment_target_days").default if days is None else days
 
     def clean_contact_phone(self) -> str:
         number = self.cleaned_data.get("contact_phone")

@@ -1,6 +1,7 @@
 """Running a project: the project and its targets, memberships and pool invitations,
 meetings and attendance, and paying people. One module per concern; import from here."""
 
+from projects.models.benefits import RULE_PERIODS, BenefitRule, BenefitRuleKind, BenefitRulePeriod
 from projects.models.meetings import (
     Attendance,
     AttendanceStatus,
@@ -23,10 +24,12 @@ from projects.models.payments import (
     ExpenseCategory,
     ExpenseClaim,
     FeeBasis,
+    FeeChoice,
     PaidPaymentLocked,
     Payment,
     PaymentKind,
     PaymentPolicy,
+    PaymentRun,
     PaymentStatus,
     ReminderSent,
 )
@@ -44,12 +47,17 @@ __all__ = [
     "MAX_PAYMENT",
     "Attendance",
     "AttendanceStatus",
+    "BenefitRule",
+    "BenefitRuleKind",
+    "BenefitRulePeriod",
+    "RULE_PERIODS",
     "ClaimStatus",
     "CoverageTarget",
     "EmailKind",
     "ExpenseCategory",
     "ExpenseClaim",
     "FeeBasis",
+    "FeeChoice",
     "HeldSignup",
     "Invitation",
     "Meeting",
@@ -61,6 +69,7 @@ __all__ = [
     "Payment",
     "PaymentKind",
     "PaymentPolicy",
+    "PaymentRun",
     "PaymentStatus",
     "PoolAnswer",
     "Project",

@@ -72,6 +72,33 @@ class PaidPaymentLocked(Exception):
     pass
 
 
+class PaymentRun(models.Model):
+    """Approved fees and claims marked paid together in one step, with the file finance
+    pays them from. Undone in one step too: its items go back to approved."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    paid_on = models.DateField()
+    made_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+    # Kept when the run is undone and its items leave it; each item's history names the run.
+    item_count = models.PositiveIntegerField(default=0)
+    total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    undone_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Payment run of {self.paid_on:%d %b %Y}"
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None
+
+
 class PaymentStatus(models.TextChoices):
     OWED = "owed", "Owed"
     APPROVED = "approved", "Approved"
@@ -83,6 +110,16 @@ class PaymentStatus(models.TextChoices):
 class PaymentKind(models.TextChoices):
     FEE = "fee", "Involvement fee"
     REVERSAL = "reversal", "Reversal of a payment"
+
+
+class FeeChoice(models.TextChoices):
+    """What the person chose to do with the fee offered: the options that are safe for
+    people on benefits (a lower amount, a charity, declining) sit beside the full fee."""
+
+    FULL = "full", "The full amount"
+    LOWER = "lower", "A lower amount"
+    CHARITY = "charity", "Paid to a charity"
+    DECLINE = "decline", "Not paid"
 
 
 class Payment(models.Model):
@@ -125,6 +162,22 @@ class Payment(models.Model):
     reverses = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
     )
+    # The written offer, fixed when the fee is created from attendance: `activity` is what
+    # it is for; `amount` may later become less than the offer, by the person's choice.
+    offer_basis = models.CharField(max_length=12, choices=FeeBasis.choices, blank=True)
+    offer_amount = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    offered_on = models.DateField(null=True, blank=True)
+    # The person's choice, made online by them or recorded by staff on their behalf
+    # (`choice_made_by` is then not the person's own login).
+    choice = models.CharField(max_length=10, choices=FeeChoice.choices, blank=True)
+    charity_name = models.CharField(max_length=200, blank=True)
+    choice_made_at = models.DateTimeField(null=True, blank=True)
+    choice_made_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    payment_run = models.ForeignKey(
+        PaymentRun, on_delete=models.PROTECT, null=True, blank=True, related_name="fees"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
@@ -158,6 +211,24 @@ class Payment(models.Model):
     @property
     def signed_amount(self) -> Decimal:
         return -self.amount if self.kind == PaymentKind.REVERSAL else self.amount
+
+    @property
+    def offered_amount(self) -> Decimal:
+        """The amount offered; a fee made before offers were kept offered what it pays."""
+        return self.amount if self.offer_amount is None else self.offer_amount
+
+    @property
+    def choice_made_for_them(self) -> bool:
+        """Whether staff recorded the choice on the person's behalf."""
+        maker = self.choice_made_by_id
+        return maker is not None and maker != self.person.user_id
+
+    @property
+    def payee(self) -> str:
+        """Who the money goes to: the charity the person chose, or the person."""
+        if self.choice == FeeChoice.CHARITY and self.charity_name:
+            return self.charity_name
+        return self.person.full_name
 
 
 class ExpenseCategory(models.TextChoices):
@@ -212,6 +283,9 @@ class ExpenseClaim(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     paid_on = models.DateField(null=True, blank=True)
     reference = models.CharField(max_length=100, blank=True)
+    payment_run = models.ForeignKey(
+        PaymentRun, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
+    )
     submitted_at = models.DateTimeField(default=timezone.now)
     # A member of staff who made the claim for someone who is not online; empty when the
     # person made it themselves.

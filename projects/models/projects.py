@@ -1,5 +1,6 @@
 """A project, its stage and the voices it aims to involve."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -71,6 +72,20 @@ class Project(models.Model):
         related_name="projects_led",
         limit_choices_to={"role": Role.STAFF},
         verbose_name="who leads it",
+    )
+    # How quickly people should be paid: fees unpaid longer than this after the meeting
+    # go in the dashboard's to-do list.
+    payment_target_days = models.PositiveSmallIntegerField(
+        "days to pay people",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="How many days after a meeting people should have been paid. Usually 14.",
+    )
+    cost_centre = models.CharField(
+        "cost centre or project code",
+        max_length=40,
+        blank=True,
+        help_text="Optional. Finance's code for this project; it goes in the finance export.",
     )
     created_at = models.DateTimeField(default=timezone.now)
     # An archived project is kept and can be read, but nothing in it can be changed, and it

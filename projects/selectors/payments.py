@@ -1,3 +1,4 @@
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -11,29 +12,35 @@ from django.db.models import (
     Count,
     DateField,
     DecimalField,
+    DurationField,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
+    Q,
     QuerySet,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from coprod.core.suppression import withheld
 from projects.models import (
     Attendance,
     AttendanceStatus,
     ClaimStatus,
     ExpenseCategory,
     ExpenseClaim,
+    FeeChoice,
     Invitation,
     Meeting,
     Membership,
     Payment,
     PaymentKind,
     PaymentPolicy,
+    PaymentRun,
     PaymentStatus,
     Project,
     Response,
@@ -107,7 +114,7 @@ def meetings_to_claim_for(person: Person) -> QuerySet[Meeting]:
 def my_payments_page(person: Person, *, page_number: str | int | None) -> Page:
     payments = (
         Payment.objects.filter(person=person)
-        .select_related("project")
+        .select_related("project", "person", "choice_made_by")
         .order_by("-created_at", "-pk")
     )
     return Paginator(payments, MY_PAYMENTS_PER_PAGE).get_page(page_number)
@@ -305,6 +312,9 @@ FINANCE_COLUMNS = [
     "person_key",
     "person_public_id",
     "item_status",
+    "charity",
+    "cost_centre",
+    "paid",
 ]
 
 
@@ -327,7 +337,29 @@ def _approved_claims(date_from: date, date_to: date) -> QuerySet[ExpenseClaim]:
 def finance_approved_items(*, date_from: date, date_to: date) -> QuerySet:
     """Approved fees and approved expense claims owed from `date_from` to `date_to` (UK
     dates), oldest first, as rows of plain values for `finance_rows`: one query."""
-    fees = _approved_fees(date_from, date_to).annotate(
+    return _finance_items(_approved_fees(date_from, date_to), _approved_claims(date_from, date_to))
+
+
+def payment_run_items(run: PaymentRun) -> QuerySet:
+    """The fees and claims paid in a payment run, oldest first, as rows for `finance_rows`:
+    one query."""
+    return _finance_items(
+        Payment.objects.filter(payment_run=run), ExpenseClaim.objects.filter(payment_run=run)
+    )
+
+
+def _finance_items(fees: QuerySet[Payment], claims: QuerySet[ExpenseClaim]) -> QuerySet:
+    return (
+        _finance_fee_values(fees)
+        .order_by()
+        .values(*FINANCE_COLUMNS)
+        .union(_finance_claim_values(claims).order_by().values(*FINANCE_COLUMNS), all=True)
+        .order_by("owed", "item_type", "item_id")
+    )
+
+
+def _finance_fee_values(fees: QuerySet[Payment]) -> QuerySet:
+    return fees.annotate(
         item_type=_text("fee"),
         item_id=F("public_id"),
         owed=F("owed_since"),
@@ -342,8 +374,18 @@ def finance_approved_items(*, date_from: date, date_to: date) -> QuerySet:
         person_key=F("person_id"),
         person_public_id=F("person__public_id"),
         item_status=F("status"),
+        charity=Case(
+            When(choice=FeeChoice.CHARITY, then=F("charity_name")),
+            default=_text(""),
+            output_field=CharField(),
+        ),
+        cost_centre=F("project__cost_centre"),
+        paid=F("paid_on"),
     )
-    claims = _approved_claims(date_from, date_to).annotate(
+
+
+def _finance_claim_values(claims: QuerySet[ExpenseClaim]) -> QuerySet:
+    return claims.annotate(
         item_type=_text("expense"),
         item_id=F("public_id"),
         owed=F("submitted_at"),
@@ -358,12 +400,9 @@ def finance_approved_items(*, date_from: date, date_to: date) -> QuerySet:
         person_key=F("person_id"),
         person_public_id=F("person__public_id"),
         item_status=F("status"),
-    )
-    return (
-        fees.order_by()
-        .values(*FINANCE_COLUMNS)
-        .union(claims.order_by().values(*FINANCE_COLUMNS), all=True)
-        .order_by("owed", "item_type", "item_id")
+        charity=_text(""),
+        cost_centre=F("project__cost_centre"),
+        paid=F("paid_on"),
     )
 
 
@@ -396,8 +435,34 @@ class FinanceRow:
     person_public_id: object
     status: str
     method_value: str
+    # Who the money goes to: the person, or the charity they chose.
+    payee: str = ""
+    to_charity: bool = False
+    cost_centre: str = ""
+    paid_on: date | None = None
     # Set by finance_add_bank_details, for approved rows paid by bank transfer only.
     bank: "BankDetails | None" = None
+
+    @property
+    def reference(self) -> str:
+        """coprod's own reference for this payment, the same in every export."""
+        return payment_reference(self.type, self.public_id)
+
+    @property
+    def tax_year(self) -> str:
+        """The UK tax year it is paid in: when paid, or today for a payment still to make."""
+        return tax_year_of(self.paid_on or timezone.localdate())
+
+
+def payment_reference(kind: str, public_id) -> str:
+    """A short, stable reference finance can quote: F for a fee, E for expenses."""
+    return f"CP{'E' if kind == 'expense' else 'F'}-{str(public_id).replace('-', '')[:10].upper()}"
+
+
+def tax_year_of(day: date) -> str:
+    """The UK tax year, 6 April to 5 April, holding `day`, as finance writes it: 2026-27."""
+    starts = day.year if (day.month, day.day) >= (4, 6) else day.year - 1
+    return f"{starts}-{(starts + 1) % 100:02d}"
 
 
 METHOD_LABELS = dict(PaymentMethod.choices)
@@ -432,6 +497,10 @@ def finance_rows(items: Iterable[dict]) -> list[FinanceRow]:
                 person_public_id=item["person_public_id"],
                 status=item["item_status"],
                 method_value=item["pay_method"] or "",
+                payee=item["charity"] or item["person_name"],
+                to_charity=bool(item["charity"]),
+                cost_centre=item["cost_centre"] or "",
+                paid_on=item["paid"],
             )
         )
     return rows
@@ -452,13 +521,19 @@ class BankDetails:
         return account_number_masked(self.account_number)
 
 
-def finance_add_bank_details(rows: list[FinanceRow]) -> list[FinanceRow]:
-    """Give the approved fees and claims paid by bank transfer the person's bank details (in
-    clear: pages show them masked): one query. Rows of any other status or method get none."""
+def finance_add_bank_details(
+    rows: list[FinanceRow], *, statuses: tuple[str, ...] = (PaymentStatus.APPROVED,)
+) -> list[FinanceRow]:
+    """Give the fees and claims of `statuses` (approved: to be paid; a payment run's file
+    adds paid) paid by bank transfer the person's bank details (in clear: pages show them
+    masked): one query. Rows of any other status or method get none."""
+    # A fee the person gave to a charity is paid to the charity, never into their account.
     payable = [
         row
         for row in rows
-        if row.status == PaymentStatus.APPROVED and row.method_value == PaymentMethod.BANK_TRANSFER
+        if row.status in statuses
+        and row.method_value == PaymentMethod.BANK_TRANSFER
+        and not row.to_charity
     ]
     people = Person.objects.filter(
         pk__in={row.person_id for row in payable},
@@ -527,3 +602,131 @@ def overdue_payments_panel(*, limit: int = 8) -> dict:
         "claim_count": claims.count(),
         "items": items[:limit],
     }
+
+
+# How long people wait to be paid: from the day of the meeting to the day the fee is paid.
+
+
+@dataclass(frozen=True)
+class PaymentWait:
+    """Days from attending to being paid, over `paid` fees: the median and the 90th
+    percentile, or WITHHELD when they rest on fewer than 5 payments; None when none."""
+
+    paid: int
+    median: float | str | None
+    p90: int | str | None
+
+
+def wait_median(histogram: dict[int, int]) -> float | None:
+    """The median of values given as {value: how many times}: the middle value, or halfway
+    between the two middle ones."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    lower, upper = _nth(histogram, (total - 1) // 2), _nth(histogram, total // 2)
+    return (lower + upper) / 2
+
+
+def wait_percentile(histogram: dict[int, int], percent: int) -> int | None:
+    """The nearest-rank percentile: the smallest value that at least `percent`% of the
+    values are at or below, so it is always one of the values."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    rank = -(-total * percent // 100)  # ceiling, in whole numbers
+    return _nth(histogram, rank - 1)
+
+
+def _nth(histogram: dict[int, int], index: int) -> int:
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen > index:
+            return value
+    raise IndexError(index)
+
+
+def _wait(histogram: dict[int, int]) -> PaymentWait:
+    paid = sum(histogram.values())
+    return PaymentWait(
+        paid=paid,
+        median=withheld(wait_median(histogram), paid),
+        p90=withheld(wait_percentile(histogram, 90), paid),
+    )
+
+
+def payment_waits(
+    *,
+    projects: Iterable[Project] | QuerySet | None = None,
+    paid_from: date | None = None,
+    paid_to: date | None = None,
+) -> tuple[PaymentWait, dict[int, PaymentWait]]:
+    """Days from attending to being paid, for fees paid from `paid_from` to `paid_to` in
+    `projects` (all when None): organisation-wide, and by project id. One query, whose rows
+    are one per project and number of days, never one per payment."""
+    paid = Payment.objects.filter(
+        kind=PaymentKind.FEE, status=PaymentStatus.PAID, attendance__isnull=False
+    )
+    if projects is not None:
+        paid = paid.filter(project__in=projects)
+    if paid_from is not None:
+        paid = paid.filter(paid_on__gte=paid_from)
+    if paid_to is not None:
+        paid = paid.filter(paid_on__lte=paid_to)
+    rows = (
+        paid.annotate(
+            wait=ExpressionWrapper(
+                F("paid_on") - TruncDate("attendance__meeting__starts_at"),
+                output_field=DurationField(),
+            )
+        )
+        .values("project_id", "wait")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    everyone: Counter = Counter()
+    by_project: dict[int, Counter] = defaultdict(Counter)
+    for row in rows:
+        days = max(row["wait"].days, 0)
+        everyone[days] += row["count"]
+        by_project[row["project_id"]][days] += row["count"]
+    return _wait(everyone), {pk: _wait(histogram) for pk, histogram in by_project.items()}
+
+
+def fees_past_target(*, today: date | None = None) -> QuerySet:
+    """Fees owed or approved whose meeting was more than its project's target days ago
+    (a fee paid on the target day is in time), oldest meeting first. Projects share a few
+    targets, so the test is one condition per target in use rather than date arithmetic
+    that each database spells differently."""
+    today = today or timezone.localdate()
+    unpaid = Payment.objects.filter(
+        kind=PaymentKind.FEE,
+        status__in=[PaymentStatus.OWED, PaymentStatus.APPROVED],
+        attendance__isnull=False,
+        project__archived_at=None,
+    )
+    targets = (
+        Project.objects.filter(pk__in=unpaid.values("project"))
+        .values_list("payment_target_days", flat=True)
+        .distinct()
+        .order_by()
+    )
+    past = Q(pk__in=[])
+    for days in targets:
+        # Past the target once the meeting's day is more than `days` days before today.
+        day_after_last_late_meeting = today - timedelta(days=days)
+        starts_before = timezone.make_aware(
+            datetime.combine(day_after_last_late_meeting, datetime.min.time())
+        )
+        past |= Q(
+            project__payment_target_days=days, attendance__meeting__starts_at__lt=starts_before
+        )
+    return unpaid.filter(past).order_by("attendance__meeting__starts_at", "pk")
+
+
+PAYMENT_RUNS_SHOWN = 10
+
+
+def payment_runs_recent() -> list[PaymentRun]:
+    """The latest payment runs, newest first, for the finance page: one query."""
+    return list(PaymentRun.objects.select_related("made_by", "undone_by")[:PAYMENT_RUNS_SHOWN])

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from coprod.core.emails import send_email
 from coprod.core.uploads import RECEIPT_KINDS, RECEIPT_MAX_BYTES, random_file_name, upload_check
@@ -23,14 +24,17 @@ from projects.models import (
     ExpenseCategory,
     ExpenseClaim,
     FeeBasis,
+    FeeChoice,
     Meeting,
     Payment,
     PaymentKind,
     PaymentPolicy,
+    PaymentRun,
     PaymentStatus,
     Project,
     ReminderSent,
 )
+from projects.selectors.fee_benefits import fee_benefit_effect
 from projects.selectors.payments import payment_policies_for
 from stakeholders.models import PaymentMethod, Person, Role, User
 
@@ -42,6 +46,18 @@ ATTENDANCE_CANCELLED = "Attendance was changed to 'did not come'."
 
 class PaymentError(Exception):
     """A payment cannot make this change; the message says why in plain English."""
+
+
+class ChoiceNeeded(PaymentError):
+    """Paying this fee in full would take the person over a benefits or tax limit: it can be
+    approved only once their choice (full, lower, charity, decline) is recorded."""
+
+    def __init__(self, effect) -> None:
+        super().__init__(
+            "This fee would take them over a limit, so it cannot be approved until their "
+            "choice is recorded: the full amount, a lower amount, a charity, or not paid."
+        )
+        self.effect = effect
 
 
 class BenefitsWarning(PaymentError):
@@ -101,6 +117,9 @@ def payment_for_attendance(*, attendance: Attendance) -> Payment | None:
                 activity=_activity_name(attendance),
                 amount=amount,
                 method=_method_for(person, policy),
+                offer_basis=policy.fee_basis,
+                offer_amount=amount,
+                offered_on=timezone.localdate(),
             )
         # Only a fee cancelled by attendance comes back; one staff cancelled stays cancelled.
         restorable = payment.status == PaymentStatus.OWED or (
@@ -109,10 +128,15 @@ def payment_for_attendance(*, attendance: Attendance) -> Payment | None:
             and not person.declines_payment
         )
         if restorable and amount > 0:
-            payment.amount = amount
             payment.status = PaymentStatus.OWED
             payment.reason = ""
-            payment.save(update_fields=["amount", "status", "reason"])
+            changed = ["status", "reason"]
+            # Corrected attendance corrects the offer until the person has answered it;
+            # after that their choice stands.
+            if not payment.choice:
+                payment.amount = payment.offer_amount = amount
+                changed += ["amount", "offer_amount"]
+            payment.save(update_fields=changed)
         return payment
 
 
@@ -137,6 +161,10 @@ def payment_approve(
             (PaymentStatus.OWED,),
             "Only an owed fee can be approved; this one is {status}.",
         )
+        if not payment.choice:
+            effect = fee_benefit_effect(payment)
+            if effect is not None and effect.is_over:
+                raise ChoiceNeeded(effect)
         if payment.person.receives_benefits and not benefits_checked:
             raise BenefitsWarning(benefits_warning(payment.person))
         payment.status = PaymentStatus.APPROVED
@@ -152,10 +180,15 @@ def benefits_warning(person: Person) -> str:
             f"{person.display_name} receives benefits and has a permitted work form. Check "
             "this payment keeps them within its earnings limit before you approve it."
         )
+    # What the rules allow for service-user involvement (SCIE, "Paying people who receive
+    # benefits"): declining, a lower amount or payment to a charity are not treated as
+    # earnings, and expenses repaid against receipts are ignored. A voucher or gift card
+    # counts as earnings just like a bank transfer, so it is no way round the rules.
     return (
         f"{person.display_name} receives benefits and has no permitted work form in place. "
-        "Paying them could reduce their benefits. Talk to them first: they may prefer a "
-        "voucher, to decline payment, or to arrange a permitted work form."
+        "Paying them could reduce their benefits. Talk to them first: they can decline the "
+        "payment, ask for a lower amount, or have it paid to a charity. Expenses repaid "
+        "against receipts do not count."
     )
 
 
@@ -166,7 +199,9 @@ def no_method_yet(person: Person) -> str:
     )
 
 
-def payment_mark_paid(*, payment: Payment, paid_on: date | str, reference: str) -> Payment:
+def payment_mark_paid(
+    *, payment: Payment, paid_on: date | str, reference: str, run: PaymentRun | None = None
+) -> Payment:
     if not reference.strip():
         raise PaymentError("Give the payment reference, so that finance can match it.")
     if isinstance(paid_on, str):
@@ -184,7 +219,8 @@ def payment_mark_paid(*, payment: Payment, paid_on: date | str, reference: str) 
         payment.status = PaymentStatus.PAID
         payment.paid_on = paid_on
         payment.reference = reference.strip()
-        payment.save(update_fields=["status", "paid_on", "reference"])
+        payment.payment_run = run
+        payment.save(update_fields=["status", "paid_on", "reference", "payment_run"])
     return payment
 
 
@@ -205,6 +241,82 @@ def payment_decline(
         payment.status = new_status
         payment.reason = reason.strip()
         payment.save(update_fields=["status", "reason"])
+    return payment
+
+
+DECLINED_BY_THE_PERSON = "Declined by the person."
+
+
+class ChoiceError(PaymentError):
+    """The choice cannot be saved; `field` names the question the message is about."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def payment_choose(
+    *,
+    payment: Payment,
+    choice: str,
+    made_by: User,
+    amount: Decimal | None = None,
+    charity_name: str = "",
+) -> Payment:
+    """The person's answer to the fee offered, made by them or recorded by staff for them
+    (`made_by`): the full amount, a lower amount (more than nothing, less than the offer),
+    paid to a charity they name, or not paid at all (the fee is declined). Open until the
+    fee is approved; declining stays possible until it is paid. Raises ChoiceError."""
+    if choice not in FeeChoice.values:
+        raise ChoiceError("Choose what you would like to happen to this payment.", field="choice")
+    charity_name = charity_name.strip()
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        open_statuses = [PaymentStatus.OWED]
+        if choice == FeeChoice.DECLINE:
+            open_statuses.append(PaymentStatus.APPROVED)
+        if payment.kind != PaymentKind.FEE or payment.status not in open_statuses:
+            raise ChoiceError(
+                f"This payment is {payment.get_status_display().lower()}, so this choice can "
+                "no longer be made. Ask the project team."
+            )
+        offer = payment.offered_amount
+        if choice == FeeChoice.LOWER:
+            if amount is None:
+                raise ChoiceError("Enter the amount you would like, like 10.00.", field="amount")
+            if amount <= 0:
+                raise ChoiceError(
+                    "The amount must be more than £0. To be paid nothing, choose "
+                    "'Do not pay me for this'.",
+                    field="amount",
+                )
+            if amount >= offer:
+                raise ChoiceError(
+                    f"The amount must be less than the £{offer:,.2f} offered. To be paid all "
+                    "of it, choose 'The full amount'.",
+                    field="amount",
+                )
+        if choice == FeeChoice.CHARITY and not charity_name:
+            raise ChoiceError("Enter the name of the charity to pay.", field="charity_name")
+        payment.offer_amount = offer
+        payment.choice = choice
+        payment.amount = amount if choice == FeeChoice.LOWER else offer
+        payment.charity_name = charity_name if choice == FeeChoice.CHARITY else ""
+        payment.choice_made_at = timezone.now()
+        payment.choice_made_by = made_by
+        changed = [
+            "offer_amount",
+            "choice",
+            "amount",
+            "charity_name",
+            "choice_made_at",
+            "choice_made_by",
+        ]
+        if choice == FeeChoice.DECLINE:
+            payment.status = PaymentStatus.DECLINED
+            payment.reason = DECLINED_BY_THE_PERSON
+            changed += ["status", "reason"]
+        payment.save(update_fields=changed)
     return payment
 
 
@@ -256,7 +368,9 @@ def claim_decide(
     return claim
 
 
-def claim_mark_paid(*, claim: ExpenseClaim, paid_on: date, reference: str) -> ExpenseClaim:
+def claim_mark_paid(
+    *, claim: ExpenseClaim, paid_on: date, reference: str, run: PaymentRun | None = None
+) -> ExpenseClaim:
     if not reference.strip():
         raise PaymentError("Give the payment reference, so that finance can match it.")
     with transaction.atomic():
@@ -269,27 +383,78 @@ def claim_mark_paid(*, claim: ExpenseClaim, paid_on: date, reference: str) -> Ex
         claim.status = ClaimStatus.PAID
         claim.paid_on = paid_on
         claim.reference = reference.strip()
-        claim.save(update_fields=["status", "paid_on", "reference"])
+        claim.payment_run = run
+        claim.save(update_fields=["status", "paid_on", "reference", "payment_run"])
     return claim
 
 
 def payments_mark_paid_in_bulk(
-    *, items: Iterable[tuple[Payment | ExpenseClaim, str]], paid_on: date
-) -> int:
-    """Mark approved fees and claims as paid, each with its reference: all of them or, if
-    any one cannot be paid, none. Returns how many were marked."""
-    count = 0
+    *, items: Iterable[tuple[Payment | ExpenseClaim, str]], paid_on: date, made_by: User
+) -> PaymentRun:
+    """A payment run: mark approved fees and claims as paid, each with its reference, all
+    of them or, if any one cannot be paid, none, and keep who did it, when, and which."""
     with transaction.atomic():
+        run = PaymentRun.objects.create(paid_on=paid_on, made_by=made_by)
+        total = Decimal("0.00")
         for item, reference in items:
             try:
                 if isinstance(item, ExpenseClaim):
-                    claim_mark_paid(claim=item, paid_on=paid_on, reference=reference)
+                    paid = claim_mark_paid(
+                        claim=item, paid_on=paid_on, reference=reference, run=run
+                    )
                 else:
-                    payment_mark_paid(payment=item, paid_on=paid_on, reference=reference)
+                    paid = payment_mark_paid(
+                        payment=item, paid_on=paid_on, reference=reference, run=run
+                    )
             except PaymentError as error:
                 raise PaymentError(f"{item}: {error}") from error
-            count += 1
-    return count
+            run.item_count += 1
+            total += paid.amount
+        run.total = total
+        run.save(update_fields=["item_count", "total"])
+    return run
+
+
+def payment_run_undo(*, run: PaymentRun, undone_by: User) -> PaymentRun:
+    """Undo a whole payment run in one step: its fees and claims go back to approved, with
+    no date paid or reference, and the run is marked undone, by whom and when. Refused once
+    a fee in it has been reversed (the reversal is money accounted for on its own), and
+    for a run already undone. A paid fee is otherwise never edited; this is the one
+    exception, for a run whose money never left (a file not sent, a wrong batch)."""
+    with transaction.atomic():
+        run = PaymentRun.objects.select_for_update().get(pk=run.pk)
+        if run.is_undone:
+            raise PaymentError("This payment run has already been undone.")
+        fees = list(Payment.objects.select_for_update().filter(payment_run=run))
+        claims = list(ExpenseClaim.objects.select_for_update().filter(payment_run=run))
+        if Payment.objects.filter(reverses__in=fees).exists():
+            raise PaymentError(
+                "This payment run cannot be undone: a fee in it has been reversed. Put "
+                "right any other fee in it with a reversal of its own."
+            )
+        for fee in fees:
+            fee.status, fee.paid_on, fee.reference, fee.payment_run = (
+                PaymentStatus.APPROVED,
+                None,
+                "",
+                None,
+            )
+        for claim in claims:
+            claim.status, claim.paid_on, claim.reference, claim.payment_run = (
+                ClaimStatus.APPROVED,
+                None,
+                "",
+                None,
+            )
+        changed = ["status", "paid_on", "reference", "payment_run"]
+        # Saved without Payment.save, which refuses to change a paid fee; each row's history
+        # still records the change and who made it.
+        bulk_update_with_history(fees, Payment, changed, default_user=undone_by)
+        bulk_update_with_history(claims, ExpenseClaim, changed, default_user=undone_by)
+        run.undone_at = timezone.now()
+        run.undone_by = undone_by
+        run.save(update_fields=["undone_at", "undone_by"])
+    return run
 
 
 def payment_policy_update(*, project: Project, **fields) -> PaymentPolicy:
@@ -324,8 +489,6 @@ def payment_choices_save(
     person: Person,
     payment_method: str,
     declines_payment: bool,
-    receives_benefits: bool,
-    permitted_work_form: bool,
     recorded_by: User,
 ) -> Person:
     """How a person wants to be paid, saved by them or by staff on their behalf (kept in
@@ -334,15 +497,11 @@ def payment_choices_save(
     with transaction.atomic():
         person.payment_method = payment_method or person.payment_method
         person.declines_payment = declines_payment
-        person.receives_benefits = receives_benefits
-        person.permitted_work_form = permitted_work_form
         person.payment_choices_recorded_by = recorded_by
         person.payment_choices_recorded_at = timezone.now()
         changed = [
             "payment_method",
             "declines_payment",
-            "receives_benefits",
-            "permitted_work_form",
             "payment_choices_recorded_by",
             "payment_choices_recorded_at",
         ]

@@ -39,6 +39,8 @@ PROJECT_FIELDS = frozenset(
         "is_open_to_join",
         "access_support",
         "lead",
+        "payment_target_days",
+        "cost_centre",
     }
 )
 

@@ -22,6 +22,7 @@ from projects.forms.payments import (
     ClaimDecisionForm,
     DeclineForm,
     ExpenseClaimForm,
+    FeeChoiceForm,
     FinanceMarkPaidForm,
     FinancePeriodForm,
     LedgerFilterForm,
@@ -34,11 +35,14 @@ from projects.models import (
     ClaimStatus,
     ExpenseCategory,
     ExpenseClaim,
+    FeeChoice,
     Payment,
     PaymentKind,
     PaymentPolicy,
+    PaymentRun,
     PaymentStatus,
 )
+from projects.selectors.fee_benefits import fee_benefit_effect, fee_benefit_effects
 from projects.selectors.payments import (
     FINANCE_ROWS_PER_PAGE,
     BankDetails,
@@ -53,6 +57,8 @@ from projects.selectors.payments import (
     payment_history,
     payment_methods_offered_to,
     payment_policies_for,
+    payment_run_items,
+    payment_runs_recent,
     project_budget,
     project_claims_page,
     project_fees_page,
@@ -62,6 +68,8 @@ from projects.selectors.payments import (
 from projects.services.payments import (
     BankDetailsError,
     BenefitsWarning,
+    ChoiceError,
+    ChoiceNeeded,
     ClaimError,
     PaymentError,
     bank_details_save,
@@ -72,10 +80,12 @@ from projects.services.payments import (
     expense_claim_submit,
     payment_approve,
     payment_choices_save,
+    payment_choose,
     payment_decline,
     payment_mark_paid,
     payment_policy_update,
     payment_reverse,
+    payment_run_undo,
     payments_mark_paid_in_bulk,
 )
 from stakeholders.access import PARTICIPANTS_ONLY, get_own_person
@@ -84,13 +94,18 @@ from stakeholders.rules import is_staff_member
 
 CSV_COLUMNS = [
     "name",
+    # The person, or the charity they chose to give the fee to.
+    "payee",
     "method",
     "amount",
     "project",
+    "cost centre",
     "activity",
+    # coprod's own reference for the payment, the same in every export.
     "reference",
     "type",
     "date owed",
+    "tax year",
     # Filled in only for approved rows paid by bank transfer (finance_add_bank_details).
     "account name",
     "sort code",
@@ -102,7 +117,9 @@ def _get_payment(request: HttpRequest, slug: str, payment_id: uuid.UUID) -> Paym
     """The project's payment (404 if it is not this project's), after the staff check."""
     project = get_project_for_staff(request, slug)
     payment = get_object_or_404(
-        Payment.objects.select_related("person", "reverses"), project=project, public_id=payment_id
+        Payment.objects.select_related("person", "reverses", "choice_made_by"),
+        project=project,
+        public_id=payment_id,
     )
     payment.project = project
     return payment
@@ -166,6 +183,8 @@ def payments(request: HttpRequest, slug: str) -> HttpResponse:
     status = filters.cleaned_data["status"] if filters.is_valid() else ""
     listing = project_claims_page if showing_claims else project_fees_page
     page = listing(project, status=status or None, page_number=request.GET.get("page"))
+    if not showing_claims:
+        _attach_benefit_effects(page.object_list)
     totals = project_payment_totals(project)
     query = request.GET.copy()
     query.pop("page", None)
@@ -185,6 +204,14 @@ def payments(request: HttpRequest, slug: str) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+def _attach_benefit_effects(fees) -> None:
+    """Each unpaid fee's effect on benefits, for a list: a fixed number of queries."""
+    unpaid = [fee for fee in fees if fee.status in (PaymentStatus.OWED, PaymentStatus.APPROVED)]
+    effects = fee_benefit_effects(unpaid)
+    for fee in unpaid:
+        fee.benefit_effect = effects.get(fee.pk)
 
 
 def _totals_rows(totals: PaymentTotals, *, claims: bool) -> dict:
@@ -222,6 +249,7 @@ def _payment_page(request: HttpRequest, payment: Payment, **forms) -> HttpRespon
         ),
         "reverse_form": forms.get("reverse_form") or (ReverseForm() if can_reverse else None),
         "is_open": is_open,
+        "benefit_effect": fee_benefit_effect(payment) if is_open else None,
     }
     return render(request, "projects/payment.html", context)
 
@@ -243,6 +271,12 @@ def payment_approve_view(request: HttpRequest, slug: str, payment_id: uuid.UUID)
             approved_by=request.user,
             benefits_checked=form.is_bound and form.is_valid(),
         )
+    except ChoiceNeeded as refusal:
+        return render(
+            request,
+            "projects/payment_choice_needed.html",
+            {"project": payment.project, "payment": payment, "effect": refusal.effect},
+        )
     except BenefitsWarning as warning:
         return render(
             request,
@@ -251,6 +285,7 @@ def payment_approve_view(request: HttpRequest, slug: str, payment_id: uuid.UUID)
                 "project": payment.project,
                 "payment": payment,
                 "warning": str(warning),
+                "benefit_effect": fee_benefit_effect(payment),
                 "form": form,
                 "next": request.POST.get("next", ""),
             },
@@ -262,6 +297,57 @@ def payment_approve_view(request: HttpRequest, slug: str, payment_id: uuid.UUID)
         request, f"Approved {payment.person.display_name}'s fee of £{payment.amount:,}."
     )
     return _back(request, _payment_url(payment))
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def payment_choose_view(request: HttpRequest, slug: str, payment_id: uuid.UUID) -> HttpResponse:
+    """Staff record the person's choice for them, as they told it by phone or in person."""
+    payment = _get_payment(request, slug, payment_id)
+    return _choose(request, payment, done_url=_payment_url(payment), mine=False)
+
+
+def _choose(request: HttpRequest, payment: Payment, *, done_url: str, mine: bool) -> HttpResponse:
+    """The offer and the four answers to it, for the person or for staff on their behalf."""
+    if payment.kind != PaymentKind.FEE or payment.status != PaymentStatus.OWED:
+        messages.info(
+            request,
+            f"This payment is {payment.get_status_display().lower()}, so the choice can no "
+            "longer be changed." + (" Ask the project team." if mine else ""),
+        )
+        return redirect(done_url)
+    initial = {"choice": payment.choice or None, "charity_name": payment.charity_name}
+    if payment.choice == FeeChoice.LOWER:
+        initial["amount"] = payment.amount
+    posted = request.method == "POST"
+    form = FeeChoiceForm(request.POST if posted else None, initial=initial, mine=mine)
+    if posted and form.is_valid():
+        try:
+            payment = payment_choose(payment=payment, made_by=request.user, **form.cleaned_data)
+        except ChoiceError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, _choice_in_words(payment, mine=mine))
+            return redirect(done_url)
+    return render(
+        request,
+        "projects/payment_choose.html",
+        {"payment": payment, "project": payment.project, "form": form, "mine": mine},
+    )
+
+
+def _choice_in_words(payment: Payment, *, mine: bool) -> str:
+    who = "You" if mine else payment.person.display_name
+    what = payment.activity
+    if payment.choice == FeeChoice.DECLINE:
+        return f"{who} will not be paid for {what}. Expenses for it can still be claimed."
+    if payment.choice == FeeChoice.CHARITY:
+        return f"£{payment.amount:,.2f} for {what} will be paid to {payment.charity_name}."
+    if payment.choice == FeeChoice.LOWER:
+        return (
+            f"{who} will be paid £{payment.amount:,.2f} for {what}, instead of the "
+            f"£{payment.offered_amount:,.2f} offered."
+        )
+    return f"{who} will be paid the full £{payment.amount:,.2f} for {what}."
 
 
 @permission_required("projects.manage_project", denied=STAFF_ONLY)
@@ -427,32 +513,86 @@ def finance(request: HttpRequest) -> HttpResponse:
             summary=finance_approved_total(**dates),
             period_query=urlencode(period.data),
         )
+    context["runs"] = payment_runs_recent()
     return render(request, "projects/finance.html", context)
 
 
-def _finance_csv(items, *, date_from: date, date_to: date) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="approved-payments-{date_from:%Y-%m-%d}-to-{date_to:%Y-%m-%d}.csv"'
+def _get_run(run_id: uuid.UUID) -> PaymentRun:
+    return get_object_or_404(
+        PaymentRun.objects.select_related("made_by", "undone_by"), public_id=run_id
     )
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+def payment_run(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+    """One payment run: what was paid in it, its file, and undoing it."""
+    run = _get_run(run_id)
+    if request.GET.get("format") == "csv":
+        rows = finance_rows(payment_run_items(run).iterator())
+        return _payments_csv(
+            finance_add_bank_details(rows, statuses=(PaymentStatus.PAID,)),
+            filename=f"payment-run-{run.paid_on:%Y-%m-%d}-{str(run.public_id)[:8]}.csv",
+        )
+    page = Paginator(payment_run_items(run), FINANCE_ROWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "projects/payment_run.html",
+        {"run": run, "page": page, "rows": finance_rows(page.object_list)},
+    )
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+@require_POST
+def payment_run_undo_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+    run = _get_run(run_id)
+    count = run.item_count
+    try:
+        payment_run_undo(run=run, undone_by=request.user)
+    except PaymentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"The payment run is undone: its {count} {'item is' if count == 1 else 'items are'}"
+            " approved again and waiting to be paid.",
+        )
+    return redirect("projects:payment_run", run_id=run.public_id)
+
+
+def _finance_csv(items, *, date_from: date, date_to: date) -> HttpResponse:
+    return _payments_csv(
+        finance_add_bank_details(finance_rows(items.iterator())),
+        filename=f"approved-payments-{date_from:%Y-%m-%d}-to-{date_to:%Y-%m-%d}.csv",
+    )
+
+
+def _payments_csv(rows: list, *, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     # The byte order mark tells spreadsheet programs the file is UTF-8.
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
-    for row in finance_add_bank_details(finance_rows(items.iterator())):
+    for row in rows:
         bank = row.bank or BankDetails("", "", "")
         writer.writerow(
             [
                 csv_safe(value)
                 for value in (
                     row.name,
+                    row.payee,
                     row.method,
                     f"{row.amount:.2f}",
                     row.project,
+                    row.cost_centre,
                     row.activity,
-                    "",
+                    row.reference,
                     row.type,
                     row.owed_on.isoformat(),
+                    row.tax_year,
                     bank.account_name,
                     bank.sort_code,
                     bank.account_number,
@@ -496,11 +636,16 @@ def _mark_paid_in_bulk(request: HttpRequest, paid_on: date, form: FinanceMarkPai
         for item in approved
     ]
     try:
-        count = payments_mark_paid_in_bulk(items=items, paid_on=paid_on)
+        run = payments_mark_paid_in_bulk(items=items, paid_on=paid_on, made_by=request.user)
     except PaymentError as error:
         messages.error(request, f"Nothing was marked as paid. {error}")
         return
-    messages.success(request, f"Marked {count} {'payment' if count == 1 else 'payments'} as paid.")
+    count = run.item_count
+    messages.success(
+        request,
+        f"Marked {count} {'payment' if count == 1 else 'payments'} as paid. They are one "
+        "payment run: find it under 'Payment runs' below to download its file or undo it.",
+    )
 
 
 RECEIPTS_ONLY = "Receipts are only for the person who claimed and for staff."
@@ -510,7 +655,7 @@ def _get_own_payment(request: HttpRequest, payment_id) -> Payment:
     """The signed-in participant's own payment; anyone else's is a 404."""
     person = get_own_person(request)
     return get_object_or_404(
-        Payment.objects.select_related("person"), person=person, public_id=payment_id
+        Payment.objects.select_related("person", "project"), person=person, public_id=payment_id
     )
 
 
@@ -523,12 +668,14 @@ def _get_own_claim(request: HttpRequest, claim_id) -> ExpenseClaim:
 @permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
 def my_payments(request: HttpRequest) -> HttpResponse:
     person = get_own_person(request)
+    fees = my_payments_page(person, page_number=request.GET.get("fees_page"))
+    _attach_benefit_effects(fees.object_list)
     return render(
         request,
         "projects/my_payments.html",
         {
             "person": person,
-            "fees": my_payments_page(person, page_number=request.GET.get("fees_page")),
+            "fees": fees,
             "claims": my_claims_page(person, page_number=request.GET.get("claims_page")),
             "can_decline": (PaymentStatus.OWED, PaymentStatus.APPROVED),
         },
@@ -582,14 +729,17 @@ def bank_details(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
+def payment_choose_mine(request: HttpRequest, payment_id) -> HttpResponse:
+    payment = _get_own_payment(request, payment_id)
+    return _choose(request, payment, done_url=reverse("projects:my_payments"), mine=True)
+
+
+@permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
 @require_POST
 def payment_decline_mine(request: HttpRequest, payment_id) -> HttpResponse:
     payment = _get_own_payment(request, payment_id)
     try:
-        payment_decline(
-            payment=payment,
-            reason=f"{payment.person.display_name} chose not to be paid for this.",
-        )
+        payment_choose(payment=payment, choice=FeeChoice.DECLINE, made_by=request.user)
     except PaymentError:
         messages.error(request, "This payment can no longer be changed. Ask the project team.")
     else:

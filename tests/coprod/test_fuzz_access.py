@@ -79,6 +79,8 @@ TRICKY = [
     "voucher",
     "per_hour",
     "per_session",
+    "full",
+    "charity",
     "yes",
     "not_now",
 ]
@@ -110,6 +112,8 @@ PROJECT_FORM_FIELDS = [
     "contact_email",
     "contact_phone",
     "is_open_to_join",
+    "payment_target_days",
+    "cost_centre",
 ]
 
 # (url name, kwargs placeholders, query string, who posts, field names)
@@ -165,6 +169,13 @@ FORMS = [
         "",
         PARTICIPANT,
         ["age_band", "gender", "ethnicity", "disability", "long_term_condition"],
+    ),
+    (
+        "stakeholders:benefits",
+        {},
+        "",
+        PARTICIPANT,
+        ["benefits", "uc_period_starts_on", "permitted_work_form"],
     ),
     (
         "projects:roster_add",
@@ -305,6 +316,20 @@ FORMS = [
         ["new_status", "reason"],
     ),
     (
+        "projects:payment_choose",
+        {"slug": "project", "payment_id": "payment"},
+        "",
+        STAFF,
+        ["choice", "amount", "charity_name"],
+    ),
+    (
+        "projects:payment_choose_mine",
+        {"payment_id": "payment"},
+        "",
+        PARTICIPANT,
+        ["choice", "amount", "charity_name"],
+    ),
+    (
         "projects:payment_paid",
         {"slug": "project", "payment_id": "payment"},
         "",
@@ -337,7 +362,7 @@ FORMS = [
         {},
         "",
         PARTICIPANT,
-        ["payment_method", "declines_payment", "receives_benefits", "permitted_work_form"],
+        ["payment_method", "declines_payment"],
     ),
     (
         "projects:bank_details",
@@ -476,6 +501,13 @@ FORMS = [
         ],
     ),
     (
+        "stakeholders:person_benefits",
+        {"person_id": "person"},
+        "",
+        STAFF,
+        ["benefits", "uc_period_starts_on", "permitted_work_form", "consent_method", "agreed"],
+    ),
+    (
         "projects:person_claim_new",
         {"person_id": "person"},
         "",
@@ -487,7 +519,7 @@ FORMS = [
         {"person_id": "person"},
         "",
         STAFF,
-        ["payment_method", "declines_payment", "receives_benefits", "permitted_work_form"],
+        ["payment_method", "declines_payment"],
     ),
     (
         "projects:person_bank_details",

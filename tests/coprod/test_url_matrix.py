@@ -19,7 +19,7 @@ from decisions.ballot import ballot_token
 from decisions.models import Decision
 from decisions.services import decision_create, voting_open
 from evidence.models import EvidenceRecord, LearningEntry
-from projects.models import ExpenseClaim, Payment, ProjectInvitation
+from projects.models import ExpenseClaim, Payment, PaymentRun, ProjectInvitation
 from projects.pool_links import pool_invitation_token
 from projects.rsvp import RsvpAction, rsvp_token
 from stakeholders.models import ErasureRequest
@@ -249,6 +249,11 @@ MATRIX = {
         [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
     ),
+    "projects:payment_choose": (
+        {"slug": "granted", "payment_id": "payment"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
     "projects:payment_decline": (
         {"slug": "granted", "payment_id": "payment"},
         [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
@@ -284,6 +289,16 @@ MATRIX = {
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
+    "projects:payment_run": (
+        {"run_id": "payment_run"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:payment_run_undo": (
+        {"run_id": "payment_run"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
+    ),
     "pages:me": (
         {},
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
@@ -313,6 +328,12 @@ MATRIX = {
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
     "stakeholders:equality": (
+        {},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    # What a participant tells us about their benefits; an empty POST is asked again.
+    "stakeholders:benefits": (
         {},
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
@@ -352,6 +373,11 @@ MATRIX = {
         {},
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:payment_choose_mine": (
+        {"payment_id": "payment"},
+        [LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
     "projects:payment_decline_mine": (
         {"payment_id": "payment"},
@@ -453,6 +479,11 @@ MATRIX = {
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
     "stakeholders:person_details": (
+        {"person_id": "participant"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "stakeholders:person_benefits": (
         {"person_id": "participant"},
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
@@ -822,6 +853,9 @@ def _slug(value: str, personas) -> str:
         return str(_payment(personas).public_id)
     if value == "claim":
         return str(_claim(personas).public_id)
+    if value == "payment_run":
+        run = PaymentRun.objects.create(paid_on=date.today(), made_by=personas.staff)
+        return str(run.public_id)
     return {
         "granted": personas.project.slug,
         "other": personas.other_project.slug,

@@ -19,9 +19,13 @@ from projects.models import (
 )
 from projects.services.meetings import attendance_record
 from projects.services.payments import payment_approve, payment_mark_paid, payment_policy_update
-from stakeholders.models import ConsentKind, ConsentMethod, RequestChannel
+from stakeholders.models import Benefits, ConsentKind, ConsentMethod, RequestChannel
 from stakeholders.privacy import subject_access_request_record
-from stakeholders.services import consent_give, equality_answers_save
+from stakeholders.services import (
+    benefits_answers_save,
+    consent_give,
+    equality_answers_save,
+)
 from stakeholders.signin import signin_link_invite
 from tests.factories.meetings import InvitationFactory, MeetingFactory
 
@@ -30,14 +34,22 @@ CLAIM_NOTE = "Bus from my flat on Acacia Avenue"
 
 
 def give_everything(person, *, project, staff, secret_ballot=None):
-    """Consents, equality answers, a request for a copy of their data, a pool invitation,
-    a past meeting attended with a paid fee, an expense claim with a receipt, a decision
-    taken part in and a vote in a secret ballot, a ladder assessment and an authenticator.
-    Returns the secret ballot."""
+    """Consents, equality answers, answers about benefits, a request for a copy of their
+    data, a pool invitation, a past meeting attended with a paid fee, an expense claim with
+    a receipt, a decision taken part in and a vote in a secret ballot, a ladder assessment
+    and an authenticator. Returns the secret ballot."""
     consent_give(
         person=person, kind=ConsentKind.EQUALITY, method=ConsentMethod.ONLINE, recorded_by=None
     )
     equality_answers_save(person=person, answers={"age_band": "25_34", "gender": "woman"})
+    benefits_answers_save(
+        person=person,
+        benefits=Benefits.UC_HOUSING,
+        uc_period_starts_on=14,
+        permitted_work_form=False,
+        method=ConsentMethod.PHONE,
+        recorded_by=staff,
+    )
     subject_access_request_record(
         person=person,
         received_on=timezone.localdate() - timedelta(days=3),

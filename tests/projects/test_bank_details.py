@@ -287,8 +287,6 @@ def test_choosing_a_voucher_instead_deletes_the_bank_details(personas):
         person=person,
         payment_method=PaymentMethod.VOUCHER,
         declines_payment=False,
-        receives_benefits=False,
-        permitted_work_form=False,
         recorded_by=personas.participant,
     )
 

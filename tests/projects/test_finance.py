@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import AttendanceStatus, ClaimStatus, ExpenseClaim, Payment, PaymentStatus
+from projects.selectors.payments import payment_reference, tax_year_of
 from projects.services.meetings import attendance_record
 from projects.services.payments import payment_approve, payment_policy_update
 from tests.factories.meetings import MeetingFactory
@@ -87,13 +88,16 @@ def test_finance_csv_lists_approved_payments_and_claims_with_the_columns_finance
     rows = _csv_rows(response)
     assert list(rows[0].keys()) == [
         "name",
+        "payee",
         "method",
         "amount",
         "project",
+        "cost centre",
         "activity",
         "reference",
         "type",
         "date owed",
+        "tax year",
         "account name",
         "sort code",
         "account number",
@@ -102,24 +106,30 @@ def test_finance_csv_lists_approved_payments_and_claims_with_the_columns_finance
     assert rows == [
         {
             "name": personas.participant.person.full_name,
+            "payee": personas.participant.person.full_name,
             "method": "Bank transfer",
             "amount": "45.83",
             "project": "Crisis support",
+            "cost centre": "",
             "activity": fee.activity,
-            "reference": "",
+            "reference": payment_reference("fee", fee.public_id),
             "type": "fee",
             "date owed": timezone.localdate(fee.owed_since).isoformat(),
+            "tax year": tax_year_of(timezone.localdate()),
             **no_bank_details,
         },
         {
             "name": personas.other_participant.person.full_name,
+            "payee": personas.other_participant.person.full_name,
             "method": "Voucher",
             "amount": "6.80",
             "project": "Crisis support",
+            "cost centre": "",
             "activity": f"Expenses: Travel (fares) ({claim.spent_on:%d %b %Y})",
-            "reference": "",
+            "reference": payment_reference("expense", claim.public_id),
             "type": "expense",
             "date owed": (timezone.localdate() - timedelta(days=2)).isoformat(),
+            "tax year": tax_year_of(timezone.localdate()),
             **no_bank_details,
         },
     ]
@@ -229,7 +239,7 @@ def test_bulk_marking_payments_paid_changes_only_approved_items_and_counts_them(
         follow=True,
     )
 
-    assert "Marked 2 payments as paid." in _messages(response)
+    assert any(message.startswith("Marked 2 payments as paid.") for message in _messages(response))
     fee.refresh_from_db()
     claim.refresh_from_db()
     owed.refresh_from_db()

@@ -2,7 +2,6 @@
 saying no to being paid."""
 
 import datetime
-import re
 from decimal import Decimal
 
 import pytest
@@ -98,8 +97,8 @@ def test_my_payments_shows_status_in_words_with_paid_date_and_reference(
     assert "Waiting to be approved" in html
     assert "<strong>Paid</strong> on 4 March 2026" in html and "Reference: BACS-778" in html
     assert "on 5 March 2026" in html and "Reference: EXP-12" in html
-    decline_url = reverse("projects:payment_decline_mine", args=[owed.public_id])
-    assert decline_url in html
+    assert reverse("projects:payment_choose_mine", args=[owed.public_id]) in html
+    assert reverse("projects:payment_choose_mine", args=[paid.public_id]) not in html
     assert reverse("projects:payment_decline_mine", args=[paid.public_id]) not in html
 
 
@@ -184,24 +183,22 @@ def test_payment_choices_are_saved_and_explain_why_we_ask(participant_client, pe
 
     response = participant_client.post(
         reverse("projects:payment_choices"),
-        {"payment_method": "voucher", "receives_benefits": "on", "permitted_work_form": "on"},
+        {"payment_method": "voucher"},
     )
 
     assert response.status_code == 302
     person = personas.participant.person
     person.refresh_from_db()
     assert person.payment_method == PaymentMethod.VOUCHER
-    assert person.receives_benefits and person.permitted_work_form
     assert not person.declines_payment
 
 
 def test_payment_choices_need_a_method_unless_payment_is_declined(participant_client, personas):
     url = reverse("projects:payment_choices")
-    refused = participant_client.post(url, {"receives_benefits": "on"})
+    refused = participant_client.post(url, {"payment_method": ""})
     assert refused.context["form"].errors["payment_method"] == [
         "Choose how you would like to be paid, or tick “I do not want to be paid for taking part”."
     ]
-    assert re.search(r'<input[^>]*name="receives_benefits"[^>]*checked', refused.content.decode())
 
     accepted = participant_client.post(url, {"declines_payment": "on"})
 
@@ -254,7 +251,9 @@ def test_declining_payment_for_one_activity_declines_only_that_fee(participant_c
     declined.refresh_from_db()
     kept.refresh_from_db()
     assert declined.status == PaymentStatus.DECLINED
-    assert declined.reason == "Pat Participant chose not to be paid for this."
+    assert declined.reason == "Declined by the person."
+    assert declined.choice == "decline"
+    assert declined.choice_made_by == personas.participant
     assert kept.status == PaymentStatus.OWED
     messages = [str(message) for message in response.wsgi_request._messages]
     assert messages == [

@@ -399,13 +399,11 @@ def test_staff_record_payment_choices_on_behalf_and_the_person_sees_who_recorded
     person = personas.participant.person
     url = reverse("projects:person_payment_choices", kwargs={"person_id": person.public_id})
 
-    response = staff_client.post(
-        url, {"payment_method": PaymentMethod.VOUCHER, "receives_benefits": "on"}
-    )
+    response = staff_client.post(url, {"payment_method": PaymentMethod.VOUCHER})
 
     assert response.status_code == 302
     person.refresh_from_db()
-    assert person.payment_method == PaymentMethod.VOUCHER and person.receives_benefits
+    assert person.payment_method == PaymentMethod.VOUCHER
     assert person.payment_choices_recorded_by == personas.staff
     assert person.payment_choices_recorded_for_them
     staff_page = staff_client.get(person_url(person)).content.decode()
@@ -434,7 +432,7 @@ def test_payment_choices_with_nothing_chosen_get_a_message_in_staffs_words(staff
     person = offline_person(personas)
     url = reverse("projects:person_payment_choices", kwargs={"person_id": person.public_id})
 
-    response = staff_client.post(url, {"receives_benefits": "on"})
+    response = staff_client.post(url, {"payment_method": ""})
 
     assert response.context["form"].errors["payment_method"] == [
         "Choose how they would like to be paid, or tick "

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from coprod.core.pagecache import data_changed
 from coprod.demo_large import large_demo_build
+from coprod.demo_payments import demo_payments_build
 from decisions.models import (
     AssessorRole,
     Decision,
@@ -525,6 +526,11 @@ class Command(BaseCommand):
             projects = list(Project.objects.filter(slug__in=[p["slug"] for p in DEMO_PROJECTS]))
             self._roster(projects, users["participant@example.org"], users["staff@example.org"])
             self._meetings(projects, users["staff@example.org"])
+            demo_payments_build(
+                project=projects[0],
+                participant=users["participant@example.org"],
+                staff=users["staff@example.org"],
+            )
             self._decisions(projects, users["staff@example.org"])
             self._evidence(projects, users["staff@example.org"])
             if size == "large":
