@@ -409,3 +409,20 @@ def test_the_person_and_staff_see_the_same_figures_for_the_same_fee(client, pers
     assert "£11 is the most that keeps you under" in my_page
     # The person is not told to pay it in time: that is for staff.
     assert "pay it by" not in my_page
+
+
+@pytest.mark.parametrize(
+    ("benefits", "general_warning"),
+    [(Benefits.UC_HOUSING, False), (Benefits.NEW_STYLE_ESA, False), (Benefits.OTHER, True)],
+)
+def test_the_general_warning_shows_only_where_coprod_cannot_work_out_the_figures(
+    staff_client, personas, benefits, general_warning
+):
+    _on_benefits(personas.participant.person, personas.staff, benefits=benefits)
+    fee = _fee(personas, "25.00", date(2026, 11, 20))
+    url = reverse("projects:payment", args=[personas.project.slug, fee.public_id])
+
+    html = _text(staff_client.get(url).content.decode())
+
+    assert "What this fee does to their benefits and tax" in html
+    assert ("Before you approve:" in html) is general_warning
