@@ -248,6 +248,8 @@ COPROD_STAFF_MFA_REQUIRED = env.bool("COPROD_STAFF_MFA_REQUIRED", default=not DE
 COPROD_HELP_NAME = env.str("COPROD_HELP_NAME", default="the coprod team")
 COPROD_HELP_EMAIL = env.str("COPROD_HELP_EMAIL", default="help@example.org")
 COPROD_HELP_PHONE = env.str("COPROD_HELP_PHONE", default="")
+# The organisation that runs the projects, as named in letters people take to the Jobcentre.
+COPROD_ORGANISATION_NAME = env.str("COPROD_ORGANISATION_NAME", default="the co-production team")
 
 PHONENUMBER_DEFAULT_REGION = "GB"
 PHONENUMBER_DB_FORMAT = "E164"

@@ -1,15 +1,9 @@
-import contextlib
 import csv
 import io
-import mimetypes
 import zipfile
 from decimal import Decimal
-from pathlib import Path
-from urllib.parse import urljoin
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.core.exceptions import SuspiciousFileOperation
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,6 +14,7 @@ from django.views.decorators.http import require_safe
 from coprod.core.access import get_object_for_user, permission_required
 from coprod.core.csv import csv_safe
 from coprod.core.pagecache import deferred
+from coprod.core.pdf import html_to_pdf
 from coprod.core.ratelimit import rate_limited, too_many_requests
 from coprod.core.suppression import is_suppressed
 from evidence.selectors import projects_reported_to, report_for_project
@@ -269,40 +264,6 @@ def _report_csv(request: HttpRequest, context: dict) -> HttpResponse:
 
 
 # PDF ---------------------------------------------------------------------------------------
-
-
-def _static_file(url: str, static_url: str) -> Path | None:
-    """The file of coprod's own static files that `url` names, or None for anything else:
-    another site, another path on this one, or a path that climbs out ("../")."""
-    if not url.startswith(static_url):
-        return None
-    with contextlib.suppress(SuspiciousFileOperation):
-        found = finders.find(url.removeprefix(static_url).split("?")[0])
-        if found:
-            return Path(found)
-    return None
-
-
-def html_to_pdf(html: str, *, base_url: str) -> bytes:
-    """The PDF of `html` (its own style sets the page size). WeasyPrint may read coprod's
-    static files through `base_url` and nothing else: it never reaches the network."""
-    # WeasyPrint takes about two seconds to import, so only PDF requests load it.
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    static_url = urljoin(base_url, settings.STATIC_URL)
-
-    class StaticFilesOnly(URLFetcher):
-        def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-            path = _static_file(url, static_url)
-            if path is None:
-                raise ValueError(f"The PDF may use coprod's static files only, not {url}")
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
-
-    return HTML(
-        string=html, base_url=base_url, url_fetcher=StaticFilesOnly(allowed_protocols=[])
-    ).write_pdf()
 
 
 def _report_pdf(request: HttpRequest, context: dict) -> HttpResponse:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from projects.views import (
     finder,
+    jobcentre_letter,
     join,
     meetings,
     payments,
@@ -161,6 +162,11 @@ urlpatterns = [
         people.person_bank_details,
         name="person_bank_details",
     ),
+    path(
+        "people/<uuid:person_id>/letter-for-the-jobcentre/",
+        jobcentre_letter.person_jobcentre_letter,
+        name="person_jobcentre_letter",
+    ),
     path("rsvp/<str:token>/", rsvp.rsvp, name="rsvp"),
     path("invitation/<str:token>/", pool_invitation.pool_invitation, name="pool_invitation"),
     path("join/<slug:slug>/", join.join, name="join"),
@@ -174,6 +180,11 @@ urlpatterns = [
     path("me/payments/", payments.my_payments, name="my_payments"),
     path("me/payments/choices/", payments.payment_choices, name="payment_choices"),
     path("me/payments/bank-details/", payments.bank_details, name="bank_details"),
+    path(
+        "me/payments/letter-for-the-jobcentre/",
+        jobcentre_letter.my_jobcentre_letter,
+        name="my_jobcentre_letter",
+    ),
     path(
         "me/payments/<uuid:payment_id>/choose/",
         payments.payment_choose_mine,

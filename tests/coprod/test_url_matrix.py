@@ -364,6 +364,11 @@ MATRIX = {
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
+    "projects:my_jobcentre_letter": (
+        {},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
+    ),
     "projects:payment_choices": (
         {},
         [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
@@ -467,6 +472,11 @@ MATRIX = {
         {"person_id": "participant"},
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:person_jobcentre_letter": (
+        {"person_id": "participant"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
     ),
     "projects:person_payment_choices": (
         {"person_id": "participant"},

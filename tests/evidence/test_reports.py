@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from coprod.core import pdf as pdf_helper
 from coprod.core import ratelimit
 from coprod.core.suppression import SUPPRESSED, WITHHELD
 from decisions.models import Decision, DecisionMethod, DecisionParticipant, Progress, Vote
@@ -844,7 +845,7 @@ def test_the_pdf_is_an_a4_pdf_with_the_headings_and_a_known_figure(commissioner_
 
 
 def test_the_pdf_maker_reads_static_files_and_never_the_network(monkeypatch):
-    asked, real_static_file = [], views._static_file
+    asked, real_static_file = [], pdf_helper._static_file
 
     def static_file(url, static_url):
         asked.append(url)
@@ -853,7 +854,7 @@ def test_the_pdf_maker_reads_static_files_and_never_the_network(monkeypatch):
     def no_network(*args, **kwargs):
         raise AssertionError("WeasyPrint tried to reach the network")
 
-    monkeypatch.setattr(views, "_static_file", static_file)
+    monkeypatch.setattr(pdf_helper, "_static_file", static_file)
     monkeypatch.setattr(urllib.request.OpenerDirector, "open", no_network)
     html = (
         '<link rel="stylesheet" href="/static/css/coprod.css">'
@@ -861,7 +862,7 @@ def test_the_pdf_maker_reads_static_files_and_never_the_network(monkeypatch):
         "<p>Hello</p>"
     )
 
-    pdf = views.html_to_pdf(html, base_url="http://testserver/")
+    pdf = pdf_helper.html_to_pdf(html, base_url="http://testserver/")
 
     assert pdf.startswith(b"%PDF")
     assert asked == [
@@ -873,7 +874,7 @@ def test_the_pdf_maker_reads_static_files_and_never_the_network(monkeypatch):
 def test_only_coprods_own_static_files_are_given_to_the_pdf_maker():
     static_url = "http://testserver/static/"
 
-    assert views._static_file(f"{static_url}js/report-charts.js", static_url).name == (
+    assert pdf_helper._static_file(f"{static_url}js/report-charts.js", static_url).name == (
         "report-charts.js"
     )
     for url in (
@@ -883,7 +884,7 @@ def test_only_coprods_own_static_files_are_given_to_the_pdf_maker():
         f"{static_url}../../etc/passwd",
         f"{static_url}js/no-such-file.js",
     ):
-        assert views._static_file(url, static_url) is None, url
+        assert pdf_helper._static_file(url, static_url) is None, url
 
 
 def test_a_seventh_pdf_in_a_minute_is_refused_without_slowing_another_commissioner(
