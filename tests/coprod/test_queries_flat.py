@@ -109,6 +109,9 @@ def _grow(personas, count: int, *, start: int) -> None:
                 amount=Decimal("20.00"),
                 status=PaymentStatus.PAID,
                 paid_on=now.date(),
+                # Older than the fees still owed, so each ledger page shows some of both
+                # (unpaid fees bring their benefit checks: a fixed number of queries).
+                created_at=now - timedelta(days=60),
             )
             for n in numbers
         ]
