@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from projects.models import (
     Attendance,
@@ -290,8 +291,8 @@ def test_the_preview_for_all_active_members_leaves_out_the_unconsented_and_the_i
 
     # Olu, 2 carers and the manager; Pat is already invited.
     assert "This will invite 4 people (1 already invited is left out)" in html
-    assert invite_setup["manager"].full_name in html
-    assert invite_setup["no_consent"].full_name not in html
+    assert escape(invite_setup["manager"].full_name) in html
+    assert escape(invite_setup["no_consent"].full_name) not in html
     assert not Invitation.objects.exclude(person=personas.participant.person).exists()
 
 
@@ -302,7 +303,7 @@ def test_the_preview_for_groups_counts_only_active_members_of_those_groups(
         _invite(staff_client, personas.meeting, who="groups", groups=["carer", "manager"])
     )
     assert "This will invite 3 people</h2>" in html
-    assert invite_setup["interested"].full_name not in html
+    assert escape(invite_setup["interested"].full_name) not in html
 
 
 def test_the_preview_for_chosen_people_counts_those_chosen(staff_client, personas, invite_setup):
@@ -316,7 +317,7 @@ def test_the_preview_for_chosen_people_counts_those_chosen(staff_client, persona
         )
     )
     assert "This will invite 1 person (1 already invited is left out)" in html
-    assert invite_setup["interested"].full_name in html
+    assert escape(invite_setup["interested"].full_name) in html
     assert personas.participant.person.full_name not in html
 
 
