@@ -157,6 +157,9 @@ class FeeBenefitEffect:
     # Universal Credit: the last day to pay it so it lands in the activity's period.
     pay_by: date | None = None
     on_benefits: bool = False
+    # Whether coprod worked out the person's own benefit (Universal Credit or New Style
+    # ESA); where it did, these figures replace the general warning staff see.
+    worked_out: bool = False
 
     @property
     def is_over(self) -> bool:
@@ -371,8 +374,10 @@ def _effect(
         Benefits.PREFER_NOT,
     )
     if benefits in (Benefits.UC_HOUSING, Benefits.UC_NO_HOUSING):
+        effect.worked_out = True
         _add_uc(effect, fee, on, answers, rules, others_in)
     elif benefits == Benefits.NEW_STYLE_ESA:
+        effect.worked_out = True
         _add_esa(effect, on, answers, rules, others_in)
     elif effect.on_benefits:
         effect.notes.append(

@@ -89,7 +89,7 @@ from projects.services.payments import (
     payments_mark_paid_in_bulk,
 )
 from stakeholders.access import PARTICIPANTS_ONLY, get_own_person
-from stakeholders.models import Benefits, PaymentMethod
+from stakeholders.models import PaymentMethod
 from stakeholders.rules import is_staff_member
 
 CSV_COLUMNS = [
@@ -228,29 +228,21 @@ def _totals_rows(totals: PaymentTotals, *, claims: bool) -> dict:
     }
 
 
-# Benefits whose rules coprod works out for each fee; for these the fee's own figures
-# replace the general "before you approve" warning.
-WORKED_OUT = frozenset({Benefits.UC_HOUSING, Benefits.UC_NO_HOUSING, Benefits.NEW_STYLE_ESA})
-
-
-def _effect_worked_out(person) -> bool:
-    answers = getattr(person, "benefits", None)
-    return answers is not None and answers.benefits in WORKED_OUT
-
-
 def _payment_page(request: HttpRequest, payment: Payment, **forms) -> HttpResponse:
     is_open = payment.status in (PaymentStatus.OWED, PaymentStatus.APPROVED)
     reversal = Payment.objects.filter(reverses=payment).first()
     can_reverse = (
         payment.kind == PaymentKind.FEE and payment.status == PaymentStatus.PAID and not reversal
     )
+    effect = fee_benefit_effect(payment) if is_open else None
     context = {
         "project": payment.project,
         "payment": payment,
         "reversal": reversal,
         "history": payment_history(payment),
+        # Where coprod worked out the person's own figures, they replace this warning.
         "benefits_warning": benefits_warning(payment.person)
-        if payment.person.receives_benefits and not _effect_worked_out(payment.person)
+        if payment.person.receives_benefits and not (effect and effect.worked_out)
         else "",
         "decline_form": forms.get("decline_form") or (DeclineForm() if is_open else None),
         "paid_form": forms.get("paid_form")
@@ -259,7 +251,7 @@ def _payment_page(request: HttpRequest, payment: Payment, **forms) -> HttpRespon
         ),
         "reverse_form": forms.get("reverse_form") or (ReverseForm() if can_reverse else None),
         "is_open": is_open,
-        "benefit_effect": fee_benefit_effect(payment) if is_open else None,
+        "benefit_effect": effect,
     }
     return render(request, "projects/payment.html", context)
 
