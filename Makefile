@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-libs run test lint format migrations-check check-deploy audit outdated bench bench-invitations clean
+.PHONY: install system-libs run test lint format migrations-check check-deploy audit outdated bench bench-invitations bench-import clean
 
 install: system-libs $(STAMP)
 
@@ -74,6 +74,12 @@ outdated: install
 # Needs PostgreSQL (DATABASE_URL, default .../coprod_bench) and Redis (REDIS_URL).
 bench-invitations: install
 	$(BIN)/python bench/invitations.py --count 10000 --workers 2 --concurrency 2
+
+# A 50,000-row roster CSV checked and imported by a real Celery worker, written to
+# bench/import-results.md; fails over 60 s. Needs PostgreSQL (DATABASE_URL, default
+# .../coprod_bench_import) and Redis (REDIS_URL).
+bench-import: install
+	$(BIN)/python bench/import_bench.py --rows 50000
 
 # Pages per second and latency at the large demo's scale against the ceiling (a bare view),
 # written to bench/results.md. Needs PostgreSQL and Redis; installs wrk when missing, if root.

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from coprod.core.access import get_object_for_user
-from projects.models import Meeting, Project
+from projects.models import Meeting, Project, RosterImportJob
 from stakeholders.models import Person
 
 STAFF_ONLY = "This page is for staff who run co-production projects."
@@ -47,3 +47,12 @@ def get_person_for_staff(request: HttpRequest, person_id: uuid.UUID) -> Person:
         denied=STAFF_ONLY,
         public_id=person_id,
     )
+
+
+def get_import_job_for_staff(request: HttpRequest, slug: str, job_id: uuid.UUID) -> RosterImportJob:
+    """The project's roster import job (404 if it is not this project's), after the staff
+    check."""
+    project = get_project_for_staff(request, slug)
+    job = get_object_or_404(RosterImportJob, project=project, public_id=job_id)
+    job.project = project
+    return job

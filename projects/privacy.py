@@ -74,6 +74,8 @@ personal_data_register(
         ("projects.HistoricalPayment", "choice_made_by"): "who chose; rows exported",
         ("projects.PaymentRun", "made_by"): "staff audit",
         ("projects.PaymentRun", "undone_by"): "staff audit",
+        # The uploaded file names many people; the job and its file go after a day.
+        ("projects.RosterImportJob", "started_by"): "staff audit",
         ("projects.ExpenseClaim", "decided_by"): "staff audit",
         ("projects.HistoricalExpenseClaim", "decided_by"): "staff audit",
         ("projects.ExpenseClaim", "recorded_by"): "staff audit",

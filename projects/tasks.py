@@ -1,4 +1,5 @@
-"""Background work for projects: meeting emails, pool invitations, payment reminders.
+"""Background work for projects: meeting emails, pool invitations, payment reminders,
+roster imports.
 
 Each task is a thin shell that loads by id and calls a service."""
 
@@ -9,6 +10,11 @@ from celery import shared_task
 from projects.services import meetings as services
 from projects.services.payments import claim_reminders_send, payment_digest_send
 from projects.services.pool import pool_invitation_send, pool_invitations_sweep
+from projects.services.roster_import_jobs import (
+    roster_import_job_check,
+    roster_import_job_import,
+    roster_import_jobs_delete_old,
+)
 
 MAX_SEND_RETRIES = 5
 
@@ -62,3 +68,18 @@ def send_payment_digest() -> bool:
 @shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
 def send_claim_reminders() -> int:
     return claim_reminders_send()
+
+
+@shared_task(ignore_result=True)
+def check_roster_import(job_id: int) -> None:
+    roster_import_job_check(job_id=job_id)
+
+
+@shared_task(ignore_result=True)
+def run_roster_import(job_id: int) -> None:
+    roster_import_job_import(job_id=job_id)
+
+
+@shared_task
+def delete_old_roster_imports() -> int:
+    return roster_import_jobs_delete_old()

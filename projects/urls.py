@@ -33,7 +33,17 @@ urlpatterns = [
     ),
     path("projects/<slug:slug>/roster/import/", roster_import.roster_import, name="roster_import"),
     path(
-        "projects/<slug:slug>/roster/import/confirm/",
+        "projects/<slug:slug>/roster/import/<uuid:job_id>/",
+        roster_import.roster_import_job,
+        name="roster_import_job",
+    ),
+    path(
+        "projects/<slug:slug>/roster/import/<uuid:job_id>/status.json",
+        roster_import.roster_import_job_status,
+        name="roster_import_job_status",
+    ),
+    path(
+        "projects/<slug:slug>/roster/import/<uuid:job_id>/confirm/",
         roster_import.roster_import_confirm,
         name="roster_import_confirm",
     ),

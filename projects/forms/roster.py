@@ -7,7 +7,8 @@ from projects.models import Membership, MembershipStatus
 from projects.services.roster_import import (
     COLUMNS,
     MAX_BYTES,
-    MAX_ROWS,
+    MAX_SIZE_IN_WORDS,
+    TOO_BIG,
     RosterFileError,
     roster_file_read,
 )
@@ -46,26 +47,26 @@ class RosterUploadForm(forms.Form):
     def __init__(self, *args, template_url: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = format_html(
-            "A CSV file saved as UTF-8, up to 2 MB and {} people, with a heading row and "
-            'these columns: {}. <a href="{}">Download a template CSV file</a>.',
-            f"{MAX_ROWS:,}",
+            "A CSV file saved as UTF-8, up to {}, with a heading row and these columns: {}. "
+            '<a href="{}">Download a template CSV file</a>.',
+            MAX_SIZE_IN_WORDS,
             ", ".join(COLUMNS),
             template_url,
         )
-        self.content = b""
+        self.upload = None
 
     def clean_file(self):
-        """The parsed file; its bytes are kept in `content` to wait for the confirmation."""
+        """The file read as CSV (its headings checked); the rows are checked in the
+        background. The upload itself is kept in `upload`, to be stored for that."""
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                "The file is larger than 2 MB. Split it into smaller files."
-            )
-        self.content = upload.read()
+            raise forms.ValidationError(TOO_BIG)
         try:
-            return roster_file_read(self.content)
+            roster_file = roster_file_read(upload.read())
         except RosterFileError as error:
             raise forms.ValidationError(str(error)) from None
+        self.upload = upload
+        return roster_file
 
 
 class RosterFilter(django_filters.FilterSet):

@@ -2,6 +2,7 @@
 meetings and attendance, and paying people. One module per concern; import from here."""
 
 from projects.models.benefits import RULE_PERIODS, BenefitRule, BenefitRuleKind, BenefitRulePeriod
+from projects.models.imports import ImportStatus, RosterImportJob
 from projects.models.meetings import (
     Attendance,
     AttendanceStatus,
@@ -59,6 +60,7 @@ __all__ = [
     "FeeBasis",
     "FeeChoice",
     "HeldSignup",
+    "ImportStatus",
     "Invitation",
     "Meeting",
     "MeetingEmail",
@@ -76,6 +78,7 @@ __all__ = [
     "ProjectInvitation",
     "ProjectQuerySet",
     "Response",
+    "RosterImportJob",
     "ReminderSent",
     "Stage",
 ]

@@ -1,59 +1,24 @@
 import csv
-import re
-import secrets
+import uuid
 
 from django.contrib import messages
-from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from coprod.core.access import permission_required
-from projects.access import STAFF_ONLY, get_project_for_staff
+from projects.access import STAFF_ONLY, get_import_job_for_staff, get_project_for_staff
 from projects.forms.roster import RosterUploadForm
-from projects.models import Project
-from projects.services.roster_import import (
-    COLUMNS,
-    EXAMPLE_ROW,
-    ImportOutcome,
-    RosterFileError,
-    roster_file_read,
-    roster_import_people,
+from projects.models import ImportStatus
+from projects.selectors.roster_import import roster_import_job_outcome, roster_import_job_progress
+from projects.services.roster_import import COLUMNS, EXAMPLE_ROW
+from projects.services.roster_import_jobs import roster_import_job_confirm, roster_import_job_start
+
+NOT_WAITING = (
+    "This file is not waiting to be imported: it is being imported, or has been already. "
+    "Nothing more has been imported."
 )
-
-PENDING_TIMEOUT = 60 * 60
-
-
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
-
-
-STALE = (
-    "That import could not be found: it may have expired after an hour, or already been "
-    "done. Nothing more has been imported. Upload the file again to start over."
-)
-
-
-# The most problems listed at once; a file with more has a wider problem to fix first.
-MAX_ERRORS_SHOWN = 500
-
-
-def _pending_key(token: str) -> str:
-    return f"roster-import:{token}"
-
-
-def _preview(request: HttpRequest, project: Project, outcome: ImportOutcome, token: str = ""):
-    return render(
-        request,
-        "projects/import_preview.html",
-        {
-            "project": project,
-            "outcome": outcome,
-            "errors_shown": outcome.errors[:MAX_ERRORS_SHOWN],
-            "errors_not_shown": max(0, len(outcome.errors) - MAX_ERRORS_SHOWN),
-            "token": token,
-        },
-    )
 
 
 @permission_required("projects.manage_project", denied=STAFF_ONLY)
@@ -65,21 +30,13 @@ def roster_import(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         form = RosterUploadForm(request.POST, request.FILES, template_url=template_url)
     if form.is_bound and form.is_valid():
-        outcome = roster_import_people(
-            roster_file=form.cleaned_data["file"],
+        job = roster_import_job_start(
             project=project,
-            recorded_by=request.user,
-            dry_run=True,
+            started_by=request.user,
+            upload=form.upload,
+            rows_total=len(form.cleaned_data["file"]),
         )
-        token = ""
-        if not outcome.errors:
-            token = secrets.token_urlsafe(32)
-            cache.set(
-                _pending_key(token),
-                {"project": project.pk, "user": request.user.pk, "content": form.content},
-                PENDING_TIMEOUT,
-            )
-        return _preview(request, project, outcome, token)
+        return redirect("projects:roster_import_job", slug=project.slug, job_id=job.public_id)
     return render(
         request,
         "projects/import.html",
@@ -87,45 +44,42 @@ def roster_import(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _pending_claim(token: str, project: Project, user) -> bytes | None:
-    """The file waiting under this token for this project and user, taken out of the
-    cache so that it is imported once however often the button is pressed."""
-    if not TOKEN_PATTERN.fullmatch(token):
-        return None
-    pending = cache.get(_pending_key(token))
-    if not pending or pending["project"] != project.pk or pending["user"] != user.pk:
-        return None
-    if not cache.delete(_pending_key(token)):
-        return None
-    return pending["content"]
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+@require_GET
+def roster_import_job(request: HttpRequest, slug: str, job_id: uuid.UUID) -> HttpResponse:
+    """The job's page: its progress while it runs, then the problems found, what the import
+    will do, what it did, or why it failed."""
+    job = get_import_job_for_staff(request, slug, job_id)
+    return render(
+        request,
+        "projects/import_job.html",
+        {
+            "project": job.project,
+            "job": job,
+            "statuses": ImportStatus,
+            "progress": roster_import_job_progress(job),
+            "outcome": roster_import_job_outcome(job),
+        },
+    )
+
+
+@permission_required("projects.manage_project", denied=STAFF_ONLY)
+@require_GET
+def roster_import_job_status(request: HttpRequest, slug: str, job_id: uuid.UUID) -> JsonResponse:
+    """How far the job has got, for the page's progress bar to ask every second."""
+    job = get_import_job_for_staff(request, slug, job_id)
+    response = JsonResponse(roster_import_job_progress(job).as_json())
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @permission_required("projects.manage_project", denied=STAFF_ONLY)
 @require_POST
-def roster_import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
-    project = get_project_for_staff(request, slug)
-    content = _pending_claim(request.POST.get("token", ""), project, request.user)
-    if content is None:
-        messages.error(request, STALE)
-        return redirect("projects:roster_import", slug=project.slug)
-    try:
-        roster_file = roster_file_read(content)
-    except RosterFileError:
-        messages.error(request, STALE)
-        return redirect("projects:roster_import", slug=project.slug)
-    outcome = roster_import_people(
-        roster_file=roster_file, project=project, recorded_by=request.user, dry_run=False
-    )
-    if outcome.errors:
-        # The roster changed after the preview; the real run found the problems instead.
-        return _preview(request, project, outcome)
-    people = "person" if len(outcome.rows) == 1 else "people"
-    messages.success(
-        request,
-        f"Imported {len(outcome.rows)} {people}: {outcome.new_count} new, "
-        f"{outcome.matched_count} already on the roster.",
-    )
-    return redirect("projects:detail", slug=project.slug)
+def roster_import_confirm(request: HttpRequest, slug: str, job_id: uuid.UUID) -> HttpResponse:
+    job = get_import_job_for_staff(request, slug, job_id)
+    if not roster_import_job_confirm(job=job):
+        messages.error(request, NOT_WAITING)
+    return redirect("projects:roster_import_job", slug=job.project.slug, job_id=job.public_id)
 
 
 @permission_required("projects.manage_project", denied=STAFF_ONLY)

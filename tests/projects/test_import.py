@@ -1,21 +1,25 @@
-"""Importing people into a project's roster from a CSV file: preview, confirm, all or nothing."""
+"""Importing people into a project's roster from a CSV file: preview, confirm, all or nothing.
+
+The rows are checked, and imported, by background tasks (run at once here, when the request
+that queued them commits); the upload and the confirmation lead to the job's page."""
 
 import csv
 import io
+import uuid
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projects.models import Membership, MembershipStatus
+from projects.models import ImportStatus, Membership, MembershipStatus, RosterImportJob
 from projects.services.roster_import import (
     COLUMNS,
     MAX_BYTES,
-    MAX_ROWS,
-    PersonImportResource,
+    RosterImport,
     roster_file_read,
     roster_import_people,
 )
@@ -47,13 +51,28 @@ def person_row(**cells) -> dict:
 
 
 def upload(client, project, content: bytes, name: str = "people.csv"):
+    """Upload the file; once its rows are checked, the page the upload leads to."""
     url = reverse("projects:roster_import", kwargs={"slug": project.slug})
-    return client.post(url, {"file": SimpleUploadedFile(name, content, content_type="text/csv")})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            url, {"file": SimpleUploadedFile(name, content, content_type="text/csv")}
+        )
+    if response.status_code == 302:
+        return client.get(response["Location"])
+    return response
 
 
-def confirm(client, project, token: str, **extra):
-    url = reverse("projects:roster_import_confirm", kwargs={"slug": project.slug})
-    return client.post(url, {"token": token}, **extra)
+def job_of(response) -> RosterImportJob:
+    return response.context["job"]
+
+
+def confirm(client, project, job_id, follow: bool = False):
+    url = reverse("projects:roster_import_confirm", kwargs={"slug": project.slug, "job_id": job_id})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url)
+    if follow and response.status_code == 302:
+        return client.get(response["Location"])
+    return response
 
 
 def counts() -> tuple[int, int, int, int]:
@@ -142,20 +161,26 @@ def test_a_clean_file_previews_each_row_without_importing_anything(staff_client,
         (2, "Ada Lovelace", True),
         (3, "Grace Hopper", True),
     ]
-    assert b"Import 2 people" in response.content
-    assert response.context["token"]
+    assert b"Import these 2 people" in response.content
+    job = job_of(response)
+    assert job.status == ImportStatus.CHECKED
+    assert (job.rows_total, job.rows_checked) == (2, 2)
+    confirm_url = reverse(
+        "projects:roster_import_confirm",
+        kwargs={"slug": personas.project.slug, "job_id": job.public_id},
+    )
+    assert confirm_url.encode() in response.content
     assert counts() == before
 
 
 def test_confirming_a_clean_file_imports_people_with_consent_and_membership(staff_client, personas):
     preview = upload(staff_client, personas.project, CLEAN_FILE)
 
-    response = confirm(staff_client, personas.project, preview.context["token"], follow=True)
+    response = confirm(staff_client, personas.project, job_of(preview).public_id, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse(
-        "projects:detail", kwargs={"slug": personas.project.slug}
-    )
-    assert b"Imported 2 people: 2 new, 0 already on the roster." in response.content
+    assert job_of(response).status == ImportStatus.DONE
+    assert job_of(response).rows_imported == 2
+    assert b"Added 2 people; 0 were already on the roster." in response.content
     ada = Person.objects.get(email="ada@example.org")
     assert ada.stakeholder_group == StakeholderGroup.CARER
     assert ada.preferred_contact == "email"
@@ -191,20 +216,17 @@ def test_confirming_a_clean_file_imports_people_with_consent_and_membership(staf
         )
 
 
-def test_a_token_imports_once_and_pressing_confirm_again_imports_nothing_more(
-    staff_client, personas
-):
-    token = upload(staff_client, personas.project, CLEAN_FILE).context["token"]
-    confirm(staff_client, personas.project, token)
+def test_a_job_imports_once_and_pressing_confirm_again_imports_nothing_more(staff_client, personas):
+    job_id = job_of(upload(staff_client, personas.project, CLEAN_FILE)).public_id
+    confirm(staff_client, personas.project, job_id)
     after_first = counts()
 
-    response = confirm(staff_client, personas.project, token, follow=True)
+    response = confirm(staff_client, personas.project, job_id, follow=True)
 
     assert counts() == after_first
-    assert response.redirect_chain[-1][0] == reverse(
-        "projects:roster_import", kwargs={"slug": personas.project.slug}
-    )
-    assert b"Upload the file again to start over." in response.content
+    assert job_of(response).status == ImportStatus.DONE
+    assert b"This file is not waiting to be imported" in response.content
+    assert b"Nothing more has been imported." in response.content
 
 
 def test_a_file_with_a_bad_row_lists_the_row_and_reason_and_imports_nothing(staff_client, personas):
@@ -224,29 +246,46 @@ def test_a_file_with_a_bad_row_lists_the_row_and_reason_and_imports_nothing(staf
     ]
     assert NOTHING_IMPORTED.encode() in response.content
     assert b"Row 4" in response.content
-    assert response.context["token"] == ""
-    assert b'name="token"' not in response.content
+    assert b"Import these" not in response.content
     assert counts() == before
 
 
-def test_pressing_confirm_with_a_forged_token_after_errors_imports_nothing(staff_client, personas):
-    upload(staff_client, personas.project, csv_bytes(person_row(phone="0123")))
+def test_pressing_confirm_on_a_file_with_problems_imports_nothing(staff_client, personas):
+    response = upload(staff_client, personas.project, csv_bytes(person_row(phone="0123")))
+    job = job_of(response)
     before = counts()
 
-    for token in ["A" * 43, "", "../../etc", "x" * 500]:
-        response = confirm(staff_client, personas.project, token, follow=True)
+    response = confirm(staff_client, personas.project, job.public_id, follow=True)
 
-        assert b"That import could not be found" in response.content
+    assert b"This file is not waiting to be imported" in response.content
+    job.refresh_from_db()
+    assert (job.status, job.problem_count) == (ImportStatus.CHECKED, 1)
     assert counts() == before
 
 
-def test_a_token_is_refused_on_another_project(staff_client, personas):
-    token = upload(staff_client, personas.project, CLEAN_FILE).context["token"]
+def test_pressing_confirm_for_a_job_that_does_not_exist_is_not_found(staff_client, personas):
     before = counts()
 
-    response = confirm(staff_client, personas.other_project, token, follow=True)
+    response = confirm(staff_client, personas.project, uuid.uuid4())
 
-    assert b"That import could not be found" in response.content
+    assert response.status_code == 404
+    assert counts() == before
+
+
+def test_a_job_is_not_found_under_another_project(staff_client, personas):
+    job = job_of(upload(staff_client, personas.project, CLEAN_FILE))
+    before = counts()
+    kwargs = {"slug": personas.other_project.slug, "job_id": job.public_id}
+
+    responses = [
+        staff_client.get(reverse("projects:roster_import_job", kwargs=kwargs)),
+        staff_client.get(reverse("projects:roster_import_job_status", kwargs=kwargs)),
+        confirm(staff_client, personas.other_project, job.public_id),
+    ]
+
+    assert [response.status_code for response in responses] == [404, 404, 404]
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED
     assert counts() == before
 
 
@@ -255,13 +294,13 @@ def test_an_email_in_a_different_case_matches_the_existing_person(staff_client, 
     content = csv_bytes(person_row(full_name="Samuel Jones", email="Sam.Jones@EXAMPLE.org"))
 
     preview = upload(staff_client, personas.project, content)
-    response = confirm(staff_client, personas.project, preview.context["token"], follow=True)
+    response = confirm(staff_client, personas.project, job_of(preview).public_id, follow=True)
 
     assert [(row.is_new, row.matched_name) for row in preview.context["outcome"].rows] == [
         (False, "Sam Jones")
     ]
     assert b"Matches Sam Jones" in preview.content
-    assert b"Imported 1 person: 0 new, 1 already on the roster." in response.content
+    assert b"Added 0 people; 1 was already on the roster." in response.content
     assert Person.objects.filter(email__iexact="sam.jones@example.org").count() == 1
     assert Membership.objects.get(person=existing).project == personas.project
 
@@ -273,7 +312,7 @@ def test_a_phone_number_written_differently_matches_the_existing_person(staff_cl
     before = Person.objects.count()
 
     preview = upload(staff_client, personas.project, content)
-    confirm(staff_client, personas.project, preview.context["token"])
+    confirm(staff_client, personas.project, job_of(preview).public_id)
 
     assert preview.context["outcome"].matched_count == 1
     assert Person.objects.filter(phone="+447400123456").count() == 1
@@ -332,7 +371,7 @@ def test_an_existing_membership_of_the_project_is_kept_as_it_is(staff_client, pe
     memberships_before = Membership.objects.count()
 
     preview = upload(staff_client, personas.project, content)
-    confirm(staff_client, personas.project, preview.context["token"])
+    confirm(staff_client, personas.project, job_of(preview).public_id)
 
     assert [row.notes for row in preview.context["outcome"].rows] == [
         ["Already on this project (active)."],
@@ -480,13 +519,14 @@ def test_a_roster_change_after_the_preview_is_caught_by_the_real_import(staff_cl
         person_row(email="ada@example.org"),
         person_row(full_name="Ada by phone", phone="07400 123456"),
     )
-    token = upload(staff_client, personas.project, content).context["token"]
+    job_id = job_of(upload(staff_client, personas.project, content)).public_id
     PersonFactory(full_name="Ada", email="ada@example.org", phone="+447400123456")
     before = counts()
 
-    response = confirm(staff_client, personas.project, token)
+    response = confirm(staff_client, personas.project, job_id, follow=True)
 
     assert response.status_code == 200
+    assert job_of(response).status == ImportStatus.CHECKED
     assert error_texts(response) == ["Row 3: phone — same person as row 2"]
     assert NOTHING_IMPORTED.encode() in response.content
     assert counts() == before
@@ -558,16 +598,22 @@ def test_an_over_size_file_gets_a_clear_message(staff_client, personas):
     response = upload(staff_client, personas.project, content)
 
     assert response.status_code == 200
-    assert b"The file is larger than 2 MB. Split it into smaller files." in response.content
+    assert b"The file is larger than 20 MB. Split it into smaller files." in response.content
+    assert not RosterImportJob.objects.exists()
 
 
-def test_a_file_with_more_than_a_thousand_people_gets_a_clear_message(staff_client, personas):
-    content = csv_bytes(*[person_row(email=f"p{n}@example.org") for n in range(MAX_ROWS + 1)])
+def test_a_file_of_more_than_a_thousand_people_is_checked_and_imported(staff_client, personas):
+    content = csv_bytes(*[person_row(email=f"p{n}@example.org") for n in range(2500)])
+    members_before = Membership.objects.filter(project=personas.project).count()
 
-    response = upload(staff_client, personas.project, content)
+    preview = upload(staff_client, personas.project, content)
+    response = confirm(staff_client, personas.project, job_of(preview).public_id, follow=True)
 
-    assert response.status_code == 200
-    assert b"The file has more than 1,000 people in it." in response.content
+    assert preview.context["outcome"].new_count == 2500
+    assert len(preview.context["outcome"].rows) == 200
+    assert b"And 2,300 more rows, not listed here." in preview.content
+    assert b"Added 2,500 people; 0 were already on the roster." in response.content
+    assert Membership.objects.filter(project=personas.project).count() == members_before + 2500
 
 
 @pytest.mark.parametrize("visitor", ["participant", "commissioner", "ungranted_commissioner"])
@@ -580,10 +626,11 @@ def test_only_staff_may_import(client, personas, visitor):
         client.get(reverse("projects:roster_import", kwargs=kwargs)),
         client.get(reverse("projects:roster_import_template", kwargs=kwargs)),
         upload(client, personas.project, CLEAN_FILE),
-        confirm(client, personas.project, "A" * 43),
+        confirm(client, personas.project, uuid.uuid4()),
     ]
 
     assert [response.status_code for response in responses] == [403, 403, 403, 403]
+    assert not RosterImportJob.objects.exists()
     assert counts() == before
 
 
@@ -649,8 +696,8 @@ def test_someone_added_to_the_roster_during_the_import_is_reported_and_nothing_i
     personas, monkeypatch
 ):
     PersonFactory(full_name="Added Meanwhile", email="ada@example.org")
-    # As if the person was added after the file's lookups ran: the database refuses the row.
-    monkeypatch.setattr(PersonImportResource, "before_import", lambda self, dataset, **kw: None)
+    # As if the person was added after the chunk's lookups ran: the database refuses the row.
+    monkeypatch.setattr(RosterImport, "_look_up", lambda self, records: None)
     content = csv_bytes(
         person_row(full_name="Grace Hopper", phone="07400 123456"),
         person_row(email="ada@example.org"),
