@@ -42,10 +42,20 @@ def test_a_commissioner_reads_a_granted_report_and_downloads_it(page, audit, scr
     audit()
     chart = page.get_by_role("img", name=re.compile("^Bar chart of active people"))
     expect(chart).to_be_visible()
-    # Chart.js has drawn on the canvas: some pixel is no longer transparent.
-    assert chart.evaluate(
-        "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some(v => v > 0)"
+    # Drawn on the server, and as the browser lays it out (page styles included): one bar,
+    # for the 7 people with lived experience, 7/8 of the way along an axis to 8.
+    assert chart.evaluate("svg => svg.querySelectorAll('rect.bar').length") == 1
+    drawn = chart.evaluate(
+        """svg => {
+            const grid = [...svg.querySelectorAll("line.gridline")].map(line => line.getBBox().x);
+            const ticks = [...svg.querySelectorAll("text.tick")].map(tick => tick.textContent);
+            const bar = svg.querySelector("rect.bar").getBBox();
+            return [bar.width / (grid[grid.length - 1] - grid[0]), ticks[ticks.length - 1]];
+        }"""
     )
+    assert drawn[1] == "8"
+    assert drawn[0] == pytest.approx(7 / 8, abs=0.005)
+    assert chart.evaluate("svg => svg.getBoundingClientRect().right") <= page.viewport_size["width"]
     engagement = page.get_by_role(
         "table", name="Active people in each stakeholder group, against the target"
     )

@@ -36,12 +36,6 @@ def money(value) -> str:
     return f"{sign}£{abs(amount):,.2f}"
 
 
-@register.filter
-def pluck(rows, key: str) -> list:
-    """{{ rows|pluck:"chart" }}: the value under `key` in each of the rows, as a list."""
-    return [row[key] for row in rows]
-
-
 @register.tag("pagecache")
 def do_pagecache(parser, token):
     """{% pagecache "name" timeout vary_on... [unless=expr] %}…{% endpagecache %}
