@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod.core.emails import render_email
-from coprod.core.outbox import outbox_waiting_ids
+from coprod.core.outbox import give_up, outbox_waiting_ids, send_each
 from coprod.core.queue import task_delay
 from coprod.core.texts import Channel, render_text, send_text
 from decisions.ballot import ballot_token
@@ -341,23 +341,15 @@ def _ballot_expires(decision: Decision) -> datetime:
 
 
 def vote_emails_send_batch(*, email_ids: Iterable[int]) -> int:
-    """Send a batch one after another; one that fails goes on by itself, with retries."""
-    sent = 0
-    for email_id in email_ids:
-        try:
-            sent += vote_email_send(email_id=email_id)
-        except Exception:  # noqa: BLE001 - the failure is kept on the row; retried alone
-            try:
-                task_delay("decisions.tasks.send_vote_email", email_id)
-            except Exception:  # noqa: BLE001 - broker gone too: the sweep sends it later
-                logger.warning("Vote email %s left in the outbox for the sweep", email_id)
-    return sent
+    return send_each(
+        email_ids,
+        send=lambda email_id: vote_email_send(email_id=email_id),
+        retry_task="decisions.tasks.send_vote_email",
+    )
 
 
 def vote_email_give_up(*, email_id: int, error: str) -> None:
-    VoteEmail.objects.filter(pk=email_id, sent_at=None).update(
-        failed_at=timezone.now(), claimed_at=None, last_error=error[:1000]
-    )
+    give_up(VoteEmail, email_id, error)
 
 
 def vote_emails_sweep(*, older_than: timedelta = timedelta(minutes=1)) -> int:

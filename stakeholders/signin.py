@@ -28,7 +28,7 @@ from django.utils import timezone
 from sesame.utils import get_token, get_user
 
 from coprod.core.emails import send_email
-from coprod.core.outbox import outbox_waiting_ids
+from coprod.core.outbox import give_up, outbox_waiting_ids
 from coprod.core.queue import task_delay
 from coprod.core.texts import Channel, render_text, send_text
 from stakeholders.models import (
@@ -293,10 +293,7 @@ def signin_link_send(*, link_id: int) -> bool:
 
 
 def signin_link_give_up(*, link_id: int, error: str) -> None:
-    """After the last retry: show the failure, with its reason, to staff."""
-    SigninLink.objects.filter(pk=link_id, sent_at=None).update(
-        failed_at=timezone.now(), claimed_at=None, last_error=error[:1000]
-    )
+    give_up(SigninLink, link_id, error)
 
 
 def signin_links_sweep() -> int:

@@ -1,5 +1,7 @@
 """Outbox rows (one per email owed) that the periodic sweep hands to the broker again."""
 
+import logging
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -7,7 +9,10 @@ from django.db import models
 from django.db.models import Model, Q
 from django.utils import timezone
 
+from coprod.core.queue import task_delay
 from coprod.core.texts import Channel
+
+logger = logging.getLogger(__name__)
 
 
 class Delivery(models.Model):
@@ -45,3 +50,27 @@ def outbox_waiting_ids(model: type[Model], *, older_than: timedelta) -> list[int
 def undelivered() -> Q:
     """Outbox rows staff must see: given up on unsent, or bounced after sending."""
     return Q(failed_at__isnull=False, sent_at=None) | Q(bounced_at__isnull=False)
+
+
+def send_each(ids: Iterable[int], *, send: Callable[[int], bool], retry_task: str) -> int:
+    """Send a batch of outbox rows one after another with `send(id)` (which claims the row
+    and returns whether it sent it); returns how many were sent. One that fails goes on by
+    itself as `retry_task`, which retries it with backoff; if the broker is gone too, the
+    periodic sweep sends it later."""
+    sent = 0
+    for row_id in ids:
+        try:
+            sent += send(row_id)
+        except Exception:  # noqa: BLE001 - the failure is kept on the row; retried alone
+            try:
+                task_delay(retry_task, row_id)
+            except Exception:  # noqa: BLE001 - broker gone too: the sweep sends it later
+                logger.warning("%s(%s) left in the outbox for the sweep", retry_task, row_id)
+    return sent
+
+
+def give_up(model: type[Model], row_id: int, error: str) -> None:
+    """After the last retry: show the failure, with its reason, to staff."""
+    model.objects.filter(pk=row_id, sent_at=None).update(
+        failed_at=timezone.now(), claimed_at=None, last_error=error[:1000]
+    )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod.core.emails import render_email
-from coprod.core.outbox import outbox_waiting_ids, undelivered
+from coprod.core.outbox import give_up, outbox_waiting_ids, send_each, undelivered
 from coprod.core.queue import task_delay
 from coprod.core.texts import Channel, render_text, send_text
 from projects.calendar import meeting_ics
@@ -370,19 +370,12 @@ def queue_meeting_emails(email_ids: Iterable[int]) -> int:
 
 
 def meeting_emails_send_batch(*, email_ids: Iterable[int]) -> int:
-    """Send a batch of outbox emails one after another; returns how many were sent. One
-    that fails goes on by itself in `send_meeting_email`, which retries it with backoff."""
-
-    sent = 0
-    for email_id in email_ids:
-        try:
-            sent += meeting_email_send(email_id=email_id)
-        except Exception:  # noqa: BLE001 - the failure is kept on the row; retried alone
-            try:
-                task_delay("projects.tasks.send_meeting_email", email_id)
-            except Exception:  # noqa: BLE001 - broker gone too: the sweep sends it later
-                logger.warning("Email %s left in the outbox for the sweep", email_id)
-    return sent
+    """Send a batch of outbox emails one after another; returns how many were sent."""
+    return send_each(
+        email_ids,
+        send=lambda email_id: meeting_email_send(email_id=email_id),
+        retry_task="projects.tasks.send_meeting_email",
+    )
 
 
 def meeting_email_send(*, email_id: int) -> bool:
@@ -437,10 +430,7 @@ def _mail_connection(backend: str):
 
 
 def meeting_email_give_up(*, email_id: int, error: str) -> None:
-    """After the last retry: show the failure, with its reason, to staff."""
-    MeetingEmail.objects.filter(pk=email_id, sent_at=None).update(
-        failed_at=timezone.now(), claimed_at=None, last_error=error[:1000]
-    )
+    give_up(MeetingEmail, email_id, error)
 
 
 def meeting_email_retry(*, email: MeetingEmail) -> None:
