@@ -353,6 +353,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.sweep_pool_invitations",
         "schedule": 60.0,
     },
+    "ask-for-meeting-feedback": {
+        "task": "evidence.tasks.ask_for_meeting_feedback",
+        "schedule": 900.0,
+    },
     "queue-meeting-reminders": {
         "task": "projects.tasks.queue_meeting_reminders",
         "schedule": 300.0,
@@ -368,6 +372,18 @@ CELERY_BEAT_SCHEDULE = {
     "apply-retention": {
         "task": "stakeholders.tasks.apply_retention",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "delete-old-roster-imports": {
+        "task": "projects.tasks.delete_old_roster_imports",
+        "schedule": crontab(minute=20),
+    },
+    "remind-measure-rounds": {
+        "task": "evidence.tasks.remind_measure_rounds",
+        "schedule": crontab(hour=9, minute=30),
+    },
+    "sweep-measure-reminders": {
+        "task": "evidence.tasks.sweep_measure_reminders",
+        "schedule": 300.0,
     },
 }
 

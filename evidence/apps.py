@@ -6,5 +6,8 @@ class EvidenceConfig(AppConfig):
     verbose_name = "Evidence and reports"
 
     def ready(self) -> None:
-        # Names this app's personal data for the export and erasure (stakeholders.privacy).
-        from evidence import privacy  # noqa: F401
+        # privacy: names this app's personal data for the export and erasure
+        # (stakeholders.privacy). signals: answers what happens to people
+        # (stakeholders.signals). tasks: the services queue them by name
+        # (coprod.core.queue), so they must be registered in every process.
+        from evidence import privacy, signals, tasks  # noqa: F401

@@ -18,12 +18,16 @@ from coprod.core.pdf import html_to_pdf
 from coprod.core.ratelimit import rate_limited, too_many_requests
 from coprod.core.suppression import is_suppressed
 from evidence.selectors import projects_reported_to, report_for_project
+from evidence.selectors.feedback import FEEDBACK_CSV_HEADER, feedback_csv_rows
+from evidence.selectors.measures import measures_csv_rows
+from evidence.selectors.valuation import VALUATION_CSV_HEADER, valuation_csv_rows
 from projects.models import Project
 
 REPORTS_ONLY = "Reports are for commissioners and staff."
 NOT_GRANTED = "You have not been given access to this project's report."
 REPORTS_PER_PAGE = 25
 PENNY = Decimal("0.01")
+MEASURES_CSV_HEADER = ["Measure", "Question", "Figure", "Value"]
 
 
 def _get_report_project_for_user(request: HttpRequest, slug: str) -> Project:
@@ -247,6 +251,11 @@ def _report_csv_files(report: dict) -> dict[str, str]:
         "cost_benefit.csv": _csv_text(
             ["Measure", "Value"], _cost_benefit_rows(report["cost_benefit"])
         ),
+        "measures.csv": _csv_text(MEASURES_CSV_HEADER, measures_csv_rows(report["measures"])),
+        "meeting_feedback.csv": _csv_text(
+            FEEDBACK_CSV_HEADER, feedback_csv_rows(report["feedback"])
+        ),
+        "valuation.csv": _csv_text(VALUATION_CSV_HEADER, valuation_csv_rows(report["valuation"])),
     }
 
 

@@ -24,4 +24,12 @@ CONSENT_TEXTS = {
         "affect my benefits. I can withdraw this at any time and the answers will be deleted "
         "at once.",
     ),
+    ConsentKind.MEASURES: (
+        "2026-12",
+        "I agree that the organisation may keep my answers to questions about how I am "
+        "(such as how satisfied I am with my life), asked at the start of a project and "
+        "again later, to see whether the project made a difference. My answers are only "
+        "ever counted with other people's, never shown with my name. I can withdraw this at "
+        "any time and my answers will be deleted at once.",
+    ),
 }

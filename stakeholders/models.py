@@ -428,6 +428,7 @@ class ConsentKind(models.TextChoices):
     INVOLVEMENT = "involvement", "Holding my details for involvement"
     EQUALITY = "equality", "Equality monitoring"
     BENEFITS = "benefits", "What I tell you about my benefits"
+    MEASURES = "measures", "My answers to questions about how I am"
 
 
 class Benefits(models.TextChoices):

@@ -19,7 +19,7 @@ from stakeholders.models import (
     Person,
     User,
 )
-from stakeholders.signals import involvement_consent_withdrawn
+from stakeholders.signals import consent_withdrawn, involvement_consent_withdrawn
 
 
 class DuplicatePerson(Exception):
@@ -62,7 +62,8 @@ def consent_give(
 def consent_withdraw(*, person: Person, kind: str, withdrawn_by: User | None) -> bool:
     """Withdraw a standing consent; it takes effect at once. Returns False if none stood.
 
-    Equality answers, and answers about benefits, are deleted. Without involvement consent
+    Equality answers, answers about benefits, and answers to measures (through
+    `consent_withdrawn`) are deleted. Without involvement consent
     the person leaves the pool and every project, so nobody can invite them.
     """
     now = timezone.now()
@@ -79,6 +80,8 @@ def consent_withdraw(*, person: Person, kind: str, withdrawn_by: User | None) ->
             person.in_pool = False
             person.save(update_fields=["involvement_consent_given", "in_pool"])
             involvement_consent_withdrawn.send(sender=Person, person=person, when=now)
+        if withdrawn:
+            consent_withdrawn.send(sender=Person, person=person, kind=kind, when=now)
     return bool(withdrawn)
 
 

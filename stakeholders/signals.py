@@ -10,3 +10,7 @@ from django.dispatch import Signal
 # Sent with `person` and `when` after their involvement consent is withdrawn: nobody may
 # involve them any more.
 involvement_consent_withdrawn = Signal()
+
+# Sent with `person`, `kind` (a ConsentKind) and `when` after any consent of theirs is
+# withdrawn: what was kept under that consent must go.
+consent_withdrawn = Signal()

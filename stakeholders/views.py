@@ -140,6 +140,8 @@ WITHDRAWN_MESSAGES = {
     "deleted.",
     ConsentKind.BENEFITS: "You have withdrawn your consent. What you told us about your "
     "benefits has been deleted.",
+    ConsentKind.MEASURES: "You have withdrawn your consent. Your answers to questions about "
+    "how you are have been deleted, and we will not ask you them again.",
 }
 
 

@@ -21,6 +21,8 @@ from decisions.selectors import (
     recent_decisions_panel,
 )
 from evidence.selectors import recent_evidence_panel
+from evidence.selectors.feedback import feedback_due_for
+from evidence.selectors.measures import rounds_waiting_for
 from projects.access import STAFF_ONLY
 from projects.models import (
     Response,
@@ -126,6 +128,8 @@ def me(request: HttpRequest) -> HttpResponse:
         "consents": deferred(standing_consents, person),
         "invitations": deferred(lambda: list(upcoming_invitations_of(person)[:MY_MEETINGS_LIMIT])),
         "pool_invitations": deferred(pool_invitations_waiting_for, person),
+        "measure_rounds": deferred(rounds_waiting_for, person),
+        "feedback_due": deferred(feedback_due_for, person),
         "Response": Response,
     }
     return render(request, "pages/me.html", context)

@@ -2,15 +2,25 @@
 after meetings, the valuation, the learning library and who may read reports. One module
 per concern; import from here."""
 
+from evidence.models.feedback import (
+    AGREE_FROM,
+    ANSWER_WITHIN,
+    QUESTIONS,
+    FeedbackQuestion,
+    FeedbackRequest,
+    MeetingFeedback,
+)
 from evidence.models.measures import (
     Measure,
     MeasureAnswer,
     MeasureLicence,
     MeasureQuestion,
+    MeasureReminder,
     MeasureResponse,
     MeasureRound,
     MeasureScoring,
     ProjectMeasure,
+    ReminderWhich,
     RoundKind,
 )
 from evidence.models.records import (
@@ -25,17 +35,37 @@ from evidence.models.records import (
     not_in_the_future,
     number_text,
 )
+from evidence.models.valuation import (
+    DISCOUNT_RATE,
+    DISCOUNT_RATE_SOURCE,
+    Beneficiary,
+    Confidence,
+    Deflator,
+    QuantitySource,
+    StaffTime,
+    UnitValue,
+    ValuationOutcome,
+    ValuationSettings,
+)
 
 __all__ = [
+    "AGREE_FROM",
+    "ANSWER_WITHIN",
+    "QUESTIONS",
+    "FeedbackQuestion",
+    "FeedbackRequest",
+    "MeetingFeedback",
     "Measure",
     "MeasureAnswer",
     "MeasureLicence",
     "MeasureQuestion",
+    "MeasureReminder",
     "MeasureResponse",
     "MeasureRound",
     "MeasureScoring",
     "ProjectMeasure",
     "RoundKind",
+    "ReminderWhich",
     "BetterDirection",
     "EvidenceKind",
     "EvidenceRecord",
@@ -46,4 +76,14 @@ __all__ = [
     "Tag",
     "not_in_the_future",
     "number_text",
+    "DISCOUNT_RATE",
+    "DISCOUNT_RATE_SOURCE",
+    "Beneficiary",
+    "Confidence",
+    "Deflator",
+    "QuantitySource",
+    "StaffTime",
+    "UnitValue",
+    "ValuationOutcome",
+    "ValuationSettings",
 ]

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from coprod.core.outbox import Delivery
 from evidence.models.records import BetterDirection
 
 
@@ -185,6 +186,11 @@ class MeasureResponse(models.Model):
 
 class MeasureAnswer(models.Model):
     response = models.ForeignKey(MeasureResponse, on_delete=models.CASCADE, related_name="answers")
+    # The response's person again, so that their data export (which gathers the rows that
+    # name them) holds every answer they gave, not only that they answered.
+    person = models.ForeignKey(
+        "stakeholders.Person", on_delete=models.CASCADE, related_name="measure_answers"
+    )
     question = models.ForeignKey(MeasureQuestion, on_delete=models.PROTECT, related_name="+")
     value = models.SmallIntegerField(validators=[MinValueValidator(-1000), MaxValueValidator(1000)])
 
@@ -196,3 +202,35 @@ class MeasureAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question}: {self.value}"
+
+
+class ReminderWhich(models.TextChoices):
+    OPENED = "opened", "The round has opened"
+    CLOSING = "closing", "The round closes soon"
+
+
+class MeasureReminder(Delivery):
+    """The outbox for reminders to answer a round, by the person's own channel: one when
+    the round opens and one a few days before it closes. A worker claims a row before it
+    sends, so a task run twice, or two workers, never send it twice."""
+
+    round = models.ForeignKey(MeasureRound, on_delete=models.CASCADE, related_name="reminders")
+    person = models.ForeignKey(
+        "stakeholders.Person", on_delete=models.CASCADE, related_name="measure_reminders"
+    )
+    which = models.CharField(max_length=7, choices=ReminderWhich.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "person", "which"], name="measure_reminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_which_display()}: {self.round}, for {self.person}"

@@ -1,13 +1,12 @@
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from coprod.core.suppression import is_suppressed, protect_total, suppressed_with, withheld
+from coprod.core.suppression import suppressed_with, withheld
 from decisions.selectors import power_sharing, public_board
 from evidence.models import (
     BetterDirection,
@@ -18,24 +17,20 @@ from evidence.models import (
     OutcomeValue,
     ReportGrant,
 )
+from evidence.selectors.feedback import report_meeting_feedback
+from evidence.selectors.measures import report_measures
+from evidence.selectors.money import cost_benefit, report_money
+from evidence.selectors.valuation import report_valuation
 from projects.models import (
     Attendance,
     AttendanceStatus,
-    ClaimStatus,
-    ExpenseClaim,
     Meeting,
     Payment,
     PaymentKind,
     PaymentStatus,
     Project,
 )
-from projects.selectors.payments import (
-    MONEY,
-    ZERO,
-    PaymentWait,
-    payment_waits,
-    project_payment_totals,
-)
+from projects.selectors.payments import PaymentWait, payment_waits
 from projects.selectors.roster import project_coverage
 from stakeholders.models import Role, User
 from stakeholders.rules import is_staff_member
@@ -57,49 +52,6 @@ def projects_reported_to(user) -> QuerySet[Project]:
     if is_staff_member(user):
         return projects
     return projects.filter(report_grants__commissioner=user)
-
-
-def cost_benefit(project: Project) -> dict:
-    """What involvement cost beside the savings recorded for it: three queries, however
-    much money has moved.
-
-    Money is Decimal to the penny. `involvement_costs` is fees paid (net of reversals) plus
-    expenses paid; `total_costs` adds the costs recorded as evidence. `ratio` is the savings
-    per £1 spent, to 2 decimal places, or None when nothing has been spent yet.
-    """
-    totals = project_payment_totals(project)
-    fees_paid = totals.fees[PaymentStatus.PAID]
-    expenses_paid = totals.claims[ClaimStatus.PAID]
-    recorded = EvidenceRecord.objects.filter(
-        project=project, kind__in=[EvidenceKind.SAVING, EvidenceKind.COST]
-    ).aggregate(
-        savings=Coalesce(
-            Sum("amount", filter=Q(kind=EvidenceKind.SAVING)), Value(ZERO), output_field=MONEY
-        ),
-        costs=Coalesce(
-            Sum("amount", filter=Q(kind=EvidenceKind.COST)), Value(ZERO), output_field=MONEY
-        ),
-        saving_records=Count("pk", filter=Q(kind=EvidenceKind.SAVING)),
-        cost_records=Count("pk", filter=Q(kind=EvidenceKind.COST)),
-    )
-    involvement_costs = fees_paid + expenses_paid
-    total_costs = involvement_costs + recorded["costs"]
-    savings = recorded["savings"]
-    ratio = (
-        (savings / total_costs).quantize(PENNY, rounding=ROUND_HALF_UP) if total_costs > 0 else None
-    )
-    return {
-        "fees_paid": fees_paid,
-        "expenses_paid": expenses_paid,
-        "involvement_costs": involvement_costs,
-        "recorded_costs": recorded["costs"],
-        "total_costs": total_costs,
-        "savings": savings,
-        "net": savings - total_costs,
-        "ratio": ratio,
-        "saving_records": recorded["saving_records"],
-        "cost_records": recorded["cost_records"],
-    }
 
 
 def project_evidence_page(
@@ -223,12 +175,13 @@ def _report_engagement(project: Project) -> dict:
         groups.append(
             {"label": row["label"], "active": active, "target": target, "target_met": target_met}
         )
+    # Every figure rests on the same meetings, those held: started and not cancelled. Rows
+    # for a meeting still to come or called off are not attendance, however they were made.
+    held = Meeting.objects.filter(project=project, cancelled_at=None, starts_at__lte=timezone.now())
     # Meetings are not people: how many were held is shown however few.
-    meetings_held = Meeting.objects.filter(
-        project=project, cancelled_at=None, starts_at__lte=timezone.now()
-    ).count()
+    meetings_held = held.count()
     attended, no_show = Q(status=AttendanceStatus.ATTENDED), Q(status=AttendanceStatus.NO_SHOW)
-    attendance = Attendance.objects.filter(meeting__project=project).aggregate(
+    attendance = Attendance.objects.filter(meeting__in=held).aggregate(
         attended=Count("pk", filter=attended),
         no_show=Count("pk", filter=no_show),
         people=Count("person", filter=attended, distinct=True),
@@ -251,53 +204,6 @@ def _report_engagement(project: Project) -> dict:
             _percent(attendance["attended"], recorded), people, no_show_people
         ),
         "hours": hours,
-        "chart": {
-            "labels": [group["label"] for group in groups],
-            # A suppressed count is left out of the chart, never drawn at its real height.
-            "active": [
-                None if is_suppressed(group["active"]) else group["active"] for group in groups
-            ],
-            "target": [group["target"] for group in groups],
-        },
-    }
-
-
-def _report_money(project: Project, *, costs: dict) -> dict:
-    """The money in the report, shared by its payments and its cost and benefit sections so
-    that the two can never differ. Two queries.
-
-    Money paid to 1 to 4 people is withheld, and then so is every total it could be worked
-    out from (`protect_total`): the total paid beside the fees and the expenses, the total
-    costs beside that and the other costs, and the savings less costs and the savings for
-    each £1, either of which gives back the total costs from the savings shown.
-    """
-    paid_fees_to = set(
-        Payment.objects.filter(project=project, status=PaymentStatus.PAID)
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
-    paid_claims_of = set(
-        ExpenseClaim.objects.filter(project=project, status=ClaimStatus.PAID)
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
-    fees_paid = withheld(costs["fees_paid"], len(paid_fees_to))
-    expenses_paid = withheld(costs["expenses_paid"], len(paid_claims_of))
-    total_paid = protect_total(
-        withheld(costs["involvement_costs"], len(paid_fees_to | paid_claims_of)),
-        fees_paid,
-        expenses_paid,
-    )
-    total_costs = protect_total(costs["total_costs"], total_paid, costs["recorded_costs"])
-    return {
-        "fees_paid": fees_paid,
-        "expenses_paid": expenses_paid,
-        "total_paid": total_paid,
-        "recorded_costs": costs["recorded_costs"],
-        "total_costs": total_costs,
-        "savings": costs["savings"],
-        "net": protect_total(costs["net"], costs["savings"], total_costs),
-        "ratio": protect_total(costs["ratio"], costs["savings"], total_costs),
     }
 
 
@@ -365,14 +271,6 @@ def _report_outcomes(project: Project) -> list[dict]:
                 "trend": trend,
                 "trend_label": TREND_LABELS.get(trend, "Not known"),
                 "readings": readings,
-                "chart": {
-                    "name": measure.title,
-                    "unit": measure.unit,
-                    "labels": [
-                        on.strftime("%-d %b %Y") if on else "Baseline" for on, _ in readings
-                    ],
-                    "values": [float(value) for _, value in readings],
-                },
             }
         )
     return outcomes
@@ -407,7 +305,7 @@ def report_for_project(project: Project) -> dict:
     so none of them can show more than another. A fixed number of queries whatever the size.
     """
     costs = cost_benefit(project)
-    money = _report_money(project, costs=costs)
+    money = report_money(project, costs=costs)
     return {
         "engagement": _report_engagement(project),
         # Decisions are not people: their counts and shares are shown however few.
@@ -428,4 +326,8 @@ def report_for_project(project: Project) -> dict:
             "saving_records": costs["saving_records"],
             "cost_records": costs["cost_records"],
         },
+        "measures": report_measures(project),
+        "feedback": report_meeting_feedback(project),
+        # The same money as above, so a figure withheld there is withheld here too.
+        "valuation": report_valuation(project, money=money),
     }

@@ -16,10 +16,17 @@ from hypothesis import strategies as st
 
 from decisions.ballot import ballot_token
 from decisions.services import decision_create, voting_open
-from evidence.models import EvidenceRecord
-from projects.models import ExpenseClaim, Payment, ProjectInvitation
+from evidence.models import EvidenceRecord, MeasureRound, ProjectMeasure
+from projects.models import (
+    Attendance,
+    AttendanceStatus,
+    ExpenseClaim,
+    Payment,
+    ProjectInvitation,
+)
 from projects.pool_links import pool_invitation_token
 from projects.rsvp import RsvpAction, rsvp_token
+from tests.factories.measures import ons4
 from tests.factories.meetings import InvitationFactory, MeetingFactory
 
 OWN_APPS = ("stakeholders", "projects", "decisions", "evidence")
@@ -29,6 +36,8 @@ TRICKY = [
     "",
     " ",
     "0",
+    # A point on a 1 to 5 scale (what people said after a meeting).
+    "4",
     "-1",
     "1e400",
     "NaN",
@@ -50,6 +59,7 @@ TRICKY = [
     "not-a-uuid",
     "00000000-0000-0000-0000-000000000000",
     # Real choices, so that some posts get far enough to be saved.
+    "entered",
     "lived_experience",
     "carer",
     "email",
@@ -83,6 +93,12 @@ TRICKY = [
     "charity",
     "yes",
     "not_now",
+    "baseline",
+    "follow_up",
+    "held",
+    "separate",
+    "total",
+    "paper",
 ]
 
 VALUE = st.one_of(
@@ -477,6 +493,33 @@ FORMS = [
     ),
     ("projects:edit", {"slug": "project"}, "", STAFF, PROJECT_FORM_FIELDS),
     ("evidence:grants", {"slug": "project"}, "", STAFF, ["commissioner"]),
+    (
+        "evidence:valuation_outcome_add",
+        {"slug": "project"},
+        "",
+        STAFF,
+        [
+            "name",
+            "unit_value",
+            "quantity_source",
+            "quantity",
+            "quantity_note",
+            "question",
+            "deadweight",
+            "attribution",
+            "displacement",
+            "drop_off",
+            "duration",
+        ],
+    ),
+    (
+        "evidence:staff_time_add",
+        {"slug": "project"},
+        "",
+        STAFF,
+        ["worked_on", "what", "hours", "hourly_cost"],
+    ),
+    ("evidence:optimism_bias", {"slug": "project"}, "", STAFF, ["optimism_bias"]),
     ("projects:rsvp", {"token": "rsvp"}, "", ANONYMOUS, ["support_note"]),
     ("stakeholders:signin_link_ask", {}, "", ANONYMOUS, ["address"]),
     ("projects:pool_invitation", {"token": "pool_invitation"}, "", ANONYMOUS, ["answer"]),
@@ -529,6 +572,52 @@ FORMS = [
         ["account_name", "sort_code", "account_number"],
     ),
     ("stakeholders:sar_received", {"person_id": "person"}, "", STAFF, ["received_on", "channel"]),
+    # Measures: the organisation's own, a project's choice and rounds, paper answers.
+    (
+        "evidence:measure_add",
+        {},
+        "",
+        STAFF,
+        [
+            "name",
+            "description",
+            "source",
+            "source_url",
+            "licence",
+            "licence_details",
+            "scale_min",
+            "scale_min_label",
+            "scale_max",
+            "scale_max_label",
+            "scoring",
+            "meaningful_change",
+            "meaningful_change_source",
+            "higher_better",
+            "lower_better",
+        ],
+    ),
+    ("evidence:project_measure_add", {"slug": "project"}, "", STAFF, ["measure"]),
+    (
+        "evidence:measure_round_add",
+        {"slug": "project", "project_measure_id": "project_measure"},
+        "",
+        STAFF,
+        ["kind", "name", "opens_on", "closes_on"],
+    ),
+    (
+        "evidence:paper_answers",
+        {"slug": "project", "round_id": "measure_round"},
+        "",
+        STAFF,
+        ["person", "consent_method", "agreed"],
+    ),
+    (
+        "evidence:meeting_feedback",
+        {"meeting_id": "attended_meeting"},
+        "",
+        PARTICIPANT,
+        ["listened", "influence", "accessible", "comment"],
+    ),
 ]
 
 
@@ -538,6 +627,16 @@ def _placeholders(personas) -> dict:
         project=personas.project, starts_at=started, ends_at=started + timedelta(hours=2)
     )
     InvitationFactory(meeting=past_meeting, person=personas.participant.person)
+    attended_meeting = MeetingFactory(
+        project=personas.project, starts_at=started, ends_at=started + timedelta(hours=2)
+    )
+    Attendance.objects.create(
+        meeting=attended_meeting,
+        person=personas.participant.person,
+        status=AttendanceStatus.ATTENDED,
+        hours=Decimal("2"),
+        stakeholder_group=personas.participant.person.stakeholder_group,
+    )
     decision = decision_create(
         project=personas.project,
         created_by=personas.staff,
@@ -579,10 +678,20 @@ def _placeholders(personas) -> dict:
         baseline_value=Decimal("42"),
         baseline_on=timezone.localdate(),
     )
+    measure_round = MeasureRound.objects.create(
+        project_measure=ProjectMeasure.objects.create(project=personas.project, measure=ons4()),
+        kind="baseline",
+        name="Baseline",
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate() + timedelta(days=14),
+    )
     return {
         "project": personas.project.slug,
+        "project_measure": str(measure_round.project_measure_id),
+        "measure_round": str(measure_round.pk),
         "meeting": str(personas.meeting.public_id),
         "past_meeting": str(past_meeting.public_id),
+        "attended_meeting": str(attended_meeting.public_id),
         "decision": str(decision.public_id),
         "open_vote": str(open_vote.public_id),
         "payment": str(payment.public_id),

@@ -7,7 +7,7 @@ change no row of any table. Third-party pages (allauth, the Django admin) are te
 their libraries and by tests/stakeholders/test_admin_access.py.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,11 +18,27 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from decisions.ballot import ballot_token
 from decisions.models import Decision
 from decisions.services import decision_create, voting_open
-from evidence.models import EvidenceRecord, LearningEntry
-from projects.models import ExpenseClaim, Payment, PaymentRun, ProjectInvitation
+from evidence.models import (
+    EvidenceRecord,
+    LearningEntry,
+    MeasureRound,
+    ProjectMeasure,
+    StaffTime,
+    ValuationOutcome,
+)
+from projects.models import (
+    ExpenseClaim,
+    ImportStatus,
+    Payment,
+    PaymentRun,
+    ProjectInvitation,
+    RosterImportJob,
+)
 from projects.pool_links import pool_invitation_token
 from projects.rsvp import RsvpAction, rsvp_token
 from stakeholders.models import ErasureRequest
+from tests.factories.measures import ons4
+from tests.factories.valuation import wellby
 
 OWN_APPS = ("coprod", "projects", "stakeholders", "decisions", "evidence")
 
@@ -162,8 +178,18 @@ MATRIX = {
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
+    "projects:roster_import_job": (
+        {"slug": "granted", "job_id": "import_job"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+    ),
+    "projects:roster_import_job_status": (
+        {"slug": "granted", "job_id": "import_job"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+    ),
     "projects:roster_import_confirm": (
-        {"slug": "granted"},
+        {"slug": "granted", "job_id": "import_job"},
         [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
     ),
@@ -353,6 +379,19 @@ MATRIX = {
         {"meeting_id": "meeting"},
         [LOGIN, NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         [LOGIN, REDIRECT, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    # Only someone marked as having come may answer; the meeting placeholder is still to
+    # come, so everyone gets the clear "no record of you coming" page and nothing changes.
+    "evidence:meeting_feedback": (
+        {"meeting_id": "meeting"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+    ),
+    # Neither participant came to the meeting: refused as on the questions page.
+    "evidence:meeting_feedback_sent": (
+        {"meeting_id": "meeting"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
     "projects:meeting_calendar": (
         {"meeting_id": "meeting"},
@@ -610,6 +649,56 @@ MATRIX = {
         [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
     ),
+    "evidence:valuation": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:valuation_outcome_add": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:valuation_outcome_edit": (
+        {"slug": "granted", "outcome_id": "valuation_outcome"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:valuation_outcome_remove": (
+        {"slug": "granted", "outcome_id": "valuation_outcome"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:staff_time_add": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:staff_time_remove": (
+        {"slug": "granted", "entry_id": "staff_time"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:optimism_bias": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:unit_values": (
+        {},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:unit_values_import": (
+        {},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:unit_values_template": (
+        {},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
     "evidence:grants": (
         {"slug": "granted"},
         [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
@@ -619,6 +708,53 @@ MATRIX = {
         {"slug": "granted"},
         [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
         [LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN],
+    ),
+    # Measures people answer themselves: the registry and a project's measures are for staff.
+    "evidence:measures": (
+        {},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
+    ),
+    "evidence:measure_add": (
+        {},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:measure": (
+        {"code": "measure_code"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
+    ),
+    "evidence:project_measures": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
+    ),
+    "evidence:project_measure_add": (
+        {"slug": "granted"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:measure_round_add": (
+        {"slug": "granted", "project_measure_id": "project_measure"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    "evidence:paper_answers": (
+        {"slug": "granted", "round_id": "measure_round"},
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        [LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+    ),
+    # A participant's own answers, and a round of a project they take part in.
+    "evidence:my_measures": (
+        {},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED],
+    ),
+    "evidence:measure_answer": (
+        {"round_id": "measure_round"},
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        [LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN],
     ),
     "evidence:learning": (
         {},
@@ -830,6 +966,29 @@ def _evidence(personas, **fields) -> EvidenceRecord:
     )
 
 
+def _valuation_outcome(personas) -> ValuationOutcome:
+    """An outcome in the project's valuation, made the first time a URL needs one."""
+    return ValuationOutcome.objects.create(
+        project=personas.project,
+        name="Nights not spent in hospital",
+        unit_value=wellby(),
+        quantity_source="entered",
+        quantity=Decimal("12"),
+        quantity_note="Ward records",
+    )
+
+
+def _staff_time(personas) -> StaffTime:
+    """Staff time in the project's valuation, made the first time a URL needs one."""
+    return StaffTime.objects.create(
+        project=personas.project,
+        worked_on=date(2026, 3, 1),
+        what="Planning",
+        hours=Decimal("2"),
+        hourly_cost=Decimal("25"),
+    )
+
+
 def _learning_entry() -> LearningEntry:
     """A learning library entry, made the first time a URL needs one."""
     return LearningEntry.objects.create(
@@ -837,7 +996,27 @@ def _learning_entry() -> LearningEntry:
     )
 
 
+def _measure_round(personas) -> MeasureRound:
+    """ONS4 in the project, with its baseline open today, made the first time a URL needs it."""
+    project_measure, _ = ProjectMeasure.objects.get_or_create(
+        project=personas.project, measure=ons4()
+    )
+    today = date.today()
+    measure_round, _ = MeasureRound.objects.get_or_create(
+        project_measure=project_measure,
+        kind="baseline",
+        defaults={"name": "Baseline", "opens_on": today, "closes_on": today + timedelta(days=14)},
+    )
+    return measure_round
+
+
 def _slug(value: str, personas) -> str:
+    if value == "measure_code":
+        return "ons4"
+    if value == "project_measure":
+        return str(_measure_round(personas).project_measure_id)
+    if value == "measure_round":
+        return str(_measure_round(personas).pk)
     if value == "erasure_request":
         return str(ErasureRequest.objects.create(person=personas.participant.person).public_id)
     if value == "pool_invitation_token":
@@ -855,6 +1034,10 @@ def _slug(value: str, personas) -> str:
     if value == "evidence_document":
         document = ContentFile(b"%PDF-1.4 minutes", name="minutes.pdf")
         return str(_evidence(personas, kind="document", document=document).public_id)
+    if value == "valuation_outcome":
+        return str(_valuation_outcome(personas).public_id)
+    if value == "staff_time":
+        return str(_staff_time(personas).public_id)
     if value == "learning_entry":
         return str(_learning_entry().public_id)
     if value == "decision":
@@ -863,6 +1046,15 @@ def _slug(value: str, personas) -> str:
         return str(_payment(personas).public_id)
     if value == "claim":
         return str(_claim(personas).public_id)
+    if value == "import_job":
+        job = RosterImportJob.objects.create(
+            project=personas.project,
+            started_by=personas.staff,
+            status=ImportStatus.CHECKED,
+            rows_total=1,
+            file="roster-imports/matrix.csv",
+        )
+        return str(job.public_id)
     if value == "payment_run":
         run = PaymentRun.objects.create(paid_on=date.today(), made_by=personas.staff)
         return str(run.public_id)

@@ -6,6 +6,7 @@ import io
 import json
 import re
 import urllib.request
+import xml.etree.ElementTree as ET
 import zipfile
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -13,6 +14,7 @@ from html.parser import HTMLParser
 from types import SimpleNamespace
 
 import pytest
+from defusedxml import ElementTree as safe_xml
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -52,6 +54,7 @@ from tests.factories.roster import MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
+SVG = "{http://www.w3.org/2000/svg}"
 SECRET_NAME = "Zebedee Quillfeather"
 SECRET_EMAIL = "zebedee.quillfeather@hidden.example"
 SECTION_HEADINGS = [
@@ -63,6 +66,9 @@ SECTION_HEADINGS = [
     "Learning highlights",
     "Impact summary (GRIPP2 short form)",
     "Cost and benefit",
+    "Sharing power: what participants said",
+    "Measures people answered themselves",
+    "Valuation",
 ]
 CSV_FILES = {
     "engagement.csv",
@@ -75,6 +81,9 @@ CSV_FILES = {
     "learning.csv",
     "impact_summary.csv",
     "cost_benefit.csv",
+    "measures.csv",
+    "meeting_feedback.csv",
+    "valuation.csv",
 }
 
 
@@ -128,13 +137,21 @@ def _row(table: list[list[str]], heading: str) -> list[str]:
     return next(row for row in table if row and row[0] == heading)
 
 
-def _json_script(response, element_id: str):
+def _svg(response, chart_id: str) -> ET.Element:
     match = re.search(
-        rf'<script id="{element_id}" type="application/json">(.*?)</script>',
+        rf'<svg [^>]*aria-labelledby="{chart_id}-title.*?</svg>',
         response.content.decode(),
         re.DOTALL,
     )
-    return json.loads(match.group(1))
+    return safe_xml.fromstring(match.group(0))
+
+
+def _svg_class(svg: ET.Element, css: str) -> list[ET.Element]:
+    return [element for element in svg.iter() if css in element.get("class", "").split()]
+
+
+def _svg_text(element: ET.Element) -> str:
+    return "".join(element.itertext())
 
 
 def _csv_files(response) -> dict[str, list[list[str]]]:
@@ -414,10 +431,11 @@ def test_small_counts_show_fewer_than_5_and_never_the_real_number(commissioner_c
     assert _row(attendance, "People who came at least once")[1] == SUPPRESSED
     assert _row(attendance, "Times people came to a meeting")[1] == WITHHELD
     assert _row(attendance, "Attendance rate")[1].startswith("not shown")
-    chart = _json_script(response, "engagement-chart-data")
-    carers = chart["labels"].index("Carer or family member")
-    assert chart["active"][carers] is None
-    assert chart["target"][carers] == 3
+    chart = _svg(response, "engagement-chart")
+    carers = next(row for row in _svg_class(chart, "chart-row") if "Carer" in _svg_text(row))
+    assert carers.find(f"{SVG}rect") is None
+    assert SUPPRESSED in _svg_text(carers)
+    assert "(target 3)" in _svg_text(carers)
 
 
 def test_the_engagement_figures_add_up(personas):
@@ -561,14 +579,20 @@ def test_the_outcomes_chart_data_holds_the_series_and_the_table_baseline_and_lat
 
     response = commissioner_client.get(_report_url(personas.project))
 
-    charts = _json_script(response, "outcomes-chart-data")
-    waiting = next(chart for chart in charts if chart["name"] == "Days waiting for a first call")
-    assert waiting["labels"] == ["5 Jan 2026", "2 Mar 2026", "4 May 2026"]
-    assert waiting["values"] == [40.0, 31.5, 28.0]
-    assert waiting["unit"] == "days"
-    content = response.content.decode()
-    assert 'data-outcome-index="0"' in content and 'role="img"' in content
-    assert "js/report-charts.js" in content
+    waiting = _svg(response, "outcome-chart-0")
+    assert _svg_text(waiting.find(f"{SVG}title")) == (
+        "Line chart of Days waiting for a first call (days) over time"
+    )
+    assert waiting.get("role") == "img"
+    assert [_svg_text(label) for label in _svg_class(waiting, "date")] == [
+        "5 Jan 2026",
+        "2 Mar 2026",
+        "4 May 2026",
+    ]
+    assert [_svg_text(value) for value in _svg_class(waiting, "value")] == ["40", "31.5", "28"]
+    assert _svg_text(_svg_class(waiting, "axis-title")[0]) == "days"
+    # Drawn on the server: the page loads no charting script.
+    assert "chart.umd" not in response.content.decode()
     summary = _tables(response)["Each outcome measure from its baseline to its latest reading"]
     assert _row(summary, "Days waiting for a first call (days)") == [
         "Days waiting for a first call (days)",
@@ -874,8 +898,8 @@ def test_the_pdf_maker_reads_static_files_and_never_the_network(monkeypatch):
 def test_only_coprods_own_static_files_are_given_to_the_pdf_maker():
     static_url = "http://testserver/static/"
 
-    assert pdf_helper._static_file(f"{static_url}js/report-charts.js", static_url).name == (
-        "report-charts.js"
+    assert pdf_helper._static_file(f"{static_url}js/charts-common.js", static_url).name == (
+        "charts-common.js"
     )
     for url in (
         "https://example.org/tracker.png",

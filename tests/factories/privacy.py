@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from decisions.models import AssessorRole, VoteChoice
 from decisions.services import decision_create, ladder_assessment_add, vote_cast, voting_open
+from evidence.models import FeedbackRequest, MeasureReminder, MeasureRound, ProjectMeasure
+from evidence.services_feedback import meeting_feedback_save
+from evidence.services_measures import measure_answers_save
 from projects.models import (
     AttendanceStatus,
     ExpenseClaim,
@@ -27,10 +30,12 @@ from stakeholders.services import (
     equality_answers_save,
 )
 from stakeholders.signin import signin_link_invite
+from tests.factories.measures import ons4
 from tests.factories.meetings import InvitationFactory, MeetingFactory
 
 SUPPORT_NOTE = "Wheelchair space near the door please"
 CLAIM_NOTE = "Bus from my flat on Acacia Avenue"
+FEEDBACK_COMMENT = "The room was too noisy for my hearing aid"
 
 
 def give_everything(person, *, project, staff, secret_ballot=None):
@@ -80,6 +85,26 @@ def give_everything(person, *, project, staff, secret_ballot=None):
         hours=Decimal("2"),
         recorded_by=staff,
     )
+    FeedbackRequest.objects.get_or_create(meeting=meeting, person=person)
+    meeting_feedback_save(
+        meeting=meeting,
+        person=person,
+        listened=4,
+        influence=3,
+        accessible=None,
+        comment=FEEDBACK_COMMENT,
+    )
+    measure_round = _measure_round(project)
+    measure_answers_save(
+        measure_round=measure_round,
+        person=person,
+        values={
+            question.pk: 6 for question in measure_round.project_measure.measure.questions.all()
+        },
+        recorded_by=staff,
+        method=ConsentMethod.PAPER,
+    )
+    MeasureReminder.objects.get_or_create(round=measure_round, person=person, which="opened")
     payment = payment_approve(payment=attendance.payment, approved_by=staff, benefits_checked=True)
     payment_mark_paid(payment=payment, paid_on=timezone.localdate(), reference=f"BACS-{person.pk}")
     ExpenseClaim.objects.create(
@@ -127,3 +152,15 @@ def give_everything(person, *, project, staff, secret_ballot=None):
         )
         signin_link_invite(person=person, sent_by=staff)
     return secret_ballot
+
+
+def _measure_round(project) -> MeasureRound:
+    """ONS4 in the project with a baseline that opened last week."""
+    project_measure, _ = ProjectMeasure.objects.get_or_create(project=project, measure=ons4())
+    opened = timezone.localdate() - timedelta(days=7)
+    measure_round, _ = MeasureRound.objects.get_or_create(
+        project_measure=project_measure,
+        kind="baseline",
+        defaults={"name": "Baseline", "opens_on": opened, "closes_on": opened + timedelta(days=28)},
+    )
+    return measure_round

@@ -1,20 +1,25 @@
 """Demo data for trying coprod: the three demo logins, a few projects and a realistic mix of
 people, so that every page shows something. Safe to run twice."""
 
+import importlib
 import random
 import time
 from datetime import timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from coprod.core.pagecache import data_changed
+from coprod.demo_feedback import demo_feedback_build
 from coprod.demo_large import large_demo_build
+from coprod.demo_measures import demo_measures_build
 from coprod.demo_payments import demo_payments_build
+from coprod.demo_valuation import demo_valuation_build
 from decisions.models import (
     AssessorRole,
     Decision,
@@ -494,6 +499,24 @@ DEMO_LEARNING = [
 ]
 
 DEMO_PEOPLE = 60
+# Active people per group in the projects a commissioner can read (targets are 8, 5 and 3).
+ENOUGH_TO_REPORT = {
+    StakeholderGroup.LIVED_EXPERIENCE: 7,
+    StakeholderGroup.CARER: 5,
+    StakeholderGroup.PRACTITIONER: 4,
+}
+# Reference rows that data migrations ship (ONS4, the WELLBY value and the GDP deflators),
+# shipped again here when a test that empties its database has taken them away.
+SHIPPED_BY_MIGRATIONS = [
+    ("evidence.migrations.0004_valuation", "ship_values", "UnitValue"),
+    ("evidence.migrations.0007_ons4_shipped", "ship_ons4", "Measure"),
+]
+
+
+def _ship_reference_data() -> None:
+    for module, function, model in SHIPPED_BY_MIGRATIONS:
+        if not django_apps.get_model("evidence", model).objects.filter(shipped=True).exists():
+            getattr(importlib.import_module(module), function)(django_apps, None)
 
 
 class Command(BaseCommand):
@@ -524,7 +547,11 @@ class Command(BaseCommand):
                         defaults={"granted_by": users["staff@example.org"]},
                     )
             projects = list(Project.objects.filter(slug__in=[p["slug"] for p in DEMO_PROJECTS]))
+            _ship_reference_data()
             self._roster(projects, users["participant@example.org"], users["staff@example.org"])
+            self._enough_to_report(
+                [project for project in projects if project.report_grants.exists()]
+            )
             self._meetings(projects, users["staff@example.org"])
             demo_payments_build(
                 project=projects[0],
@@ -533,6 +560,17 @@ class Command(BaseCommand):
             )
             self._decisions(projects, users["staff@example.org"])
             self._evidence(projects, users["staff@example.org"])
+            demo_measures_build(
+                projects=projects,
+                participant=users["participant@example.org"],
+                staff=users["staff@example.org"],
+            )
+            demo_valuation_build(projects=projects, staff=users["staff@example.org"])
+            demo_feedback_build(
+                projects=projects,
+                participant=users["participant@example.org"],
+                staff=users["staff@example.org"],
+            )
             if size == "large":
                 started = time.monotonic()
                 built = large_demo_build(
@@ -635,6 +673,28 @@ class Command(BaseCommand):
                     for project, status in joins
                 ]
             )
+
+    def _enough_to_report(self, projects: list[Project]) -> None:
+        """The projects a commissioner can read have 5 or more active people in some groups,
+        so the demo report shows real figures beside the ones kept back as small numbers."""
+        for project in projects:
+            for group, wanted in ENOUGH_TO_REPORT.items():
+                active = Membership.objects.filter(
+                    project=project,
+                    status=MembershipStatus.ACTIVE,
+                    person__stakeholder_group=group,
+                ).count()
+                more = (
+                    Person.objects.filter(stakeholder_group=group, erased_at=None)
+                    .exclude(memberships__project=project)
+                    .order_by("pk")[: max(wanted - active, 0)]
+                )
+                Membership.objects.bulk_create(
+                    [
+                        Membership(project=project, person=person, status=MembershipStatus.ACTIVE)
+                        for person in more
+                    ]
+                )
 
     def _evidence(self, projects: list[Project], staff: User) -> None:
         """Outcomes that moved, what people said, a saving and a cost, a GRIPP2 summary and
