@@ -685,7 +685,8 @@ class Command(BaseCommand):
                     person__stakeholder_group=group,
                 ).count()
                 more = (
-                    Person.objects.filter(stakeholder_group=group, erased_at=None)
+                    # Not the demo participant, whose page shows their own projects.
+                    Person.objects.filter(stakeholder_group=group, erased_at=None, user=None)
                     .exclude(memberships__project=project)
                     .order_by("pk")[: max(wanted - active, 0)]
                 )
