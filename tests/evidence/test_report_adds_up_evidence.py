@@ -8,16 +8,21 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from evidence.models import MeasureAnswer, MeetingFeedback, RoundKind
+from evidence.selectors import report_for_project
 from tests.evidence.feedback_helpers import past_meeting, said
 from tests.evidence.test_reports import _csv_files, _report_url
+from tests.evidence.test_valuation_pages import _entered, _from_measure
 from tests.factories.measures import (
     MeasureRoundFactory,
     ProjectMeasureFactory,
     answer_round,
     ons4,
 )
+from tests.factories.projects import ProjectFactory
 from tests.factories.roster import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +143,28 @@ def test_every_feedback_figure_in_the_csv_is_the_hand_count(personas, client):
             assert int(row[3]) == len(values)
             assert int(row[4]) == agree
             assert float(row[5]) == pytest.approx(mean, abs=0.051)
+
+
+def _evidence_of_size(project, size: int) -> None:
+    """Measures, meeting feedback and valued outcomes, `size` times over."""
+    for number in range(size):
+        if number == 0:
+            _ons4_answered(project)
+        _from_measure(project, people=5 + number)
+        _entered(project, name=f"Outcome {number}")
+        meeting = past_meeting(project=project, title=f"Meeting {number}")
+        for _ in range(5):
+            said(meeting, listened=4, influence=3, accessible=5)
+
+
+def test_the_whole_report_runs_the_same_number_of_queries_with_three_times_the_evidence(
+    personas,
+):
+    def queries_with(size: int) -> int:
+        project = ProjectFactory()
+        _evidence_of_size(project, size)
+        with CaptureQueriesContext(connection) as captured:
+            report_for_project(project)
+        return len(captured)
+
+    assert queries_with(1) == queries_with(3)
