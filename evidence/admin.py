@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from evidence.models import ReportGrant
+from evidence.models import Deflator, ReportGrant
 
 
 @admin.register(ReportGrant)
@@ -16,3 +16,13 @@ class ReportGrantAdmin(admin.ModelAdmin):
         if not change:
             obj.granted_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Deflator)
+class DeflatorAdmin(admin.ModelAdmin):
+    """HM Treasury's GDP deflator by calendar year. Only administrators (superusers) add a
+    year or change a figure (stakeholders/backends.py); staff may read them. A valuation is
+    priced in the report's year when that year is here, else in the latest year that is."""
+
+    list_display = ["year", "index", "forecast", "source"]
+    search_fields = ["source", "note"]

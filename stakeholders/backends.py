@@ -9,8 +9,8 @@ ADMIN_ACTIONS = {"add", "change", "delete", "view"}
 EVERYDAY_APPS = {"stakeholders", "projects", "decisions", "evidence"}
 ADMINISTRATORS_ONLY = {("stakeholders", "user")}
 # Everyday staff may read these but only administrators change them: the benefit rules
-# every payment warning is worked out from.
-ADMINISTRATORS_CHANGE = {("projects", "benefitrule")}
+# every payment warning is worked out from, and the GDP deflators every valuation uses.
+ADMINISTRATORS_CHANGE = {("projects", "benefitrule"), ("evidence", "deflator")}
 
 
 class StaffAdminBackend(BaseBackend):
