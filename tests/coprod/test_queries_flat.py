@@ -181,6 +181,7 @@ def _grow(personas, count: int, *, start: int) -> None:
 PAGES = [
     ("staff", "pages:dashboard", False),
     ("staff", "projects:list", False),
+    ("staff", "projects:people", False),
     ("staff", "projects:detail", True),
     ("staff", "projects:roster", True),
     ("staff", "projects:meetings", True),
