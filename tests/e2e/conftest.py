@@ -52,9 +52,14 @@ def screenshot(request, page):
         walking_at = page.viewport_size
         for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
             page.set_viewport_size(size)
-            page.screenshot(path=folder / f"{name}-{label}.png", full_page=True)
-            # WCAG 1.4.10 (reflow): nothing may make a person scroll sideways.
+            # Let the page settle at its new width (charts resize in the next frames).
+            page.evaluate(
+                "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+            )
+            # WCAG 1.4.10 (reflow): nothing may make a person scroll sideways. Measured
+            # before the full-page screenshot, which briefly resizes the page to take it.
             width = page.evaluate("document.documentElement.scrollWidth")
+            page.screenshot(path=folder / f"{name}-{label}.png", full_page=True)
             assert width <= size["width"], f"{name} is {width}px wide at {label} width"
         page.set_viewport_size(walking_at)
 
