@@ -17,12 +17,16 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Model, Q
+from django.db.models.base import ModelState
+from django.db.models.constants import OnConflict
 from django.db.models.functions import Lower
+from django.db.models.signals import post_init, pre_init
+from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 from phonenumbers import NumberParseException
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from coprod.core.pagecache import data_changed
 from projects.models import Membership, MembershipStatus, Project
@@ -234,11 +238,21 @@ class CheckedPhoneNumber(PhoneNumber):
     50,000 people that was most of the import's time."""
 
     _valid: bool | None = None
+    _formatted: dict | None = None
 
     def is_valid(self) -> bool:
         if self._valid is None:
             self._valid = super().is_valid()
         return self._valid
+
+    def format_as(self, format) -> str:
+        # Formatting takes as long again, and a number is formatted each time it is looked
+        # up, compared, printed or saved; nothing changes a parsed number.
+        if self._formatted is None:
+            self._formatted = {}
+        if format not in self._formatted:
+            self._formatted[format] = super().format_as(format)
+        return self._formatted[format]
 
 
 # A row's phone number is read by the lookups, the identity check and the cell check.
@@ -507,6 +521,8 @@ class RosterImport:
         self.memberships: dict[int, Membership] = {}
         self.skills_by_name: dict[str, Skill] = {}
         self.wording = None
+        self._person_template: dict | None = None
+        self._fresh_fields: list = []
 
     def run(
         self, roster_file: RosterFile, *, save: bool, on_progress: Callable[[int], None] | None
@@ -591,7 +607,7 @@ class RosterImport:
 
     def _check_row(self, spreadsheet_row: int, record: dict[str, str]) -> _CheckedRow:
         match, row = self._check_identity(spreadsheet_row, record)
-        person = match or Person(created_by=self.recorded_by)
+        person = match or self._new_person()
         before = {name: getattr(person, name) for name in PERSON_FIELDS}
         cleaned = {}
         for column, cell in self.cells.items():
@@ -622,6 +638,25 @@ class RosterImport:
                 name for name in PERSON_FIELDS if getattr(person, name) != before[name]
             }
         return row
+
+    def _new_person(self) -> Person:
+        """What Person(created_by=the importer) makes, a hundred times as fast: a copy of
+        one made at the start, with its own public id and creation time (the fields whose
+        default is made afresh for each person). Nothing listens for Person's init signals.
+        Person() alone took 170 µs, 17 s of checking and importing a file of 50,000."""
+        if self._person_template is None:
+            self._person_template = Person(created_by_id=self.recorded_by.pk).__dict__
+            self._fresh_fields = [
+                model_field
+                for model_field in Person._meta.concrete_fields
+                if model_field.has_default() and callable(model_field.default)
+            ]
+        person = Person.__new__(Person)
+        person.__dict__.update(self._person_template)
+        person._state = ModelState()
+        for model_field in self._fresh_fields:
+            setattr(person, model_field.attname, model_field.get_default())
+        return person
 
     def _check_identity(
         self, spreadsheet_row: int, record: dict[str, str]
@@ -728,16 +763,20 @@ class RosterImport:
                 self._save_people(rows)
                 self._save_skills(rows)
                 self._save_consents(rows)
-                Membership.objects.bulk_create(
-                    [
-                        Membership(
-                            project=self.project,
-                            person=row.person,
-                            status=MembershipStatus.INTERESTED,
-                        )
-                        for row in rows
-                        if row.person.pk not in self.memberships
-                    ],
+                _insert(
+                    Membership,
+                    _instances(
+                        Membership,
+                        [
+                            {
+                                "project_id": self.project.pk,
+                                "person_id": row.person.pk,
+                                "status": MembershipStatus.INTERESTED,
+                            }
+                            for row in rows
+                            if row.person.pk not in self.memberships
+                        ],
+                    ),
                     ignore_conflicts=True,
                 )
         except IntegrityError:
@@ -764,7 +803,8 @@ class RosterImport:
                 row.consent_method = ""
         new = [row.person for row in rows if row.is_new]
         if new:
-            bulk_create_with_history(new, Person, default_user=self.recorded_by)
+            _insert(Person, new)
+            _history_of_new_people(new, recorded_by=self.recorded_by)
         changed = [row for row in matched if row.changed_fields]
         if changed:
             bulk_update_with_history(
@@ -789,12 +829,16 @@ class RosterImport:
                     [Skill(name=name) for name in unknown], ignore_conflicts=True
                 )
                 self._remember_skills(names, missing)
-        Person.skills.through.objects.bulk_create(
-            [
-                Person.skills.through(person_id=row.person.pk, skill_id=self._skill(name).pk)
-                for row in rows
-                for name in row.skills
-            ],
+        _insert(
+            Person.skills.through,
+            _instances(
+                Person.skills.through,
+                [
+                    {"person_id": row.person.pk, "skill_id": self._skill(name).pk}
+                    for row in rows
+                    for name in row.skills
+                ],
+            ),
             ignore_conflicts=True,
         )
 
@@ -810,18 +854,22 @@ class RosterImport:
         return self.skills_by_name[name.lower()]
 
     def _save_consents(self, rows: list[_CheckedRow]) -> None:
-        ConsentRecord.objects.bulk_create(
-            [
-                ConsentRecord(
-                    person=row.person,
-                    kind=ConsentKind.INVOLVEMENT,
-                    wording=self.wording,
-                    method=row.consent_method,
-                    recorded_by=self.recorded_by,
-                )
-                for row in rows
-                if row.consent_method
-            ]
+        _insert(
+            ConsentRecord,
+            _instances(
+                ConsentRecord,
+                [
+                    {
+                        "person_id": row.person.pk,
+                        "kind": ConsentKind.INVOLVEMENT,
+                        "wording_id": self.wording.pk,
+                        "method": row.consent_method,
+                        "recorded_by_id": self.recorded_by.pk,
+                    }
+                    for row in rows
+                    if row.consent_method
+                ],
+            ),
         )
 
     def _added_meanwhile(self, rows: list[_CheckedRow]) -> list[RowError]:
@@ -845,6 +893,129 @@ class RosterImport:
             or (not _blank(row.person.phone) and row.person.phone.as_e164 in taken_phones)
         ]
         return errors or [RowError(None, None, CHANGED_MEANWHILE)]
+
+
+def _instances(model: type[Model], rows: list[dict]) -> list[Model]:
+    """model(**values) for each row's values, several times as fast: copies of one made
+    with the defaults, each with its own value of any field whose default is made afresh
+    (a time, an id). For models whose init signals nobody listens to."""
+    if not rows:
+        return []
+    assert not pre_init.has_listeners(model) and not post_init.has_listeners(model)
+    template = model().__dict__
+    fresh = [
+        model_field
+        for model_field in model._meta.concrete_fields
+        if model_field.has_default() and callable(model_field.default)
+    ]
+    made = []
+    for values in rows:
+        obj = model.__new__(model)
+        obj.__dict__.update(template)
+        obj._state = ModelState()
+        for model_field in fresh:
+            setattr(obj, model_field.attname, model_field.get_default())
+        for name, value in values.items():
+            setattr(obj, name, value)
+        made.append(obj)
+    return made
+
+
+# Values that are the same for many rows (defaults, choices, yes or no) are prepared for
+# the database once per insert; anything else (names, dates, ids) for each row.
+_PREPARED_ONCE = (str, bool, int, type(None))
+
+
+def _insert(model: type[Model], objs: list[Model], *, ignore_conflicts: bool = False) -> None:
+    """Insert new objects as `model.objects.bulk_create(objs, ignore_conflicts=...)` does, in
+    the same number of queries, with the same values, setting each object's primary key
+    (unless conflicts are ignored). Django's bulk_create prepares every value of every row
+    on its own, through several method calls; for 50,000 people of 37 columns that was most
+    of an import's time. The models given have no fields set on save (auto_now) and no
+    signals are sent, as with bulk_create."""
+    if not objs:
+        return
+    connection = connections[router.db_for_write(model)]
+    opts = model._meta
+    fields = [field for field in opts.concrete_fields if not field.db_returning]
+    assert not any(
+        getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False)
+        for model_field in fields
+    ), f"{model.__name__} sets fields on save"
+    columns = []
+    for model_field in fields:
+        prepared: dict = {}
+        values = []
+        for obj in objs:
+            value = getattr(obj, model_field.attname)
+            if type(value) in _PREPARED_ONCE:
+                key = (type(value), value)
+                if key not in prepared:
+                    prepared[key] = model_field.get_db_prep_save(value, connection)
+                values.append(prepared[key])
+            else:
+                values.append(model_field.get_db_prep_save(value, connection))
+        columns.append(values)
+    rows = list(zip(*columns, strict=True))
+
+    quote = connection.ops.quote_name
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    returning = not ignore_conflicts and connection.features.can_return_rows_from_bulk_insert
+    one_row = f"({', '.join(['%s'] * len(fields))})"
+    batch = connection.ops.bulk_batch_size(fields, objs) or len(objs)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            part = rows[start : start + batch]
+            sql = " ".join(
+                filter(
+                    None,
+                    [
+                        connection.ops.insert_statement(on_conflict=on_conflict),
+                        f"{quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)})",
+                        f"VALUES {', '.join([one_row] * len(part))}",
+                        connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None),
+                        f"RETURNING {quote(opts.pk.column)}" if returning else "",
+                    ],
+                )
+            )
+            cursor.execute(sql, [value for row in part for value in row])
+            if returning:
+                for obj, (pk,) in zip(objs[start : start + batch], cursor.fetchall(), strict=True):
+                    obj.pk = pk
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def _history_of_new_people(people: list[Person], *, recorded_by: User) -> None:
+    """A history row for each person just added ("+", by the staff member importing the
+    file), in one query: the database copies the rows it has just stored. This writes what
+    simple_history's bulk_create_with_history writes, without building a second model object
+    and preparing its 43 values in Python for each person, which was a third of the time a
+    large file took to import."""
+    history = Person.history.model
+    tracked = history.tracked_fields
+    extra = ["history_date", "history_change_reason", "history_type", "history_user"]
+    connection = connections[router.db_for_write(Person)]
+    quote = connection.ops.quote_name
+    targets = [history._meta.get_field(field.name).column for field in tracked]
+    targets += [history._meta.get_field(name).column for name in extra]
+    sources = [quote(field.column) for field in tracked] + ["%s"] * len(extra)
+    # Only the models' table and column names are in the text; every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(map(quote, targets))}) "  # noqa: S608
+        f"SELECT {', '.join(sources)} FROM {quote(Person._meta.db_table)} "
+        f"WHERE {quote(Person._meta.pk.column)} IN ({', '.join(['%s'] * len(people))})"
+    )
+    params = [
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        None,
+        "+",
+        recorded_by.pk,
+        *[person.pk for person in people],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def roster_import_people(
