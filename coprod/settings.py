@@ -385,6 +385,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evidence.tasks.sweep_measure_reminders",
         "schedule": 300.0,
     },
+    "delete-old-report-pdfs": {
+        "task": "evidence.tasks.delete_old_report_pdfs",
+        "schedule": crontab(hour=3, minute=50),
+    },
 }
 
 # Meetings: reminders go this many hours before; an email claimed by a worker that died is

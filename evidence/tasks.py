@@ -1,10 +1,11 @@
-"""Background work for evidence: asking people who came to a meeting what they thought.
-Thin shells over services."""
+"""Background work for evidence: asking people who came to a meeting what they thought,
+reminding people to answer measures, and making commissioner report PDFs. Thin shells over
+services."""
 
 from celery import shared_task
 
 from evidence import services_feedback as services
-from evidence import services_measures
+from evidence import services_measures, services_report_pdfs
 
 MAX_SEND_RETRIES = 5
 
@@ -49,3 +50,15 @@ def send_measure_reminders(reminder_ids: list[int]) -> int:
 @shared_task
 def sweep_measure_reminders() -> int:
     return services_measures.measure_reminders_sweep()
+
+
+@shared_task(ignore_result=True)
+def render_report_pdf(pdf_id: int) -> bool:
+    """Make one report PDF; a second delivery for a PDF already made does nothing."""
+    return services_report_pdfs.report_pdf_render(pdf_id=pdf_id)
+
+
+@shared_task
+def delete_old_report_pdfs() -> int:
+    """Daily: report PDFs asked for more than a week ago, and their files."""
+    return services_report_pdfs.report_pdfs_delete_old()

@@ -5,22 +5,31 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from coprod.core.access import get_object_for_user, permission_required
 from coprod.core.csv import csv_safe
 from coprod.core.pagecache import deferred
-from coprod.core.pdf import html_to_pdf
 from coprod.core.ratelimit import rate_limited, too_many_requests
 from coprod.core.suppression import is_suppressed
+from evidence.models import ReportPdf, ReportPdfStatus
 from evidence.selectors import projects_reported_to, report_for_project
 from evidence.selectors.feedback import FEEDBACK_CSV_HEADER, feedback_csv_rows
 from evidence.selectors.measures import measures_csv_rows
+from evidence.selectors.report_pdfs import report_pdf_for
 from evidence.selectors.valuation import VALUATION_CSV_HEADER, valuation_csv_rows
+from evidence.services_report_pdfs import (
+    report_pdf_fingerprint,
+    report_pdf_forget,
+    report_pdf_html,
+    report_pdf_is_stuck,
+    report_pdf_request,
+    report_pdf_retry,
+)
 from projects.models import Project
 
 REPORTS_ONLY = "Reports are for commissioners and staff."
@@ -276,20 +285,67 @@ def _report_csv(request: HttpRequest, context: dict) -> HttpResponse:
 
 
 def _report_pdf(request: HttpRequest, context: dict) -> HttpResponse:
-    # A PDF costs seconds of CPU, and one person may ask for many: each signed-in person may
-    # make a few a minute, wherever they are (colleagues in one office share its address).
-    if rate_limited(
-        request,
-        action="report-pdf",
-        per_minute=settings.COPROD_REPORT_PDF_PER_MINUTE,
-        by_user=True,
-    ):
-        return too_many_requests(request)
-    html = render_to_string("evidence/report_pdf.html", context, request=request)
-    return HttpResponse(
-        html_to_pdf(html, base_url=request.build_absolute_uri("/")),
+    """The PDF from storage if this version of the report has been made; otherwise its
+    render is queued and a page that refreshes itself says it is being prepared."""
+    project = context["project"]
+    fingerprint = report_pdf_fingerprint(
+        report_pdf_html(project=project, made_on=context["made_on"])
+    )
+    pdf = report_pdf_for(project=project, fingerprint=fingerprint)
+    if pdf is not None and pdf.is_ready:
+        download = _report_pdf_file(pdf, context)
+        if download is not None:
+            return download
+        report_pdf_forget(pdf=pdf)
+        pdf = None
+    retry = "retry" in request.GET
+    if pdf is None or (retry and _can_retry(pdf)):
+        # A render costs seconds of CPU, and one person may ask for many: each signed-in
+        # person may queue a few a minute, wherever they are (colleagues in one office share
+        # its address). Downloading a PDF already made is not counted.
+        if rate_limited(
+            request,
+            action="report-pdf",
+            per_minute=settings.COPROD_REPORT_PDF_PER_MINUTE,
+            by_user=True,
+        ):
+            return too_many_requests(request)
+        if pdf is None:
+            pdf = report_pdf_request(project=project, fingerprint=fingerprint)
+        else:
+            report_pdf_retry(pdf=pdf)
+        if retry:
+            return redirect(_pdf_url(project))
+        # Where tasks run in the request (the embedded default) it is made already.
+        pdf.refresh_from_db()
+        if pdf.is_ready:
+            download = _report_pdf_file(pdf, context)
+            if download is not None:
+                return download
+    page = {"project": project, "pdf_url": _pdf_url(project)}
+    if _can_retry(pdf):
+        return render(request, "evidence/report_pdf_failed.html", page)
+    return render(request, "evidence/report_pdf_waiting.html", page, status=202)
+
+
+def _can_retry(pdf: ReportPdf) -> bool:
+    return pdf.status == ReportPdfStatus.FAILED or report_pdf_is_stuck(pdf)
+
+
+def _pdf_url(project: Project) -> str:
+    return f"{reverse('evidence:report', kwargs={'slug': project.slug})}?format=pdf"
+
+
+def _report_pdf_file(pdf: ReportPdf, context: dict) -> FileResponse | None:
+    try:
+        file = pdf.file.open("rb")
+    except FileNotFoundError:
+        return None
+    return FileResponse(
+        file,
+        as_attachment=True,
+        filename=_download_name(context, "pdf"),
         content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{_download_name(context, "pdf")}"'},
     )
 
 

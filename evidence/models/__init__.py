@@ -35,6 +35,7 @@ from evidence.models.records import (
     not_in_the_future,
     number_text,
 )
+from evidence.models.report_pdfs import ReportPdf, ReportPdfStatus
 from evidence.models.valuation import (
     DISCOUNT_RATE,
     DISCOUNT_RATE_SOURCE,
@@ -73,6 +74,8 @@ __all__ = [
     "LearningEntry",
     "OutcomeValue",
     "ReportGrant",
+    "ReportPdf",
+    "ReportPdfStatus",
     "Tag",
     "not_in_the_future",
     "number_text",

@@ -24,6 +24,7 @@ from projects.models import (
     PaymentStatus,
 )
 from stakeholders.models import StakeholderGroup
+from tests.evidence.report_pdf_helpers import get_report_pdf, pdf_bytes
 from tests.evidence.test_reports import (
     _attend,
     _csv_files,
@@ -299,7 +300,7 @@ def test_days_to_pay_on_the_web_page_and_in_the_csv_are_the_hand_count(
 def _pdf_words(response, tmp_path) -> str:
     """The PDF's text as poppler's pdftotext reads it, one space between words."""
     pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(response.content)
+    pdf.write_bytes(pdf_bytes(response))
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
@@ -312,7 +313,8 @@ def test_every_figure_in_the_pdf_is_the_hand_count_and_the_charts_are_in_it(
 ):
     figures = _by_hand(awkward_project)
 
-    text = _pdf_words(commissioner_client.get(_report_url(awkward_project, "pdf")), tmp_path)
+    response = get_report_pdf(commissioner_client, _report_url(awkward_project, "pdf"))
+    text = _pdf_words(response, tmp_path)
 
     for label, figure in [
         ("Meetings held", figures["meetings_held"]),

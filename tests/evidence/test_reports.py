@@ -25,7 +25,7 @@ from coprod.core import pdf as pdf_helper
 from coprod.core import ratelimit
 from coprod.core.suppression import SUPPRESSED, WITHHELD
 from decisions.models import Decision, DecisionMethod, DecisionParticipant, Progress, Vote
-from evidence import views
+from evidence import services_report_pdfs
 from evidence.models import (
     BetterDirection,
     EvidenceKind,
@@ -33,6 +33,8 @@ from evidence.models import (
     ImpactSummary,
     LearningEntry,
     OutcomeValue,
+    ReportPdf,
+    ReportPdfStatus,
 )
 from evidence.selectors import report_for_project
 from projects.models import (
@@ -45,8 +47,10 @@ from projects.models import (
     Payment,
     PaymentKind,
     PaymentStatus,
+    Project,
 )
 from stakeholders.models import StakeholderGroup
+from tests.evidence.report_pdf_helpers import get_report_pdf, pdf_bytes
 from tests.factories.meetings import MeetingFactory
 from tests.factories.people import CommissionerFactory
 from tests.factories.projects import ProjectFactory, ReportGrantFactory
@@ -163,7 +167,7 @@ def _csv_files(response) -> dict[str, list[list[str]]]:
 
 
 def _pdf_text(response) -> str:
-    reader = PdfReader(io.BytesIO(response.content))
+    reader = PdfReader(io.BytesIO(pdf_bytes(response)))
     return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
@@ -520,7 +524,11 @@ def test_no_participant_name_or_email_appears_in_html_csv_or_pdf(commissioner_cl
     )
 
     for output in (None, "csv", "pdf"):
-        response = commissioner_client.get(_report_url(personas.project, output))
+        url = _report_url(personas.project, output)
+        if output == "pdf":
+            response = get_report_pdf(commissioner_client, url)
+        else:
+            response = commissioner_client.get(url)
         assert response.status_code == 200
         if output == "csv":
             text = json.dumps(_csv_files(response))
@@ -666,7 +674,8 @@ def _every_output(client, project) -> dict[str, str]:
     """The report's text as a web page, as its CSV files and as its PDF."""
     outputs = {}
     for output in ("html", "csv", "pdf"):
-        response = client.get(_report_url(project, output))
+        url = _report_url(project, output)
+        response = get_report_pdf(client, url) if output == "pdf" else client.get(url)
         assert response.status_code == 200, output
         if output == "csv":
             outputs[output] = "\n".join(
@@ -853,13 +862,13 @@ def test_the_pdf_is_an_a4_pdf_with_the_headings_and_a_known_figure(commissioner_
         _pay(_attend(meeting, somebody), amount="24.69")
     _outcome(personas.project, readings=[(date(2026, 4, 1), "30")])
 
-    response = commissioner_client.get(_report_url(personas.project, "pdf"))
+    response = get_report_pdf(commissioner_client, _report_url(personas.project, "pdf"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
-    assert response.content.startswith(b"%PDF")
-    page = PdfReader(io.BytesIO(response.content)).pages[0]
+    assert pdf_bytes(response).startswith(b"%PDF")
+    page = PdfReader(io.BytesIO(pdf_bytes(response))).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
     text = _pdf_text(response)
     for heading in SECTION_HEADINGS:
@@ -911,7 +920,7 @@ def test_only_coprods_own_static_files_are_given_to_the_pdf_maker():
         assert pdf_helper._static_file(url, static_url) is None, url
 
 
-def test_a_seventh_pdf_in_a_minute_is_refused_without_slowing_another_commissioner(
+def test_a_seventh_pdf_render_in_a_minute_is_refused_but_downloads_are_not_counted(
     client, personas, monkeypatch
 ):
     made = []
@@ -920,22 +929,33 @@ def test_a_seventh_pdf_in_a_minute_is_refused_without_slowing_another_commission
         made.append(html)
         return b"%PDF-1.7 made in the test"
 
-    monkeypatch.setattr(views, "html_to_pdf", html_to_pdf)
+    monkeypatch.setattr(services_report_pdfs, "html_to_pdf", html_to_pdf)
     # Every request in the same minute, however long the test takes.
     monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
     colleague = CommissionerFactory(email="colleague@example.org")
     ReportGrantFactory(project=personas.project, commissioner=colleague)
     url = _report_url(personas.project, "pdf")
 
+    def change_the_report(version: int) -> None:
+        Project.objects.filter(pk=personas.project.pk).update(summary=f"Version {version}")
+
     client.force_login(personas.commissioner)
-    statuses = [client.get(url).status_code for _ in range(6)]
+    statuses = []
+    for version in range(6):
+        change_the_report(version)
+        statuses.append(get_report_pdf(client, url).status_code)
+    downloads = [client.get(url).status_code for _ in range(5)]
+    change_the_report(6)
     refused = client.get(url)
+    queued_after_refusal = ReportPdf.objects.filter(status=ReportPdfStatus.WAITING).count()
     client.force_login(colleague)
-    colleagues = client.get(url)
+    colleagues = get_report_pdf(client, url)
 
     assert statuses == [200] * 6
+    assert downloads == [200] * 5
     assert refused.status_code == 429
     assert "Please wait a moment" in refused.content.decode()
+    assert queued_after_refusal == 0
     assert colleagues.status_code == 200
     assert len(made) == 7
 
