@@ -93,13 +93,35 @@ def create_database_if_missing(database_url: str) -> None:
 
 
 def page_list() -> list[tuple[str, str, str | None]]:
-    """(name, path, who is signed in) for each page measured."""
+    """(name, path, who is signed in) for each page measured. Needs Django set up: the
+    meeting and the decision are the project's busiest (most invitations, most votes)."""
+    from django.db.models import Count
+
+    from decisions.models import Decision
+    from projects.models import Meeting
+
+    meeting = (
+        Meeting.objects.filter(project__slug=PROJECT)
+        .annotate(invited=Count("invitations"))
+        .order_by("-invited", "starts_at")
+        .first()
+    )
+    decision = (
+        Decision.objects.filter(project__slug=PROJECT)
+        .annotate(voted=Count("votes"))
+        .order_by("-voted", "decided_on")
+        .first()
+    )
     return [
         ("ceiling (bare view)", "/bench/ok", "staff"),
         ("dashboard", "/dashboard/", "staff"),
         ("projects", "/projects/", "staff"),
         ("project", f"/projects/{PROJECT}/", "staff"),
         ("roster", f"/projects/{PROJECT}/roster/", "staff"),
+        ("people", "/people/", "staff"),
+        ("meeting", f"/projects/{PROJECT}/meetings/{meeting.public_id}/", "staff"),
+        ("payments", f"/projects/{PROJECT}/payments/", "staff"),
+        ("decision", f"/projects/{PROJECT}/decisions/{decision.public_id}/", "staff"),
         ("/me/", "/me/", "participant"),
         ("report", f"/reports/{GRANTED}/", "commissioner"),
         ("join", f"/join/{PROJECT}/", None),

@@ -212,9 +212,10 @@ def _history_summary(record, previous) -> str:
 def decision_history_rows(records: list) -> list[dict]:
     """Each history record, newest first, with what it changed in words: compared in
     memory with the record before it, so no further queries."""
+    previous_records = [*records[1:], None] if records else []
     return [
         {"record": record, "summary": _history_summary(record, previous)}
-        for record, previous in zip(records, [*records[1:], None], strict=True)
+        for record, previous in zip(records, previous_records, strict=True)
     ]
 
 

@@ -1,6 +1,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.safestring import mark_safe
 
@@ -71,7 +72,7 @@ class PageCacheNode(template.Node):
         self.vary_on, self.unless = vary_on, unless
 
     def render(self, context) -> str:
-        if self.unless is not None and self.unless.resolve(context):
+        if not settings.PAGE_CACHE or (self.unless is not None and self.unless.resolve(context)):
             return self.nodelist.render(context)
         key = pagecache.fragment_key(
             name=self.name.resolve(context),
