@@ -26,7 +26,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402 - needs the repository on the path
     ROOT,
-    make_pages_stale,
     measured_on,
     page_list,
     pages_env,
@@ -76,30 +75,29 @@ def main() -> int:
     pages = page_list()
     from tests.gunicorn import Gunicorn
 
-    with Gunicorn(
-        env=env,
-        log_path=ROOT / "var" / "bench-gunicorn.log",
-        workers=args.workers,
-        port=PORT,
-        headers=HEADERS,
-    ) as server:
-        for _name, path, who in pages:
-            _check_page(server, path, cookies.get(who, ""))
-        rows = []
-        for name, path, who in pages:
-            print(f"wrk {name} {path} ...", flush=True)
-            cookie = cookies.get(who, "")
-            rows.append(
-                {
-                    "name": name,
-                    "path": path,
+    rows = {name: {"name": name, "path": path} for name, path, _who in pages}
+    rss = {}
+    # The same pages twice in one run: first with every part rendered afresh (the page
+    # cache off, as after any write), then with rendered parts kept in Redis.
+    for label, cache_on in (("off", False), ("on", True)):
+        with Gunicorn(
+            env={**env, "COPROD_PAGE_CACHE": "true" if cache_on else "false"},
+            log_path=ROOT / "var" / f"bench-gunicorn-cache-{label}.log",
+            workers=args.workers,
+            port=PORT,
+            headers=HEADERS,
+        ) as server:
+            for _name, path, who in pages:
+                _check_page(server, path, cookies.get(who, ""))
+            for name, path, who in pages:
+                print(f"cache {label}: wrk {name} {path} ...", flush=True)
+                cookie = cookies.get(who, "")
+                rows[name][label] = {
                     "alone_ms": _one_at_a_time(server, path, cookie),
-                    "cold_ms": _one_at_a_time(server, path, cookie, after_a_change=True),
                     **_wrk(path, cookie, args),
                 }
-            )
-        rss = server.worker_rss_mb()
-    write_report(_report(rows, rss, args), RESULTS)
+            rss[label] = server.worker_rss_mb()
+    write_report(_report(list(rows.values()), rss, args), RESULTS)
     return 0
 
 
@@ -110,16 +108,11 @@ def _check_page(server, path: str, cookie: str) -> None:
         raise RuntimeError(f"{path} answered {status}, not 200")
 
 
-def _one_at_a_time(
-    server, path: str, cookie: str, *, count: int = SINGLE_REQUESTS, after_a_change: bool = False
-) -> float:
+def _one_at_a_time(server, path: str, cookie: str, *, count: int = SINGLE_REQUESTS) -> float:
     """Median milliseconds for one request with nothing else running: how long a person
-    waits for the page when the server is not busy. With `after_a_change`, the data version
-    is bumped before each request, as any write does, so nothing comes from the page cache."""
+    waits for the page when the server is not busy."""
     timings = []
     for _ in range(count):
-        if after_a_change:
-            make_pages_stale()
         started = time.perf_counter()
         server.get(path, cookie)
         timings.append((time.perf_counter() - started) * 1000)
@@ -154,8 +147,8 @@ def _wrk(path: str, cookie: str, args) -> dict:
     return figures
 
 
-def _report(rows: list[dict], rss: list[float], args) -> str:
-    ceiling = rows[0]["rps"]
+def _report(rows: list[dict], rss: dict, args) -> str:
+    ceiling = {label: rows[0][label]["rps"] for label in ("off", "on")}
     lines = [
         "# Page benchmark",
         "",
@@ -166,33 +159,38 @@ def _report(rows: list[dict], rss: list[float], args) -> str:
         f"{args.seconds} s per page on loopback. The machine may be shared with other work,",
         "so figures vary from run to run.",
         "",
-        f"Aim: every page at least {AIM_SHARE:.0%} of the ceiling and p95 under {AIM_P95_MS} ms.",
+        f"Aim: with the page cache off, every page at least {AIM_SHARE:.0%} of the ceiling",
+        f"(a bare view through the same middleware) and p95 under {AIM_P95_MS} ms.",
         "",
-        "One request at a time (median of 20) shows how long a page takes when the server is",
-        "not busy; the other columns are under load. Busy pages keep their rendered parts in",
-        "Redis until any data changes (`coprod/core/pagecache.py`), so the load columns mostly",
-        'measure pages served from there; "after a change" is the same page one at a time',
-        "with the cache made stale before each request, as any write makes it.",
+        "Each page is measured twice in this one run: with the page cache **off**",
+        "(`COPROD_PAGE_CACHE=false`, the default: every part rendered from the database, as",
+        "after any write) and **on** (rendered parts kept in Redis until any data changes,",
+        '`coprod/core/pagecache.py`). "Alone" is the median of 20 requests one at a time,',
+        "how long a person waits when the server is not busy; the rest is under load.",
         "",
-        "| page | path | one at a time ms | after a change ms | requests/s | share of ceiling "
-        "| p50 ms | p95 ms | p99 ms | errors | aim |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| page | path | off: alone ms | off: requests/s | off: share | off: p50 ms "
+        "| off: p95 ms | off: p99 ms | errors | aim (off) | on: requests/s | on: share "
+        "| on: p95 ms |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
     ]
     for row in rows:
-        share = row["rps"] / ceiling
-        errors = row["status_errors"] + row["socket_errors"]
-        met = share >= AIM_SHARE and row["p95"] / 1000 < AIM_P95_MS and not errors
+        off, on = row["off"], row["on"]
+        share_off = off["rps"] / ceiling["off"]
+        errors = sum(run["status_errors"] + run["socket_errors"] for run in (off, on))
+        met = share_off >= AIM_SHARE and off["p95"] / 1000 < AIM_P95_MS and not errors
         lines.append(
-            f"| {row['name']} | `{row['path']}` | {row['alone_ms']:.0f} | {row['cold_ms']:.0f} | "
-            f"{row['rps']:.1f} | "
-            f"{share:.0%} | "
-            f"{row['p50'] / 1000:.1f} | {row['p95'] / 1000:.1f} | {row['p99'] / 1000:.1f} | "
-            f"{errors} | {'met' if met else 'MISSED'} |"
+            f"| {row['name']} | `{row['path']}` | {off['alone_ms']:.0f} | {off['rps']:.1f} | "
+            f"{share_off:.0%} | {off['p50'] / 1000:.1f} | {off['p95'] / 1000:.1f} | "
+            f"{off['p99'] / 1000:.1f} | {errors} | {'met' if met else 'MISSED'} | "
+            f"{on['rps']:.1f} | {on['rps'] / ceiling['on']:.0%} | {on['p95'] / 1000:.1f} |"
         )
     lines += [
         "",
-        "gunicorn worker memory (RSS) after the run: "
-        + ", ".join(f"{size:.0f} MB" for size in rss),
+        "gunicorn worker memory (RSS) after each run: "
+        + "; ".join(
+            f"cache {label}: " + ", ".join(f"{size:.0f} MB" for size in sizes)
+            for label, sizes in rss.items()
+        ),
         "",
     ]
     return "\n".join(lines)

@@ -149,9 +149,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# `{% pagecache %}` keeps rendered page parts in the cache until any data changes
-# (coprod/core/pagecache.py). Off renders every part afresh; `make bench` measures both.
-PAGE_CACHE = env.bool("COPROD_PAGE_CACHE", default=True)
+# `{% pagecache %}` can keep rendered page parts in the cache until any data changes
+# (coprod/core/pagecache.py). Off by default: pages are fast rendered afresh, and in real
+# use (people saving, answering) most parts would be stale anyway. `make bench` measures both.
+PAGE_CACHE = env.bool("COPROD_PAGE_CACHE", default=False)
 
 AUTH_USER_MODEL = "stakeholders.User"
 AUTHENTICATION_BACKENDS = [

@@ -18,6 +18,13 @@ from tests.factories.roster import MembershipFactory, PersonFactory
 from tests.stakeholders.test_privacy_retention import _signup
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    """The page cache is off unless COPROD_PAGE_CACHE says otherwise; these tests are about
+    what it does when it is on."""
+    settings.PAGE_CACHE = True
+
+
 def _roster_url(project) -> str:
     return reverse("projects:roster", args=[project.slug])
 
@@ -55,6 +62,19 @@ def test_a_staff_page_seen_again_runs_none_of_its_own_queries(
     # What remains is the visitor's session, login and the project the URL names.
     assert again_count <= 4
     assert _without_csrf_tokens(again) == _without_csrf_tokens(first)
+
+
+def test_with_the_page_cache_off_a_page_seen_again_runs_its_queries_again(
+    staff_client, personas, settings
+):
+    settings.PAGE_CACHE = False
+    url = reverse("pages:dashboard")
+
+    first_count, _ = _queries_for(staff_client, url)
+    again_count, _ = _queries_for(staff_client, url)
+
+    assert again_count == first_count > 4
+    assert not [key for key in cache._cache if "pagecache:" in key and "data-version" not in key]
 
 
 def test_my_page_seen_again_runs_only_the_login_queries(client, personas):
