@@ -14,6 +14,7 @@ from coprod.core import pagecache
 from coprod.core.pagecache import VERSION_KEY, data_changed, data_version
 from projects.models import Membership, MembershipStatus
 from stakeholders.privacy import retention_apply
+from tests.factories.people import StaffFactory
 from tests.factories.roster import MembershipFactory, PersonFactory
 from tests.stakeholders.test_privacy_retention import _signup
 
@@ -87,6 +88,19 @@ def test_my_page_seen_again_runs_only_the_login_queries(client, personas):
     assert "Planning session" in again
     assert again_count < first_count
     assert _without_csrf_tokens(again) == _without_csrf_tokens(first)
+
+
+def test_a_staff_page_is_kept_for_each_member_of_staff_apart(staff_client, personas):
+    other = StaffFactory(email="second-staff@example.org")
+    other_client = Client()
+    other_client.force_login(other)  # before: signing in saves the user, a change of data
+    url = reverse("pages:dashboard")
+    first_count, _ = _queries_for(staff_client, url)
+
+    other_count, _ = _queries_for(other_client, url)
+
+    # The other member of staff's first visit renders the part afresh, not from the first's.
+    assert other_count >= first_count - 2
 
 
 def test_my_page_is_kept_for_each_person_apart(client, personas):

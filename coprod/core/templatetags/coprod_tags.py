@@ -41,9 +41,10 @@ def money(value) -> str:
 def do_pagecache(parser, token):
     """{% pagecache "name" timeout vary_on... [unless=expr] %}…{% endpagecache %}
 
-    Keeps the rendered part in the cache until the data changes (coprod.core.pagecache) or
-    `timeout` seconds pass. Each value after the timeout is part of the key (the project,
-    the page number, the signed-in person...). With `unless=` true, for example
+    With settings.PAGE_CACHE on, keeps the rendered part in the cache until the data changes
+    (coprod.core.pagecache) or `timeout` seconds pass; off, renders it every time. The key
+    always holds who is looking (the signed-in user, or anonymous), and each value after the
+    timeout (the project, the page number...). With `unless=` true, for example
     `unless=form.is_bound`, the part is rendered afresh and not stored, so what someone
     typed is never cached. `{% csrf_token %}` inside works: each visitor gets their own.
     """
@@ -66,6 +67,12 @@ def do_pagecache(parser, token):
     )
 
 
+def _viewer(context) -> str:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return f"user:{user.pk}" if user is not None and user.is_authenticated else "anonymous"
+
+
 class PageCacheNode(template.Node):
     def __init__(self, nodelist, *, name, timeout, vary_on, unless) -> None:
         self.nodelist, self.name, self.timeout = nodelist, name, timeout
@@ -76,7 +83,9 @@ class PageCacheNode(template.Node):
             return self.nodelist.render(context)
         key = pagecache.fragment_key(
             name=self.name.resolve(context),
-            vary_on=[value.resolve(context) for value in self.vary_on],
+            # Whoever is looking is always part of the key: no part is ever served to
+            # someone other than the person it was rendered for.
+            vary_on=[_viewer(context), *(value.resolve(context) for value in self.vary_on)],
         )
         html = cache.get(key)
         if html is None:
