@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from coprod.core.replica import reads_from_replica
 from coprod.core.suppression import suppressed_with, withheld
 from decisions.selectors import power_sharing, public_board
 from evidence.models import (
@@ -298,6 +299,7 @@ def _report_voices(project: Project) -> list[dict]:
     )
 
 
+@reads_from_replica
 def report_for_project(project: Project) -> dict:
     """Everything in a commissioner's report, with no personal data: every count of people
     from 1 to 4 suppressed, with every figure worked out from it and every total that would
