@@ -216,3 +216,87 @@ def test_each_main_page_runs_as_many_queries_with_more_rows(
     _grow(personas, LARGE - SMALL, start=SMALL)
     large = _queries(client, url)
     assert len(large) == len(small), "\n".join(large)
+
+
+def _grow_one_meeting_and_decision(personas, meeting, decision, count: int, *, start: int):
+    """`count` more people invited to and at `meeting`, each with a fee and a vote on
+    `decision`: the rows a single meeting's or decision's page lists."""
+    people = Person.objects.bulk_create(
+        [
+            Person(full_name=f"G{n}", email=f"g{n}@example.net", involvement_consent_given=True)
+            for n in range(start, start + count)
+        ]
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(project=personas.project, person=p, status=MembershipStatus.ACTIVE)
+            for p in people
+        ]
+    )
+    Invitation.objects.bulk_create(
+        [Invitation(meeting=meeting, person=p, invited_by=personas.staff) for p in people]
+    )
+    attendances = Attendance.objects.bulk_create(
+        [
+            Attendance(
+                meeting=meeting,
+                person=p,
+                status=AttendanceStatus.ATTENDED,
+                hours=Decimal("2"),
+                stakeholder_group=p.stakeholder_group,
+            )
+            for p in people
+        ]
+    )
+    Payment.objects.bulk_create(
+        [
+            Payment(
+                person=a.person,
+                project=personas.project,
+                attendance=a,
+                activity="Meeting",
+                amount=Decimal("20.00"),
+                status=PaymentStatus.OWED,
+                owed_since=timezone.now() - timedelta(days=3),
+            )
+            for a in attendances
+        ]
+    )
+    Vote.objects.bulk_create(
+        [
+            Vote(decision=decision, person=p, choice="for", stakeholder_group=p.stakeholder_group)
+            for p in people
+        ]
+    )
+
+
+@pytest.mark.parametrize("page", ["meeting", "decision"])
+def test_a_meeting_or_decision_page_runs_as_many_queries_with_more_people(
+    staff_client, personas, settings, page
+):
+    settings.ZEAL_RAISE = True
+    now = timezone.now()
+    meeting = Meeting.objects.create(
+        project=personas.project,
+        title="Big meeting",
+        starts_at=now - timedelta(days=1),
+        ends_at=now - timedelta(days=1) + timedelta(hours=2),
+        created_by=personas.staff,
+    )
+    decision = Decision.objects.create(
+        project=personas.project,
+        title="Big decision",
+        question="Which?",
+        options="One\nTwo",
+        method=DecisionMethod.VOTE,
+        ladder_rung=LadderRung.CO_DESIGN,
+        voting_open=True,
+        created_by=personas.staff,
+    )
+    url = (meeting if page == "meeting" else decision).get_absolute_url()
+    _grow_one_meeting_and_decision(personas, meeting, decision, SMALL, start=0)
+    staff_client.get(url)
+    small = _queries(staff_client, url)
+    _grow_one_meeting_and_decision(personas, meeting, decision, LARGE - SMALL, start=SMALL)
+    large = _queries(staff_client, url)
+    assert len(large) == len(small), "\n".join(large)
