@@ -4,7 +4,9 @@ from stakeholders.models import ConsentRecord, Person, SigninLink
 
 
 def person_for_user(user) -> Person | None:
-    return Person.objects.filter(user=user).prefetch_related("skills").first()
+    # No prefetch of skills: for one person it is one query either way, and /me/ and most
+    # pages that call this never show them.
+    return Person.objects.filter(user=user).first()
 
 
 def standing_consents(person: Person) -> dict[str, ConsentRecord]:

@@ -1,3 +1,5 @@
+import functools
+
 from allauth.account.internal.flows.signup import complete_signup
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.decorators import rate_limit
@@ -5,10 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from coprod.core.pagecache import CSRF_PLACEHOLDER
 from projects.models import (
     Project,
 )
@@ -32,10 +38,26 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
         response = _sign_up_and_join(request, project, form, equality_form)
         if response is not None:
             return response
-    return render(
-        request,
-        "projects/join.html",
-        {"project": project, "form": form, "equality_form": equality_form},
+    context = {"project": project, "form": form, "equality_form": equality_form}
+    if not form.is_bound:
+        context["blank_form_html"] = mark_safe(  # noqa: S308 - our own template, escaped there
+            _blank_join_form_html().replace(CSRF_PLACEHOLDER, get_token(request))
+        )
+    return render(request, "projects/join.html", context)
+
+
+@functools.cache
+def _blank_join_form_html() -> str:
+    """The blank sign-up form, the same for every visitor (no choice comes from the
+    database): rendered once per process, as crispy-forms takes many milliseconds to walk
+    its fields and choices. Each visitor's own csrf token goes in its placeholder."""
+    return render_to_string(
+        "projects/_join_form.html",
+        {
+            "form": JoinForm(),
+            "equality_form": EqualityForm(prefix="equality"),
+            "csrf_token": CSRF_PLACEHOLDER,
+        },
     )
 
 

@@ -611,3 +611,25 @@ def test_staff_manage_decisions_in_the_admin_but_never_see_votes(staff_client, p
     )
     registered = {model._meta.label for model in admin.site._registry}
     assert "decisions.Vote" not in registered
+
+
+def test_a_decision_with_no_history_rows_still_shows(staff_client, personas):
+    # The large demo bulk-creates decisions, which writes no history rows.
+    (decision,) = Decision.objects.bulk_create(
+        [
+            Decision(
+                project=personas.project,
+                title="Made in bulk",
+                question="Should the drop-in open on Saturdays?",
+                method=DecisionMethod.VOTE,
+                ladder_rung="co_design",
+                decided_on=date(2026, 1, 5),
+            )
+        ]
+    )
+    assert not decision.history.exists()
+
+    response = staff_client.get(_url("decisions:detail", decision))
+
+    assert response.status_code == 200
+    assert "Made in bulk" in response.content.decode()

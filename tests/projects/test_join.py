@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from coprod.core.pagecache import CSRF_PLACEHOLDER
 from projects.models import Membership, MembershipStatus
 from projects.services.memberships import person_add_assisted
 from stakeholders.consent import CONSENT_TEXTS
@@ -368,3 +370,19 @@ def test_an_error_elsewhere_keeps_the_equality_answers_and_names_every_problem(c
     assert 'href="#id_consent_equality"' in html, "both problems at once"
     assert _selected(html, "equality-age_band", "25_34")
     assert not User.objects.exists()
+
+
+def test_the_blank_form_rendered_once_carries_each_visitors_own_csrf_token():
+    project = ProjectFactory(is_open_to_join=True)
+    url = reverse("projects:join", args=[project.slug])
+    tokens = []
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get(url).content.decode()
+        assert CSRF_PLACEHOLDER not in page
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+        tokens.append(token)
+        # The token in the form is one this visitor's own session accepts.
+        answer = visitor.post(url, {"full_name": "Ann", "csrfmiddlewaretoken": token})
+        assert answer.status_code == 200
+    assert tokens[0] != tokens[1]
