@@ -183,6 +183,9 @@ def test_a_post_without_an_answer_asks_for_one_and_changes_nothing(client, invit
         signing.dumps({"i": "not-a-real-id"}, salt="coprod.rsvp"),
         signing.dumps(["a list"], salt="coprod.pool-invitation"),
     ],
+    # Named, not shown: a signed token holds the time, so each process would collect a
+    # different id (and pytest-xdist refuses to run).
+    ids=["nonsense", "empty", "signed-for-another-use", "signed-but-not-an-invitation"],
 )
 def test_a_bad_or_changed_link_gets_a_friendly_page(client, invitation, token):
     url = reverse("projects:pool_invitation", args=[token]) if token else "/invitation/x/"
