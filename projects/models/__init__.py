@@ -17,6 +17,7 @@ from projects.models.memberships import (
     Membership,
     MembershipStatus,
     PoolAnswer,
+    ProjectGroupCount,
     ProjectInvitation,
 )
 from projects.models.payments import (
@@ -26,6 +27,7 @@ from projects.models.payments import (
     ExpenseClaim,
     FeeBasis,
     FeeChoice,
+    FeeWaitCount,
     PaidPaymentLocked,
     Payment,
     PaymentKind,
@@ -59,6 +61,7 @@ __all__ = [
     "ExpenseClaim",
     "FeeBasis",
     "FeeChoice",
+    "FeeWaitCount",
     "HeldSignup",
     "ImportStatus",
     "Invitation",
@@ -75,6 +78,7 @@ __all__ = [
     "PaymentStatus",
     "PoolAnswer",
     "Project",
+    "ProjectGroupCount",
     "ProjectInvitation",
     "ProjectQuerySet",
     "Response",

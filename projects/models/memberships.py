@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from coprod.core.outbox import Delivery
-from stakeholders.models import Person, User
+from stakeholders.models import Person, StakeholderGroup, User
 
 
 class MembershipStatus(models.TextChoices):
@@ -40,10 +40,40 @@ class Membership(models.Model):
                 name="membership_active_idx",
                 condition=models.Q(status="active"),
             ),
+            # The dashboard's new sign-ups to welcome: how many, and the oldest first
+            # (coprod.pages.selectors.signups_to_welcome), read from the index alone.
+            models.Index(
+                fields=["interested_at", "id", "project", "person"],
+                name="membership_interested_idx",
+                condition=models.Q(status="interested"),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.person} in {self.project} ({self.get_status_display()})"
+
+
+class ProjectGroupCount(models.Model):
+    """How many active members of a stakeholder group a project has, kept up to date by
+    projects.services.coverage whenever a membership or a person's group changes, so that
+    the pages showing coverage (the dashboard, the roster, the commissioner report) read
+    a few rows instead of counting every membership. A group with none has no row."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="group_counts"
+    )
+    stakeholder_group = models.CharField(max_length=20, choices=StakeholderGroup.choices)
+    active = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "stakeholder_group"], name="group_count_once_per_group"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.active} × {self.get_stakeholder_group_display()}"
 
 
 class PoolAnswer(models.TextChoices):

@@ -36,6 +36,7 @@ from projects.models import (
 )
 from projects.selectors.fee_benefits import fee_benefit_effect
 from projects.selectors.payments import payment_policies_for
+from projects.services.fee_waits import fee_waits_change
 from stakeholders.models import PaymentMethod, Person, Role, User
 
 PENNY = Decimal("0.01")
@@ -446,6 +447,9 @@ def payment_run_undo(*, run: PaymentRun, undone_by: User) -> PaymentRun:
                 "",
                 None,
             )
+        # Taken out of the kept counts while they are still paid; the bulk update sends
+        # no signal.
+        fee_waits_change(payments=Payment.objects.filter(payment_run=run), by=-1)
         changed = ["status", "paid_on", "reference", "payment_run"]
         # Saved without Payment.save, which refuses to change a paid fee; each row's history
         # still records the change and who made it.

@@ -60,6 +60,8 @@ from projects.models import (
     Response,
     Stage,
 )
+from projects.services.coverage import coverage_recount_all
+from projects.services.fee_waits import fee_waits_recount_all
 from stakeholders.models import (
     AccessNeed,
     AgeBand,
@@ -580,6 +582,9 @@ class Command(BaseCommand):
                 )
                 if built:
                     self.stdout.write(f"Large demo built in {time.monotonic() - started:.0f} s.")
+            # The memberships and fees above were made in bulk, which sends no signals.
+            coverage_recount_all()
+            fee_waits_recount_all()
         if size == "large" and connection.vendor == "postgresql":
             # Fresh planner statistics: without them PostgreSQL guesses a few thousand rows
             # where there are 100,000 and picks slow plans until autovacuum catches up.
