@@ -293,6 +293,20 @@ class Person(models.Model):
                 name="person_pool_group_idx",
                 condition=models.Q(in_pool=True, involvement_consent_given=True),
             ),
+            # The staff people directory (projects.selectors.people.people_directory): one
+            # page of everyone not erased, by name, read in order without sorting them all.
+            models.Index(
+                fields=["full_name", "id"],
+                name="person_directory_idx",
+                condition=models.Q(erased_at=None),
+            ),
+            # The few people erased, for the dashboard's to-do counts to leave out without
+            # reading everyone (coprod.pages.selectors.signups_to_welcome).
+            models.Index(
+                fields=["id"],
+                name="person_erased_idx",
+                condition=models.Q(erased_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,7 +23,6 @@ from evidence.selectors.measures import report_measures
 from evidence.selectors.money import cost_benefit, report_money
 from evidence.selectors.valuation import report_valuation
 from projects.models import (
-    Attendance,
     AttendanceStatus,
     Meeting,
     Payment,
@@ -178,17 +177,20 @@ def _report_engagement(project: Project) -> dict:
         )
     # Every figure rests on the same meetings, those held: started and not cancelled. Rows
     # for a meeting still to come or called off are not attendance, however they were made.
+    # One query: the meetings held, each joined to its attendance rows.
     held = Meeting.objects.filter(project=project, cancelled_at=None, starts_at__lte=timezone.now())
-    # Meetings are not people: how many were held is shown however few.
-    meetings_held = held.count()
-    attended, no_show = Q(status=AttendanceStatus.ATTENDED), Q(status=AttendanceStatus.NO_SHOW)
-    attendance = Attendance.objects.filter(meeting__in=held).aggregate(
-        attended=Count("pk", filter=attended),
-        no_show=Count("pk", filter=no_show),
-        people=Count("person", filter=attended, distinct=True),
-        no_show_people=Count("person", filter=no_show, distinct=True),
-        hours=Sum("hours", filter=attended, output_field=HOURS),
+    attended = Q(attendances__status=AttendanceStatus.ATTENDED)
+    no_show = Q(attendances__status=AttendanceStatus.NO_SHOW)
+    attendance = held.aggregate(
+        meetings_held=Count("pk", distinct=True),
+        attended=Count("attendances", filter=attended),
+        no_show=Count("attendances", filter=no_show),
+        people=Count("attendances__person", filter=attended, distinct=True),
+        no_show_people=Count("attendances__person", filter=no_show, distinct=True),
+        hours=Sum("attendances__hours", filter=attended, output_field=HOURS),
     )
+    # Meetings are not people: how many were held is shown however few.
+    meetings_held = attendance["meetings_held"]
     people, no_show_people = attendance["people"], attendance["no_show_people"]
     people_attended, times_attended, hours = suppressed_with(
         people, attendance["attended"], attendance["hours"] or Decimal("0")
@@ -209,14 +211,13 @@ def _report_engagement(project: Project) -> dict:
 
 
 def _report_payments(project: Project, *, money: dict) -> dict:
-    fees_for_meetings = Payment.objects.filter(
+    people_paid = Payment.objects.filter(
         project=project,
         kind=PaymentKind.FEE,
         status=PaymentStatus.PAID,
         paid_on__isnull=False,
         attendance__isnull=False,
-    ).values_list("person_id", "attendance__meeting__starts_at", "paid_on")
-    paid = {person_id for person_id, _, _ in fees_for_meetings}
+    ).aggregate(people=Count("person", distinct=True))["people"]
     # Withheld when it rests on fewer than 5 payments (payment_waits) or 5 people.
     _, by_project = payment_waits(projects=[project])
     wait = by_project.get(project.pk, PaymentWait(paid=0, median=None, p90=None))
@@ -224,9 +225,9 @@ def _report_payments(project: Project, *, money: dict) -> dict:
         "fees_paid": money["fees_paid"],
         "expenses_paid": money["expenses_paid"],
         "total_paid": money["total_paid"],
-        "fees_paid_count": withheld(wait.paid, len(paid)),
-        "median_days_to_pay": withheld(wait.median, len(paid)),
-        "p90_days_to_pay": withheld(wait.p90, len(paid)),
+        "fees_paid_count": withheld(wait.paid, people_paid),
+        "median_days_to_pay": withheld(wait.median, people_paid),
+        "p90_days_to_pay": withheld(wait.p90, people_paid),
     }
 
 

@@ -500,6 +500,20 @@ def test_payments_are_totalled_net_of_reversals_with_the_median_wait(personas):
     assert payments["fees_paid_count"] == 6
 
 
+def test_the_wait_to_be_paid_is_withheld_when_many_fees_went_to_fewer_than_5_people(personas):
+    people = _members(personas.project, 2)
+    for days_ago in (30, 20, 10):
+        meeting = _held_meeting(personas.project, days_ago=days_ago)
+        for somebody in people:
+            _pay(_attend(meeting, somebody), days_after=3)
+
+    payments = report_for_project(personas.project)["payments"]
+
+    assert payments["fees_paid_count"] == WITHHELD
+    assert payments["median_days_to_pay"] == WITHHELD
+    assert payments["p90_days_to_pay"] == WITHHELD
+
+
 def test_no_participant_name_or_email_appears_in_html_csv_or_pdf(commissioner_client, personas):
     people = _members(
         personas.project,

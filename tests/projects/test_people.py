@@ -20,6 +20,7 @@ from stakeholders.models import ConsentKind, PaymentMethod, Person, StakeholderG
 from stakeholders.privacy import person_erase
 from stakeholders.services import consent_withdraw
 from tests.factories.meetings import InvitationFactory, MeetingFactory
+from tests.factories.projects import ProjectFactory
 from tests.factories.roster import MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +106,35 @@ def test_the_directory_leaves_out_people_whose_details_were_erased(staff_client,
     person_erase(person=personas.other_participant.person, erased_by=personas.staff)
 
     assert listed(staff_client.get(people_url())) == ["Pat Participant"]
+
+
+def test_the_directory_shows_how_many_projects_each_person_is_in(staff_client, personas):
+    in_two = PersonFactory(full_name="Ada Twoprojects")
+    MembershipFactory(project=personas.project, person=in_two)
+    MembershipFactory(project=ProjectFactory(), person=in_two)
+    PersonFactory(full_name="Abe Noprojects")
+
+    response = staff_client.get(people_url(q="projects"))
+
+    counts = {row["name"]: row["project_count"] for row in response.context["rows"]}
+    assert counts == {"Abe Noprojects": 0, "Ada Twoprojects": 2}
+    assert '<td class="text-end">2</td>' in response.content.decode()
+
+
+def test_the_directory_counts_everyone_not_erased_across_its_pages(staff_client, personas):
+    for number in range(30):
+        PersonFactory(full_name=f"Lee {number:02}")
+    person_erase(person=PersonFactory(full_name="Lee Erased"), erased_by=personas.staff)
+
+    first, second = staff_client.get(people_url()), staff_client.get(people_url(page=2))
+
+    assert first.context["page"].paginator.count == 32
+    assert "32 people." in first.content.decode()
+    assert len(listed(first)) == 25
+    assert listed(second) == [f"Lee {number:02}" for number in range(25, 30)] + [
+        "Olu Other",
+        "Pat Participant",
+    ]
 
 
 def test_the_directory_runs_the_same_number_of_queries_however_many_people_there_are(
