@@ -153,6 +153,10 @@ class Payment(models.Model):
     )
     reason = models.TextField(blank=True, help_text="Why it was declined, cancelled or reversed.")
     owed_since = models.DateTimeField(default=timezone.now)
+    # When the meeting a fee is for starts: the day the project's target for paying runs
+    # from. Copied from the attendance's meeting when the fee is made and whenever the
+    # meeting moves, so that finding fees past their target reads only the fees unpaid.
+    meeting_starts_at = models.DateTimeField(null=True, blank=True, editable=False)
     approved_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -197,12 +201,29 @@ class Payment(models.Model):
                 name="payment_unpaid_idx",
                 condition=models.Q(status__in=["owed", "approved"]),
             ),
+            # Fees past their project's target (projects.selectors.payments.fees_past_target):
+            # how many, and the oldest meeting first, from the index alone.
+            models.Index(
+                fields=["meeting_starts_at", "id", "project"],
+                name="payment_fee_unpaid_meeting_idx",
+                condition=models.Q(
+                    kind="fee", status__in=["owed", "approved"], attendance__isnull=False
+                ),
+            ),
+            # A project's payments page: one page of its fees, newest first
+            # (projects.selectors.payments.project_fees_page), read without sorting them all.
+            models.Index(
+                fields=["project", "-created_at", "-id"], name="payment_project_newest_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"£{self.amount} {self.get_kind_display().lower()} for {self.person}"
 
     def save(self, *args, **kwargs) -> None:
+        # A fee takes its meeting's start when made (meeting_update keeps it when it moves).
+        if self.attendance_id and self.meeting_starts_at is None:
+            self.meeting_starts_at = self.attendance.meeting.starts_at
         # Money paid out is history: a mistake is put right by a reversal, never an edit.
         if self.pk and Payment.objects.filter(pk=self.pk, status=PaymentStatus.PAID).exists():
             raise PaidPaymentLocked("A paid payment cannot be changed; reverse it instead.")
@@ -229,6 +250,26 @@ class Payment(models.Model):
         if self.choice == FeeChoice.CHARITY and self.charity_name:
             return self.charity_name
         return self.person.full_name
+
+
+class FeeWaitCount(models.Model):
+    """How many fees paid in a quarter waited a given number of days from the meeting to
+    being paid, kept up to date by projects.services.fee_waits whenever a fee is paid or
+    unpaid or its meeting moves, so the dashboard's chart reads a few hundred rows
+    instead of every fee paid in a year."""
+
+    # The first day of the calendar quarter the fees were paid in.
+    quarter = models.DateField()
+    days = models.PositiveIntegerField()
+    fees = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quarter", "days"], name="fee_wait_once_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quarter:%b %Y}: {self.fees} paid after {self.days} days"
 
 
 class ExpenseCategory(models.TextChoices):
@@ -301,6 +342,13 @@ class ExpenseClaim(models.Model):
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0) & models.Q(amount__lte=MAX_PAYMENT),
                 name="expense_amount_positive_and_sane",
+            ),
+        ]
+        indexes = [
+            # The expense claims tab of a project's payments page, newest first
+            # (projects.selectors.payments.project_claims_page).
+            models.Index(
+                fields=["project", "-submitted_at", "-id"], name="claim_project_newest_idx"
             ),
         ]
 

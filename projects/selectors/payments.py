@@ -236,9 +236,7 @@ def project_fees_page(
 ) -> Page:
     """The project's fees and reversals, newest first, with their people: a fixed number
     of queries whatever the page."""
-    fees = Payment.objects.filter(project=project).select_related(
-        "person", "reverses", "reversed_by"
-    )
+    fees = Payment.objects.filter(project=project).select_related("person", "reversed_by")
     if status:
         fees = fees.filter(status=status)
     return Paginator(fees.order_by("-created_at", "-pk"), PAYMENTS_PER_PAGE).get_page(page_number)
@@ -705,8 +703,10 @@ def fees_past_target(*, today: date | None = None) -> QuerySet:
         attendance__isnull=False,
         project__archived_at=None,
     )
+    # Every current project's target, not only those with fees unpaid: a target no unpaid
+    # fee has matches nothing, and finding which have any read every project's payments.
     targets = (
-        Project.objects.filter(pk__in=unpaid.values("project"))
+        Project.objects.filter(archived_at=None)
         .values_list("payment_target_days", flat=True)
         .distinct()
         .order_by()
@@ -718,10 +718,8 @@ def fees_past_target(*, today: date | None = None) -> QuerySet:
         starts_before = timezone.make_aware(
             datetime.combine(day_after_last_late_meeting, datetime.min.time())
         )
-        past |= Q(
-            project__payment_target_days=days, attendance__meeting__starts_at__lt=starts_before
-        )
-    return unpaid.filter(past).order_by("attendance__meeting__starts_at", "pk")
+        past |= Q(project__payment_target_days=days, meeting_starts_at__lt=starts_before)
+    return unpaid.filter(past).order_by("meeting_starts_at", "pk")
 
 
 PAYMENT_RUNS_SHOWN = 10

@@ -1,7 +1,8 @@
 from collections import Counter
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from coprod.core.suppression import suppress_small
 from projects.models import (
@@ -9,9 +10,13 @@ from projects.models import (
     Membership,
     MembershipStatus,
     Project,
+    ProjectGroupCount,
+    Stage,
 )
 from stakeholders.models import (
+    AccessNeed,
     AgeBand,
+    Availability,
     EqualityMonitoring,
     Ethnicity,
     Gender,
@@ -28,11 +33,29 @@ def memberships_of(person: Person) -> QuerySet[Membership]:
 ROSTER_PER_PAGE = 25
 
 
+# What a roster row shows of a person: the rest (bank details among them) is not read.
+ROSTER_PERSON_FIELDS = (
+    "public_id",
+    "full_name",
+    "stakeholder_group",
+    "involvement_consent_given",
+    *AccessNeed.values,
+    *Availability.values,
+)
+
+
 def roster_memberships(project: Project) -> QuerySet[Membership]:
+    """The project's memberships by their person's name, each with its person (a second
+    query, for one page of them). The name to sort by is read by a subquery per membership
+    rather than a join: joined, PostgreSQL reads every person in the organisation to sort
+    one project's few hundred (5.5 ms against 1.2 ms on the large demo)."""
+    name = Person.objects.filter(pk=OuterRef("person_id")).values("full_name")[:1]
     return (
         Membership.objects.filter(project=project)
-        .select_related("person")
-        .order_by("person__full_name", "pk")
+        .only("person_id", "status", "interested_at", "active_at", "left_at")
+        .annotate(person_name=Subquery(name))
+        .order_by("person_name", "pk")
+        .prefetch_related(Prefetch("person", queryset=Person.objects.only(*ROSTER_PERSON_FIELDS)))
     )
 
 
@@ -41,12 +64,9 @@ def roster_page(memberships: QuerySet[Membership], *, page_number) -> Page:
 
 
 def project_coverage(project: Project) -> list[dict]:
-    """Each stakeholder group with a target or active members: active count, target, gap."""
-    active = dict(
-        Membership.objects.filter(project=project, status=MembershipStatus.ACTIVE)
-        .values_list("person__stakeholder_group")
-        .annotate(count=Count("pk"))
-    )
+    """Each stakeholder group with a target or active members: active count, target, gap.
+    Two queries, reading the counts kept by projects.services.coverage."""
+    active = dict(project.group_counts.values_list("stakeholder_group", "active"))
     targets = dict(
         CoverageTarget.objects.filter(project=project).values_list("stakeholder_group", "target")
     )
@@ -63,34 +83,50 @@ def project_coverage(project: Project) -> list[dict]:
     ]
 
 
+def _targets_not_met(projects: QuerySet[Project] | list[int]) -> QuerySet[CoverageTarget]:
+    """The coverage targets of these projects that their active members fall short of, in
+    group order, each with `active` from the counts kept by projects.services.coverage."""
+    active = ProjectGroupCount.objects.filter(
+        project=OuterRef("project"), stakeholder_group=OuterRef("stakeholder_group")
+    ).values("active")
+    return (
+        CoverageTarget.objects.filter(project__in=projects)
+        .annotate(active=Coalesce(Subquery(active), 0))
+        .filter(target__gt=F("active"))
+        .order_by("project_id", "stakeholder_group")
+    )
+
+
+def coverage_shortfalls(projects: list[int]) -> dict[int, list[tuple[str, int]]]:
+    """For each of these projects (by id) short of a coverage target, by project id: the groups
+    short and how many more each needs. One query."""
+    labels = dict(StakeholderGroup.choices)
+    short: dict[int, list[tuple[str, int]]] = {}
+    for project_id, group, target, active in _targets_not_met(projects).values_list(
+        "project_id", "stakeholder_group", "target", "active"
+    ):
+        short.setdefault(project_id, []).append((labels[group], target - active))
+    return short
+
+
 def projects_with_largest_gaps(*, limit: int = 5) -> list[dict]:
-    """Open projects furthest from their coverage targets, with the groups that are short."""
-    active_counts = Counter(
-        {
-            (row["project_id"], row["person__stakeholder_group"]): row["count"]
-            for row in Membership.objects.filter(
-                status=MembershipStatus.ACTIVE, project__archived_at=None
-            )
-            .exclude(project__stage="closed")
-            .values("project_id", "person__stakeholder_group")
-            .annotate(count=Count("pk"))
-        }
-    )
+    """Open projects furthest from their coverage targets, with the groups that are short:
+    one query, of plain rows (every open project's targets, which is hundreds)."""
+    open_projects = Project.objects.filter(archived_at=None).exclude(stage=Stage.CLOSED)
+    labels = dict(StakeholderGroup.choices)
     gaps: dict[int, dict] = {}
-    targets = (
-        CoverageTarget.objects.filter(project__archived_at=None)
-        .exclude(project__stage="closed")
-        .select_related("project")
-    )
-    for target in targets:
-        short = target.target - active_counts[(target.project_id, target.stakeholder_group)]
-        if short <= 0:
-            continue
+    for project_id, slug, name, group, target, active in _targets_not_met(
+        open_projects
+    ).values_list(
+        "project_id", "project__slug", "project__name", "stakeholder_group", "target", "active"
+    ):
+        short = target - active
         entry = gaps.setdefault(
-            target.project_id, {"project": target.project, "total_gap": 0, "groups": []}
+            project_id,
+            {"project": {"slug": slug, "name": name}, "total_gap": 0, "groups": []},
         )
         entry["total_gap"] += short
-        entry["groups"].append((target.get_stakeholder_group_display(), short))
+        entry["groups"].append((labels[group], short))
     return sorted(gaps.values(), key=lambda entry: -entry["total_gap"])[:limit]
 
 

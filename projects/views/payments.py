@@ -1,8 +1,10 @@
 import csv
+import functools
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -88,6 +90,7 @@ from projects.services.payments import (
     payment_run_undo,
     payments_mark_paid_in_bulk,
 )
+from projects.views.ledger_rows import claim_rows, fee_rows
 from stakeholders.access import PARTICIPANTS_ONLY, get_own_person
 from stakeholders.models import PaymentMethod
 from stakeholders.rules import is_staff_member
@@ -183,8 +186,11 @@ def payments(request: HttpRequest, slug: str) -> HttpResponse:
     status = filters.cleaned_data["status"] if filters.is_valid() else ""
     listing = project_claims_page if showing_claims else project_fees_page
     page = listing(project, status=status or None, page_number=request.GET.get("page"))
-    if not showing_claims:
+    if showing_claims:
+        rows = claim_rows(project, page.object_list)
+    else:
         _attach_benefit_effects(page.object_list)
+        rows = fee_rows(project, page.object_list)
     totals = project_payment_totals(project)
     query = request.GET.copy()
     query.pop("page", None)
@@ -195,15 +201,26 @@ def payments(request: HttpRequest, slug: str) -> HttpResponse:
             "project": project,
             "showing_claims": showing_claims,
             "filters": filters,
+            "blank_status_field": None
+            if "status" in request.GET
+            else _blank_status_field(claims=showing_claims),
             "status": status,
             "page": page,
+            "rows": rows,
             "page_query": query.urlencode(),
             "totals": _totals_rows(totals, claims=showing_claims),
             "budget": project_budget(project, totals=totals),
             "here": request.get_full_path(),
-            "today": timezone.localdate(),
+            "today_iso": timezone.localdate().isoformat(),
         },
     )
+
+
+@functools.cache
+def _blank_status_field(*, claims: bool) -> str:
+    """The status filter with nothing chosen is the same for everyone, and crispy forms
+    takes milliseconds to render it, so it is rendered once per process for each tab."""
+    return as_crispy_field(LedgerFilterForm(claims=claims)["status"])
 
 
 def _attach_benefit_effects(fees) -> None:

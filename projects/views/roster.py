@@ -1,14 +1,22 @@
+import functools
+
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.contrib import messages
+from django.core.paginator import Page
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from coprod.core.access import permission_required
+from coprod.core.links import link_maker
 from coprod.core.pagecache import deferred
 from projects.access import STAFF_ONLY, get_project_for_staff
 from projects.forms.roster import CoverageTargetsForm, RosterFilter
-from projects.models import CoverageTarget, Membership, MembershipStatus
+from projects.models import CoverageTarget, Membership, MembershipStatus, Project
 from projects.selectors.roster import (
     equality_summary,
     project_coverage,
@@ -29,6 +37,8 @@ from stakeholders.services import DuplicatePerson
 def roster(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for_staff(request, slug)
     filters = RosterFilter(request.GET or None, queryset=roster_memberships(project))
+    page = deferred(roster_page, filters.qs, page_number=request.GET.get("page"))
+    filtering = any(name in request.GET for name in RosterFilter.base_filters)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -37,13 +47,76 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "project": project,
             "filters": filters,
-            "page": deferred(roster_page, filters.qs, page_number=request.GET.get("page")),
+            "blank_filter_fields": None if filtering else _blank_filter_fields(),
+            "page": page,
+            "rows": deferred(_roster_rows, project, page),
             "page_query": query.urlencode(),
             "coverage": deferred(project_coverage, project),
             "equality": deferred(equality_summary, project),
-            "statuses": MembershipStatus.choices,
         },
     )
+
+
+@functools.cache
+def _blank_filter_fields() -> str:
+    """The filter form with nothing chosen is the same for everyone, and crispy forms takes
+    milliseconds to render it, so it is rendered once per process."""
+    return as_crispy_form(RosterFilter().form)
+
+
+# The status <select> of a row differs only by the option selected: one per status.
+_STATUS_OPTIONS = {
+    status: format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, " selected" if value == status else "", label)
+            for value, label in MembershipStatus.choices
+        ),
+    )
+    for status in MembershipStatus.values
+}
+
+
+def _roster_rows(project: Project, page: Page) -> list[dict]:
+    """What each row of the roster shows, worked out here rather than by template tags per
+    row, whose cost adds up over a page."""
+    person_url = link_maker("projects:person")
+    data_url = link_maker("stakeholders:sar")
+    status_url = link_maker("projects:membership_status", project.slug)
+    rows = []
+    for membership in page.object_list:
+        person = membership.person
+        public_id = str(person.public_id)
+        rows.append(
+            {
+                "public_id": public_id,
+                "name": person.full_name,
+                "consent_withdrawn": not person.involvement_consent_given,
+                "person_url": person_url(public_id),
+                "data_url": data_url(public_id),
+                "status_url": status_url(public_id),
+                "group": person.get_stakeholder_group_display(),
+                "status": membership.get_status_display(),
+                "status_since": _status_since(membership),
+                "status_options": _STATUS_OPTIONS[membership.status],
+                "support": ", ".join(person.access_needs) or "–",
+                "free": ", ".join(person.availability) or "–",
+            }
+        )
+    return rows
+
+
+def _status_since(membership: Membership) -> str:
+    if membership.status == MembershipStatus.ACTIVE:
+        since, words = membership.active_at, "since"
+    elif membership.status == MembershipStatus.LEFT:
+        since, words = membership.left_at, "on"
+    else:
+        since, words = membership.interested_at, "since"
+    if since is None:
+        return "date not recorded"
+    return f"{words} {date_format(timezone.localtime(since), 'j M Y')}"
 
 
 @permission_required("projects.manage_project", denied=STAFF_ONLY)

@@ -685,3 +685,20 @@ def test_the_money_filter_shows_payment_amounts_in_pounds_and_pence(amount, show
     assert Decimal(str(amount)).quantize(Decimal("0.01"), ROUND_HALF_UP) == Decimal(
         shown.replace("£", "").replace(",", "").replace("−", "-")
     )
+
+
+def test_the_status_filter_shows_the_status_asked_for_and_each_tabs_own_statuses(
+    staff_client, personas
+):
+    url = reverse("projects:payments", kwargs={"slug": personas.project.slug})
+
+    asked = staff_client.get(url, {"status": "approved"}).content.decode()
+    assert '<option value="approved" selected>' in asked
+
+    fees = staff_client.get(url).content.decode()
+    assert '<option value="approved" selected>' not in fees
+    assert '<option value="owed">Owed</option>' in fees
+
+    claims = staff_client.get(url, {"show": "claims"}).content.decode()
+    assert '<option value="submitted">Waiting for a decision</option>' in claims
+    assert '<option value="owed">' not in claims

@@ -247,6 +247,23 @@ def test_an_archived_project_refuses_every_post_on_its_staff_pages(staff_client,
     assert project.stage == Stage.CLOSED
 
 
+def test_the_stage_list_has_each_projects_own_stage_chosen(staff_client):
+    for stage in [Stage.DESIGN, Stage.DELIVERY, Stage.DESIGN]:
+        project = ProjectFactory(stage=stage)
+        html = staff_client.get(project.get_absolute_url()).content.decode()
+        chosen = re.findall(r'<option value="(\w+)" selected>', html)
+        assert chosen == [stage.value]
+        assert 'for="id_stage"' in html and "Move the project to" in html
+
+
+def test_the_projects_list_links_each_project_with_its_stage_and_lead(staff_client, personas):
+    project = ProjectFactory(name="Bus stops", stage=Stage.DELIVERY, is_open_to_join=False)
+    html = staff_client.get(reverse("projects:list")).content.decode()
+    row = html.split(f'<a href="/projects/{project.slug}/">Bus stops</a>', 1)[1]
+    row = row.split("</tr>", 1)[0]
+    assert re.findall(r"<td>([^<]*)</td>", row) == ["Delivery", "No one yet", "No"]
+
+
 def test_an_archived_project_can_still_be_read(staff_client, personas):
     project = _archived(personas.project)
 

@@ -1,5 +1,7 @@
 """A project's roster: filters, coverage of voices against targets, equality counts."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -57,6 +59,52 @@ def test_the_roster_paginates_and_keeps_the_filter(staff_client):
     html = _roster(staff_client, project, group="carer").content.decode()
     assert "Page 1 of 2" in html
     assert "group=carer&amp;page=2" in html
+
+
+def test_the_roster_lists_people_by_name_across_its_pages(staff_client):
+    project = ProjectFactory()
+    names = [f"Person {letter}{number}" for letter in "ZYXWV" for number in range(6)]
+    for name in names:
+        MembershipFactory(project=project, person=PersonFactory(full_name=name))
+    first = _roster(staff_client, project).content.decode()
+    second = _roster(staff_client, project, page=2).content.decode()
+
+    shown = [name for name in sorted(names) if name in first]
+    assert shown == sorted(names)[:25]
+    assert [name for name in sorted(names) if name in second] == sorted(names)[25:]
+    assert [first.index(name) for name in shown] == sorted(first.index(name) for name in shown)
+
+
+def test_each_row_has_its_own_status_chosen_and_the_date_it_began(staff_client):
+    project = ProjectFactory()
+    for name, status in [("Amy Active", "active"), ("Ian Interested", "interested")]:
+        MembershipFactory(
+            project=project,
+            person=PersonFactory(full_name=name),
+            status=status,
+            active_at=datetime(2026, 3, 4, 23, 30, tzinfo=UTC) if status == "active" else None,
+        )
+    html = _roster(staff_client, project).content.decode()
+    amy, ian = html.split("Amy Active", 1)[1].split("Ian Interested", 1)
+
+    assert '<option value="active" selected>' in amy
+    assert '<option value="interested" selected>' not in amy
+    # 23:30 UTC on 4 March is 4 March in London, before the clocks change.
+    assert "since 4 Mar 2026" in amy
+    assert '<option value="interested" selected>' in ian
+    assert '<option value="active" selected>' not in ian
+
+
+def test_the_filter_shows_what_was_asked_for_and_the_next_blank_one_does_not(staff_client):
+    project = ProjectFactory()
+    asked = _roster(staff_client, project, name="Zebedee", group="carer").content.decode()
+    assert 'value="Zebedee"' in asked
+    assert '<option value="carer" selected>' in asked
+
+    blank = _roster(staff_client, project).content.decode()
+    assert "Zebedee" not in blank
+    assert '<option value="carer" selected>' not in blank
+    assert '<option value="" selected>Any group</option>' in blank
 
 
 def test_coverage_shows_active_counts_against_targets_and_names_the_gaps(staff_client):
