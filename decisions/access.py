@@ -6,14 +6,16 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from decisions.models import Decision
-from projects.access import get_project_for_staff
+from projects.access import check_project_for_staff
 
 
 def get_decision_for_staff(request: HttpRequest, slug: str, decision_id: uuid.UUID) -> Decision:
-    """The project's decision (404 if it is not this project's), after the staff check."""
-    project = get_project_for_staff(request, slug)
+    """The project's decision (404 if it is not this project's), after the staff check; read
+    with its project and meeting in one query."""
     decision = get_object_or_404(
-        Decision.objects.select_related("meeting"), project=project, public_id=decision_id
+        Decision.objects.select_related("project", "meeting"),
+        project__slug=slug,
+        public_id=decision_id,
     )
-    decision.project = project
+    check_project_for_staff(request, decision.project)
     return decision

@@ -5,7 +5,6 @@ from collections import Counter, defaultdict
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.utils import timezone
 
 from decisions.models import (
     Action,
@@ -17,10 +16,11 @@ from decisions.models import (
     LadderAssessment,
     LadderRung,
     Vote,
+    VoteChoice,
     VotePreference,
 )
 from projects.models import Meeting, MembershipStatus, Project
-from stakeholders.models import Person, StakeholderGroup
+from stakeholders.models import Person, StakeholderGroup, User
 
 DECISIONS_PER_PAGE = 25
 LIVED_EXPERIENCE_GROUPS = [StakeholderGroup.LIVED_EXPERIENCE, StakeholderGroup.CARER]
@@ -38,32 +38,91 @@ def decisions_page(project: Project, *, page_number) -> Page:
 
 
 def decision_detail(decision: Decision) -> dict:
-    votes = list(
-        decision.votes.select_related("person", "recorded_by").prefetch_related(
-            Prefetch("preferences", queryset=VotePreference.objects.select_related("option"))
-        )
-    )
-    options = list(decision.option_rows.all())
-    first_choices = Counter(
-        preference.option_id
-        for vote in votes
-        for preference in vote.preferences.all()
-        if preference.rank == 1
-    )
+    """What a decision's staff page shows, as display values: its options, who took part,
+    the counts of votes and, unless the ballot is secret, who voted how. Only the fields
+    shown are read (nothing else about a person). Five queries whatever the number of votes."""
+    options = dict(decision.option_rows.values_list("pk", "label"))
+    # In a secret ballot nobody, staff included, sees who voted how, nor whose vote staff
+    # recorded: only how many, so who voted is not even read.
+    named = not decision.anonymous_voting
+    # One row per vote and option it chose (one row if it chose none), by rank.
+    by_vote: dict[int, dict] = {}
+    first_choices: Counter[int] = Counter()
+    for row in decision.votes.order_by("pk", "preferences__rank").values(
+        "pk",
+        "choice",
+        "recorded_by_id",
+        "preferences__rank",
+        "preferences__option_id",
+        *(_NAMED_VOTE_FIELDS if named else ()),
+    ):
+        vote = by_vote.setdefault(row["pk"], {**row, "preferences": []})
+        rank, option_id = row["preferences__rank"], row["preferences__option_id"]
+        if option_id is not None:
+            vote["preferences"].append((rank, options[option_id]))
+            first_choices[option_id] += rank == 1
+    votes = list(by_vote.values())
     return {
-        "participants": list(
-            decision.participants.select_related("person").order_by("-proposed", "pk")
-        ),
-        "options": options,
-        "vote_counts": Counter(vote.choice for vote in votes),
-        "option_counts": [(option.label, first_choices[option.pk]) for option in options],
+        "participants": _participant_rows(decision),
+        "options": list(options.values()),
+        "vote_counts": Counter(vote["choice"] for vote in votes),
+        "option_counts": [(label, first_choices[pk]) for pk, label in options.items()],
         "votes_cast": len(votes),
-        # In a secret ballot nobody, staff included, sees who voted how, nor whose vote
-        # staff recorded: only how many.
-        "assisted_count": sum(vote.recorded_by_id is not None for vote in votes),
-        "named_votes": [] if decision.anonymous_voting else votes,
+        "assisted_count": sum(vote["recorded_by_id"] is not None for vote in votes),
+        "named_votes": [_named_vote_row(decision, vote) for vote in votes] if named else [],
         "actions": list(decision.actions.all()),
         "history": list(decision.history.select_related("history_user")[:50]),
+    }
+
+
+_NAMED_VOTE_FIELDS = (
+    "person_id",
+    "person__full_name",
+    "stakeholder_group",
+    "cast_at",
+    "recorded_by__name",
+    "recorded_by__email",
+)
+_GROUPS = dict(StakeholderGroup.choices)
+_CHOICES = dict(VoteChoice.choices)
+NO_LONGER_ON_ROSTER = "Someone no longer on the roster"
+
+
+def _participant_rows(decision: Decision) -> list[dict]:
+    return [
+        {
+            "name": NO_LONGER_ON_ROSTER if person_id is None else full_name,
+            "group": _GROUPS.get(group, group),
+            "proposed": proposed,
+        }
+        for person_id, full_name, group, proposed in decision.participants.order_by(
+            "-proposed", "pk"
+        ).values_list("person_id", "person__full_name", "stakeholder_group", "proposed")
+    ]
+
+
+def _named_vote_row(decision: Decision, vote: dict) -> dict:
+    """A row of "who voted how": the name, the group when they voted, the vote in words,
+    and who recorded it for them, if staff did."""
+    preferences = vote["preferences"]
+    if not preferences:
+        in_words = _CHOICES.get(vote["choice"], vote["choice"])
+    elif decision.method != DecisionMethod.RANKED:
+        in_words = preferences[0][1]
+    else:
+        in_words = ", ".join(f"{rank}. {label}" for rank, label in preferences)
+    on_roster = vote["person_id"] is not None
+    recorded_by = ""
+    if vote["recorded_by_id"] is not None:
+        staff = str(User(name=vote["recorded_by__name"], email=vote["recorded_by__email"]))
+        on_behalf_of = vote["person__full_name"] if on_roster else NO_LONGER_ON_ROSTER.lower()
+        recorded_by = f"Recorded by {staff} on behalf of {on_behalf_of}"
+    return {
+        "name": vote["person__full_name"] if on_roster else NO_LONGER_ON_ROSTER,
+        "group": _GROUPS.get(vote["stakeholder_group"], vote["stakeholder_group"]),
+        "in_words": in_words,
+        "recorded_by": recorded_by,
+        "cast_at": vote["cast_at"],
     }
 
 
@@ -148,14 +207,6 @@ def open_actions_panel(*, limit: int = 8) -> list[Action]:
         .select_related("decision__project")
         .order_by("due_on", "pk")[:limit]
     )
-
-
-def overdue_actions_count() -> int:
-    return Action.objects.filter(
-        status=ActionStatus.OPEN,
-        due_on__lt=timezone.localdate(),
-        decision__project__archived_at=None,
-    ).count()
 
 
 def recent_decisions_panel(*, limit: int = 6) -> list[Decision]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coprod.core.access import permission_required
+from coprod.core.blank_forms import blank_form_fields
 from decisions.access import get_decision_for_staff
 from decisions.forms import (
     ActionForm,
@@ -230,6 +231,7 @@ def _detail_page(
             and decision.status == DecisionStatus.OPEN
             and not decision.voting_open,
             "action_form": action_form,
+            "blank_action_form": None if action_form.is_bound else blank_form_fields(ActionForm),
             "action_statuses": ActionStatus,
             "today": timezone.localdate(),
         },

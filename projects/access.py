@@ -3,6 +3,7 @@ directory that gathers everyone across projects."""
 
 import uuid
 
+import rules
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -17,24 +18,33 @@ ARCHIVED_READ_ONLY = (
     "Nothing was saved."
 )
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+MANAGE_PROJECT = "projects.manage_project"
 
 
 def get_project_for_staff(request: HttpRequest, slug: str) -> Project:
     """The project with this slug (404 if none), or 403 if the visitor is not staff, or if
     they try to change anything in an archived project (which is kept read-only)."""
-    project = get_object_for_user(
-        request, Project.objects.all(), "projects.manage_project", denied=STAFF_ONLY, slug=slug
-    )
+    project = get_object_or_404(Project, slug=slug)
+    check_project_for_staff(request, project)
+    return project
+
+
+def check_project_for_staff(request: HttpRequest, project: Project) -> None:
+    """403 if the visitor is not staff, or if they try to change anything in an archived
+    project. For a project read in the same query as the thing asked for (its meeting, its
+    decision), one query fewer than reading it first."""
+    if not rules.has_perm(MANAGE_PROJECT, request.user, project):
+        raise PermissionDenied(STAFF_ONLY)
     if project.is_archived and request.method not in SAFE_METHODS:
         raise PermissionDenied(ARCHIVED_READ_ONLY)
-    return project
 
 
 def get_meeting_for_staff(request: HttpRequest, slug: str, meeting_id: uuid.UUID) -> Meeting:
     """The project's meeting (404 if it is not this project's), after the staff check."""
-    project = get_project_for_staff(request, slug)
-    meeting = get_object_or_404(Meeting, project=project, public_id=meeting_id)
-    meeting.project = project
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("project"), project__slug=slug, public_id=meeting_id
+    )
+    check_project_for_staff(request, meeting.project)
     return meeting
 
 
@@ -43,7 +53,7 @@ def get_person_for_staff(request: HttpRequest, person_id: uuid.UUID) -> Person:
     return get_object_for_user(
         request,
         Person.objects.select_related("user", "payment_choices_recorded_by"),
-        "projects.manage_project",
+        MANAGE_PROJECT,
         denied=STAFF_ONLY,
         public_id=person_id,
     )

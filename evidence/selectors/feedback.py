@@ -41,6 +41,7 @@ def feedback_due_for(person: Person | None, *, now: datetime | None = None) -> l
         )
         .exclude(Exists(answered))
         .select_related("project")
+        .only("public_id", "title", "starts_at", "project__name")
         .order_by("-starts_at", "-pk")[:DUE_SHOWN]
     )
 
@@ -61,12 +62,13 @@ def _mean(values: list[int]) -> Decimal | None:
     return (Decimal(sum(values)) / len(values)).quantize(TENTH)
 
 
-def meeting_feedback_summary(meeting: Meeting) -> dict:
+def meeting_feedback_summary(meeting: Meeting, *, came: int | None = None) -> dict:
     """For staff on the meeting's page: how many answered out of how many came, the spread
     of answers to each question, and the comments, never with names. The spread is shown
     only once 5 people have answered, so nobody's answers can be picked out from who came.
-    Two queries."""
-    came = Attendance.objects.filter(meeting=meeting, status=AttendanceStatus.ATTENDED).count()
+    Two queries, or one when the page already counted the people who `came`."""
+    if came is None:
+        came = Attendance.objects.filter(meeting=meeting, status=AttendanceStatus.ATTENDED).count()
     rows = list(
         MeetingFeedback.objects.filter(meeting=meeting)
         .order_by("pk")

@@ -142,7 +142,8 @@ def rounds_waiting_for(person) -> list[MeasureRound]:
             project_measure__project__memberships__status=MembershipStatus.ACTIVE,
         )
         .exclude(Exists(answered))
-        .select_related("project_measure__project", "project_measure__measure")
+        .select_related("project_measure__project")
+        .only("name", "closes_on", "project_measure__project__name")
         .order_by("closes_on", "pk")
     )
 

@@ -10,8 +10,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("evidence/_meeting_feedback_summary.html")
-def meeting_feedback(meeting) -> dict:
-    return {"meeting": meeting, "summary": meeting_feedback_summary(meeting)}
+def meeting_feedback(meeting, came=None) -> dict:
+    """`came`: how many people came, when the page has counted them already."""
+    return {"meeting": meeting, "summary": meeting_feedback_summary(meeting, came=came)}
 
 
 @register.inclusion_tag("evidence/report_feedback.html")

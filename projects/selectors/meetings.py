@@ -26,7 +26,7 @@ from projects.models import (
     Project,
     Response,
 )
-from stakeholders.models import ContactMethod, Person, StakeholderGroup
+from stakeholders.models import AccessNeed, ContactMethod, Person, StakeholderGroup
 
 
 def upcoming_invitations_of(person) -> QuerySet[Invitation]:
@@ -36,8 +36,28 @@ def upcoming_invitations_of(person) -> QuerySet[Invitation]:
         Invitation.objects.filter(person=person, meeting__ends_at__gt=timezone.now())
         .exclude(response=Response.WITHDRAWN)
         .select_related("meeting__project", "answer_recorded_by")
+        .only(*MY_INVITATION_FIELDS)
         .order_by("meeting__starts_at")
     )
+
+
+# What /me/ shows of each invitation, its meeting and whoever recorded the answer.
+MY_INVITATION_FIELDS = (
+    "response",
+    "responded_at",
+    "needs_support",
+    "answer_recorded_by__name",
+    "answer_recorded_by__email",
+    "meeting__public_id",
+    "meeting__title",
+    "meeting__starts_at",
+    "meeting__ends_at",
+    "meeting__place",
+    "meeting__online_link",
+    "meeting__agenda",
+    "meeting__cancelled_at",
+    "meeting__project__name",
+)
 
 
 MEETINGS_PER_PAGE = 25
@@ -103,25 +123,62 @@ class MeetingDetail:
         return sum(1 for email in self.failed_emails if email.invitation.person.message_channel)
 
 
+# What a row of a meeting's invitees shows: nothing else of the person (bank details among
+# them) or of the staff who recorded an answer or arranged support is read.
+INVITEE_ROW_FIELDS = (
+    "response",
+    "responded_at",
+    "needs_support",
+    "support_note",
+    "support_arranged_at",
+    "support_arranged_by_id",
+    "support_arranged_by__name",
+    "support_arranged_by__email",
+    "answer_recorded_by_id",
+    "answer_recorded_by__name",
+    "answer_recorded_by__email",
+    "person__public_id",
+    "person__full_name",
+    "person__stakeholder_group",
+    *(f"person__{need}" for need in AccessNeed.values),
+)
+
+
 def meeting_detail(meeting: Meeting, *, page_number: str | int | None = None) -> MeetingDetail:
-    """Answers counted by kind, the invitees (with their people) and emails that failed."""
+    """Answers counted by kind, a page of the invitees (as rows of INVITEE_ROW_FIELDS) and
+    emails that failed. The answers counted are the paginator's count too: no COUNT(*)."""
     counted = dict(
         meeting.invitations.values_list("response").annotate(count=Count("pk")).order_by()
     )
     invitations = (
-        meeting.invitations.select_related("person", "answer_recorded_by", "support_arranged_by")
-        .annotate(answer_order=_answer_order())
+        meeting.invitations.annotate(answer_order=_answer_order())
         .order_by("answer_order", "person__full_name", "pk")
+        .values(*INVITEE_ROW_FIELDS)
     )
+    paginator = Paginator(invitations, INVITEES_PER_PAGE)
+    paginator.count = sum(counted.values())
     failed = (
         MeetingEmail.objects.filter(undelivered(), invitation__meeting=meeting)
         .select_related("invitation__person")
+        # What the page shows, and how each person could be messaged again.
+        .only(
+            "kind",
+            "channel",
+            "bounced_at",
+            "failed_at",
+            "last_error",
+            "invitation__person__public_id",
+            "invitation__person__full_name",
+            "invitation__person__email",
+            "invitation__person__phone",
+            "invitation__person__preferred_contact",
+        )
         .annotate(gave_up_at=Coalesce("bounced_at", "failed_at"))
         .order_by("-gave_up_at", "pk")
     )
     return MeetingDetail(
         counts={response.value: counted.get(response.value, 0) for response in Response},
-        invitations=Paginator(invitations, INVITEES_PER_PAGE).get_page(page_number),
+        invitations=paginator.get_page(page_number),
         failed_emails=list(failed),
     )
 
@@ -301,18 +358,25 @@ def meeting_walk_in_choices(meeting: Meeting) -> QuerySet[Person]:
     )
 
 
-def meeting_participation_by_group(meeting: Meeting) -> list[dict]:
-    """People who came, counted by their stakeholder group on the day; 1 to 4 suppressed."""
-    counted = dict(
+def meeting_attended_by_group(meeting: Meeting) -> dict[str, int]:
+    """How many people came, by their stakeholder group on the day, not suppressed: for
+    the counts shown (`meeting_participation_by_group`) and the number who came, which the
+    feedback summary needs, from one query."""
+    return dict(
         meeting.attendances.filter(status=AttendanceStatus.ATTENDED)
         .values_list("stakeholder_group")
         .annotate(count=Count("pk"))
         .order_by()
     )
+
+
+def meeting_participation_by_group(attended: dict[str, int]) -> list[dict]:
+    """People who came (`meeting_attended_by_group`), by their stakeholder group on the
+    day; 1 to 4 suppressed."""
     return [
-        {"group": group.value, "label": group.label, "count": suppress_small(counted[group.value])}
+        {"group": group.value, "label": group.label, "count": suppress_small(attended[group.value])}
         for group in StakeholderGroup
-        if counted.get(group.value)
+        if attended.get(group.value)
     ]
 
 

@@ -32,6 +32,8 @@ def pool_invitations_waiting_for(person: Person) -> list[ProjectInvitation]:
         .exclude(project__stage=Stage.CLOSED)
         .exclude(Exists(taking_part))
         .select_related("project")
+        # What /me/ shows of each, and the public id its link is signed with.
+        .only("public_id", "project__name", "project__summary")
         .order_by("-created_at", "-pk")[:MY_POOL_INVITATIONS_LIMIT]
     )
     for invitation in invitations:

@@ -5,13 +5,18 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from coprod.core.access import permission_required
+from coprod.core.blank_forms import blank_form_fields
+from coprod.core.links import link_maker
 from coprod.core.outbox import undelivered
 from projects.access import STAFF_ONLY, get_meeting_for_staff, get_project_for_staff
 from projects.calendar import meeting_ics
@@ -34,6 +39,7 @@ from projects.models import (
 from projects.rsvp import RsvpAction
 from projects.selectors.meetings import (
     meeting_attendance_rows,
+    meeting_attended_by_group,
     meeting_detail,
     meeting_invitation_of,
     meeting_invite_preview,
@@ -62,7 +68,7 @@ from projects.services.meetings import (
     meeting_update,
 )
 from stakeholders.access import PARTICIPANTS_ONLY, get_own_person
-from stakeholders.models import Person
+from stakeholders.models import AccessNeed, Person, StakeholderGroup, User
 
 PREVIEW_NAMES_SHOWN = 100
 
@@ -115,21 +121,120 @@ def meeting_add(request: HttpRequest, slug: str) -> HttpResponse:
 def meeting_detail_page(request: HttpRequest, slug: str, meeting_id: uuid.UUID) -> HttpResponse:
     meeting = get_meeting_for_staff(request, slug, meeting_id)
     started = meeting.starts_at <= timezone.now()
+    detail = meeting_detail(meeting, page_number=request.GET.get("page"))
+    can_invite = not (meeting.is_cancelled or meeting.is_over)
+    can_arrange_support = not (meeting.is_cancelled or meeting.has_started)
+    feedback_shown = meeting.has_started and not meeting.is_cancelled
+    # Who came, counted once for both the counts by group and the feedback summary.
+    attended = meeting_attended_by_group(meeting) if meeting.is_over or feedback_shown else {}
     return render(
         request,
         "projects/meeting_detail.html",
         {
             "project": meeting.project,
             "meeting": meeting,
-            "detail": meeting_detail(meeting, page_number=request.GET.get("page")),
-            "participation": meeting_participation_by_group(meeting) if meeting.is_over else None,
-            "minutes_form": MinutesForm(instance=meeting)
+            "detail": detail,
+            "invitees": _invitee_rows(
+                meeting,
+                detail.invitations,
+                can_invite=can_invite,
+                can_arrange_support=can_arrange_support,
+            ),
+            "participation": meeting_participation_by_group(attended) if meeting.is_over else None,
+            "feedback_shown": feedback_shown,
+            "came": sum(attended.values()),
+            "minutes_fields": _minutes_fields(meeting)
             if started and not meeting.is_cancelled
             else None,
-            "can_invite": not (meeting.is_cancelled or meeting.is_over),
-            "can_arrange_support": not (meeting.is_cancelled or meeting.has_started),
+            "can_invite": can_invite,
         },
     )
+
+
+_GROUPS = dict(StakeholderGroup.choices)
+_ANSWERS = dict(Response.choices)
+
+
+def _invitee_rows(
+    meeting: Meeting, page: Page, *, can_invite: bool, can_arrange_support: bool
+) -> list[dict]:
+    """What each invitee's row shows, worked out here rather than by template tags per
+    row, whose cost adds up over a page of 50; the two links are reversed once a page."""
+    record_url = link_maker(
+        "projects:meeting_record_answer", meeting.project.slug, meeting.public_id
+    )
+    arrange_url = link_maker(
+        "projects:meeting_support_arranged", meeting.project.slug, meeting.public_id
+    )
+    rows = []
+    for invitation in page.object_list:
+        public_id = str(invitation["person__public_id"])
+        name = invitation["person__full_name"]
+        response = invitation["response"]
+        recorded = ""
+        if invitation["answer_recorded_by_id"] is not None:
+            recorded = (
+                f"Recorded by {_staff_name(invitation, 'answer_recorded_by')} on behalf of {name}"
+            )
+            if invitation["responded_at"]:
+                recorded += f" on {_day(invitation['responded_at'])}"
+        asked = invitation["needs_support"] or bool(invitation["support_note"])
+        arranged = ""
+        if invitation["support_arranged_at"] is not None:
+            staff = (
+                _staff_name(invitation, "support_arranged_by")
+                if invitation["support_arranged_by_id"] is not None
+                else "a former member of staff"
+            )
+            arranged = f"Arranged by {staff} on {_day(invitation['support_arranged_at'])}"
+        may_arrange = (
+            asked
+            and not arranged
+            and can_arrange_support
+            and response not in (Response.DECLINED, Response.WITHDRAWN)
+        )
+        rows.append(
+            {
+                "public_id": public_id,
+                "name": name,
+                "group": _GROUPS.get(invitation["person__stakeholder_group"], ""),
+                "answer": _ANSWERS.get(response, response),
+                "recorded": recorded,
+                "record_url": record_url(public_id)
+                if can_invite and response != Response.WITHDRAWN
+                else "",
+                "asked_for_support": asked,
+                "support_note": invitation["support_note"],
+                "arranged": arranged,
+                "arrange_url": arrange_url(public_id) if may_arrange else "",
+                "needs": ", ".join(
+                    need.label for need in AccessNeed if invitation[f"person__{need.value}"]
+                ),
+            }
+        )
+    return rows
+
+
+def _staff_name(invitation: dict, field: str) -> str:
+    return str(User(name=invitation[f"{field}__name"], email=invitation[f"{field}__email"]))
+
+
+def _day(moment) -> str:
+    return dateformat.format(timezone.localtime(moment), "j F Y")
+
+
+def _minutes_fields(meeting: Meeting) -> SafeString:
+    """The minutes box, with the meeting's minutes in it: the blank form is rendered once
+    per process (crispy-forms is slow), and the minutes, escaped, go in its text area. The
+    form is never shown with errors here: the page it posts to redirects back."""
+    blank = blank_form_fields(MinutesForm)
+    return mark_safe(  # noqa: S308 - our own form's HTML; the minutes are escaped
+        blank.replace(EMPTY_TEXTAREA, f">\n{escape(meeting.minutes)}</textarea>", 1)
+    )
+
+
+# How Django renders an empty text area's end: the minutes go between the two.
+EMPTY_TEXTAREA = ">\n</textarea>"
 
 
 @permission_required("projects.manage_project", denied=STAFF_ONLY)
