@@ -362,6 +362,7 @@ class _Builder:
             person=attendance.person,
             project_id=meeting.project_id,
             attendance=attendance,
+            meeting_starts_at=meeting.starts_at,
             activity=f"{meeting.title}, {timezone.localdate(meeting.starts_at):%d %b %Y}",
             amount=FEE,
             method=PaymentMethod.BANK_TRANSFER,

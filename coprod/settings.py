@@ -400,6 +400,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evidence.tasks.sweep_measure_reminders",
         "schedule": 300.0,
     },
+    "refresh-dashboard-figures": {
+        "task": "coprod.pages.tasks.refresh_dashboard_figures",
+        "schedule": 300.0,
+    },
     "delete-old-report-pdfs": {
         "task": "evidence.tasks.delete_old_report_pdfs",
         "schedule": crontab(hour=3, minute=50),

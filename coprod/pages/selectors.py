@@ -5,15 +5,12 @@ counts and finds the oldest item of each kind, and only that one row is loaded.
 """
 
 import calendar
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
     Min,
     OuterRef,
     Q,
@@ -21,7 +18,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear, TruncDate
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,9 +47,12 @@ from projects.models import (
     Stage,
 )
 from projects.selectors.benefits import benefit_rules_last_updated
+from projects.selectors.fee_waits import fee_waits_by_quarter
 from projects.selectors.payments import fees_past_target, wait_median, wait_percentile
+from projects.selectors.roster import coverage_shortfalls
 from stakeholders.models import (
     ErasureRequest,
+    Person,
     SigninLink,
     StakeholderGroup,
     SubjectAccessRequest,
@@ -125,25 +125,33 @@ def _others(counted: dict) -> int:
 
 
 def signups_to_welcome(today: date) -> ToDo | None:
+    """Interested members of projects still running, not erased: read from the index of
+    interested memberships, leaving out the few erased people and the few projects
+    archived or closed by their ids rather than joining every person. Two queries, or one
+    when there are none."""
+    running = Project.objects.current().exclude(stage=Stage.CLOSED).values("pk")
+    erased = Person.objects.exclude(erased_at=None).values("pk")
     waiting = Membership.objects.filter(
-        status=MembershipStatus.INTERESTED, person__erased_at=None, project__archived_at=None
-    ).exclude(project__stage=Stage.CLOSED)
-    counted, oldest = _first_of(
-        waiting.select_related("project"), order_by=["interested_at"], project="project"
-    )
-    if oldest is None:
+        status=MembershipStatus.INTERESTED, project__in=running
+    ).exclude(person__in=erased)
+    counted = waiting.aggregate(count=Count("pk"), projects=Count("project", distinct=True))
+    if not counted["count"]:
         return None
-    since = _local_day(oldest.interested_at)
-    project = oldest.project
+    oldest = (
+        waiting.order_by("interested_at", "pk")
+        .values("interested_at", "project__slug", "project__name")
+        .first()
+    )
+    since = _local_day(oldest["interested_at"])
     return ToDo(
         kind="signups",
         title="New sign-ups to welcome",
         count=counted["count"],
         since=since,
         age=f"The oldest signed up {_ago(since, today)}.",
-        url=reverse("projects:roster", args=[project.slug]) + "?status=interested",
+        url=reverse("projects:roster", args=[oldest["project__slug"]]) + "?status=interested",
         link_text="Welcome them on the roster",
-        where=project.name,
+        where=oldest["project__name"],
         other_projects=_others(counted),
     )
 
@@ -170,25 +178,28 @@ def fees_to_approve(today: date) -> ToDo | None:
 
 
 def fees_late(today: date) -> ToDo | None:
-    """Fees not yet paid whose project's target days from the meeting have passed."""
-    counted, oldest = _first_of(
-        fees_past_target(today=today).select_related("project", "attendance__meeting"),
-        order_by=["attendance__meeting__starts_at"],
-        project="project",
-    )
-    if oldest is None:
+    """Fees not yet paid whose project's target days from the meeting have passed: two
+    queries, or one when there are none, read from the index of fees unpaid by the
+    meeting's start each keeps."""
+    late = fees_past_target(today=today)
+    counted = late.aggregate(count=Count("pk"), projects=Count("project", distinct=True))
+    if not counted["count"]:
         return None
-    since = _local_day(oldest.attendance.meeting.starts_at)
+    oldest = late.values(
+        "meeting_starts_at", "project__slug", "project__name", "project__payment_target_days"
+    ).first()
+    since = _local_day(oldest["meeting_starts_at"])
+    name = oldest["project__name"]
     return ToDo(
         kind="fees-late",
         title="Fees past their project's target for paying people",
         count=counted["count"],
         since=since,
-        age=f"The oldest is for a meeting {_ago(since, today)}; {oldest.project.name} aims "
-        f"to pay within {_days(oldest.project.payment_target_days)}.",
-        url=reverse("projects:payments", args=[oldest.project.slug]),
+        age=f"The oldest is for a meeting {_ago(since, today)}; {name} aims "
+        f"to pay within {_days(oldest['project__payment_target_days'])}.",
+        url=reverse("projects:payments", args=[oldest["project__slug"]]),
         link_text="Approve and pay these fees",
-        where=oldest.project.name,
+        where=name,
         other_projects=_others(counted),
         late=True,
     )
@@ -599,7 +610,7 @@ def votes_open(today: date) -> ToDo | None:
 
 
 def voices_missing_before_meetings(today: date, now: datetime) -> ToDo | None:
-    """Projects short of a coverage target with a meeting in the next 14 days: three queries."""
+    """Projects short of a coverage target with a meeting in the next 14 days: two queries."""
     soon = (
         Project.objects.current()
         .exclude(stage=Stage.CLOSED)
@@ -618,27 +629,7 @@ def voices_missing_before_meetings(today: date, now: datetime) -> ToDo | None:
     projects = {row["pk"]: row for row in soon.values("pk", "slug", "name", "next_meeting")}
     if not projects:
         return None
-    active = Counter(
-        {
-            (row["project_id"], row["person__stakeholder_group"]): row["count"]
-            for row in Membership.objects.filter(
-                status=MembershipStatus.ACTIVE, project__in=soon.values("pk")
-            )
-            .values("project_id", "person__stakeholder_group")
-            .annotate(count=Count("pk"))
-            .order_by()
-        }
-    )
-    short: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    targets = (
-        CoverageTarget.objects.filter(project__in=soon.values("pk"))
-        .order_by("stakeholder_group")
-        .values_list("project_id", "stakeholder_group", "target")
-    )
-    for project_id, group, target in targets:
-        missing = target - active[(project_id, group)]
-        if missing > 0:
-            short[project_id].append((StakeholderGroup(group).label, missing))
+    short = coverage_shortfalls(list(projects))
     if not short:
         return None
     soonest = min(short, key=lambda pk: (projects[pk]["next_meeting"], projects[pk]["slug"]))
@@ -786,35 +777,10 @@ def _days_text(days: float) -> str:
 
 def payment_wait_figure(quarter: Quarter) -> Figure:
     """The median days from a meeting to its fee being paid, by the quarter it was paid in,
-    for the last four quarters: one query, whose rows are one per quarter and number of
-    days, never one per payment."""
+    for the last four quarters: one query, of the counts kept as fees are paid."""
     quarters = [quarter_of(quarter.first_day, back=back) for back in range(PAYMENT_QUARTERS)][::-1]
-    paid = Payment.objects.filter(
-        kind=PaymentKind.FEE,
-        status=PaymentStatus.PAID,
-        attendance__isnull=False,
-        paid_on__gte=quarters[0].first_day,
-        paid_on__lte=quarter.last_day,
-    )
-    waits = (
-        paid.annotate(
-            wait=ExpressionWrapper(
-                F("paid_on") - TruncDate("attendance__meeting__starts_at"),
-                output_field=DurationField(),
-            ),
-            year=ExtractYear("paid_on"),
-            quarter=ExtractQuarter("paid_on"),
-        )
-        .values("year", "quarter", "wait")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    histograms: dict[tuple[int, int], Counter] = defaultdict(Counter)
-    for row in waits:
-        histograms[(row["year"], row["quarter"])][max(row["wait"].days, 0)] += row["count"]
-    by_quarter = [
-        histograms[(q.first_day.year, (q.first_day.month - 1) // 3 + 1)] for q in quarters
-    ]
+    histograms = fee_waits_by_quarter([q.first_day for q in quarters])
+    by_quarter = [histograms[q.first_day] for q in quarters]
     # A figure resting on fewer than 5 payments is not shown: it would describe a person.
     shown = [sum(histogram.values()) >= SMALL_COUNT_THRESHOLD for histogram in by_quarter]
     medians = [

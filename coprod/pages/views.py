@@ -1,3 +1,4 @@
+import functools
 import hmac
 import json
 
@@ -5,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -13,11 +15,10 @@ from django.views.decorators.http import require_POST, require_safe
 from coprod.core.access import permission_required
 from coprod.core.health import broker_status, database_status
 from coprod.core.pagecache import deferred
-from coprod.pages.selectors import dashboard_figures, dashboard_todo
-from coprod.pages.services import delivery_receipt_record
+from coprod.pages.selectors import dashboard_todo
+from coprod.pages.services import dashboard_figures_kept, delivery_receipt_record
 from decisions.selectors import (
     open_actions_panel,
-    overdue_actions_count,
     recent_decisions_panel,
 )
 from evidence.selectors import recent_evidence_panel
@@ -35,7 +36,8 @@ from projects.selectors.pool import pool_invitations_waiting_for
 from projects.selectors.projects import projects_open_to_join
 from projects.selectors.roster import memberships_of, projects_with_largest_gaps
 from stakeholders.access import PARTICIPANTS_ONLY
-from stakeholders.selectors import person_for_user, standing_consents
+from stakeholders.models import ConsentKind
+from stakeholders.selectors import person_for_my_page, standing_consents
 
 
 @require_safe
@@ -91,25 +93,27 @@ def notify_receipt(request: HttpRequest) -> JsonResponse:
 
 @permission_required("pages.access_dashboard", denied=STAFF_ONLY)
 def dashboard(request: HttpRequest) -> HttpResponse:
+    todo = deferred(dashboard_todo)
     return render(
         request,
         "pages/dashboard.html",
         {
-            "todo": deferred(dashboard_todo),
-            "figures": deferred(dashboard_figures),
-            "panels": deferred(_dashboard_panels),
+            "todo": todo,
+            "figures": deferred(dashboard_figures_kept),
+            "panels": deferred(_dashboard_panels, todo),
             "today": timezone.localdate(),
         },
     )
 
 
-def _dashboard_panels() -> dict:
+def _dashboard_panels(todo: list) -> dict:
     return {
         "upcoming_meetings": upcoming_meetings_panel(),
         "coverage_gaps": projects_with_largest_gaps(),
         "overdue_payments": overdue_payments_panel(),
         "open_actions": open_actions_panel(),
-        "overdue_actions": overdue_actions_count(),
+        # The to-do list has counted them already.
+        "overdue_actions": next((entry.count for entry in todo if entry.kind == "actions"), 0),
         "recent_decisions": recent_decisions_panel(),
         "recent_evidence": recent_evidence_panel(),
     }
@@ -121,7 +125,7 @@ MY_MEETINGS_LIMIT = 20
 @permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
 def me(request: HttpRequest) -> HttpResponse:
     # Looked up only when the page is not in the cache; the rest only if there is a person.
-    person = deferred(person_for_user, request.user)
+    person = deferred(person_for_my_page, request.user)
     context = {
         "person": person,
         "memberships": deferred(memberships_of, person),
@@ -131,5 +135,36 @@ def me(request: HttpRequest) -> HttpResponse:
         "measure_rounds": deferred(rounds_waiting_for, person),
         "feedback_due": deferred(feedback_due_for, person),
         "Response": Response,
+        "links": _my_page_links(),
     }
     return render(request, "pages/me.html", context)
+
+
+# The pages /me/ links to whatever the person: (name, args) of each.
+MY_PAGE_LINKS = [
+    ("account_change_password", ()),
+    ("account_email", ()),
+    ("account_set_password", ()),
+    ("decisions:my_decisions", ()),
+    ("evidence:my_measures", ()),
+    ("pages:home", ()),
+    ("projects:my_payments", ()),
+    ("stakeholders:benefits", ()),
+    ("stakeholders:consent_give", ()),
+    *(("stakeholders:consent_withdraw", (kind,)) for kind in ConsentKind.values),
+    ("stakeholders:equality", ()),
+    ("stakeholders:erasure_request", ()),
+    ("stakeholders:my_data", ()),
+    ("stakeholders:profile", ()),
+]
+
+
+@functools.cache
+def _my_page_links() -> dict[str, str]:
+    """The addresses of MY_PAGE_LINKS by name ("stakeholders:consent_withdraw" with
+    "equality" is `stakeholders_consent_withdraw_equality`), reversed once per process:
+    each reverse() (or {% url %}) takes tens of microseconds, and they add up."""
+    return {
+        "_".join((name.replace(":", "_"), *args)): reverse(name, args=args)
+        for name, args in MY_PAGE_LINKS
+    }

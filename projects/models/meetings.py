@@ -172,6 +172,13 @@ class Invitation(models.Model):
                 name="invitation_waitlist_idx",
                 condition=models.Q(response="waitlisted"),
             ),
+            # The dashboard's "Support to arrange" looks only at support not yet arranged.
+            models.Index(
+                fields=["meeting"],
+                name="invitation_support_waiting_idx",
+                condition=models.Q(support_arranged_at=None)
+                & (models.Q(needs_support=True) | ~models.Q(support_note="")),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,10 +24,12 @@ from projects.models import (
     Invitation,
     Meeting,
     MeetingEmail,
+    Payment,
     Project,
     Response,
 )
 from projects.rsvp import RsvpAction, rsvp_token
+from projects.services.fee_waits import fee_waits_change
 from projects.services.payments import payment_for_attendance
 from stakeholders.models import Person, User
 from stakeholders.signin import short_link_create
@@ -94,7 +96,15 @@ def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
             getattr(saved, name) != getattr(meeting, name) for name in NOTIFIABLE_FIELDS
         )
         meeting.sequence = saved.sequence + 1 if notify else saved.sequence
+        # Fees already paid for a meeting that moves waited a different number of days.
+        fees = Payment.objects.filter(attendance__meeting=meeting)
+        moved = saved.starts_at != meeting.starts_at
+        if moved:
+            fee_waits_change(payments=fees, by=-1)
         meeting.save()
+        if moved:
+            fee_waits_change(payments=fees, by=1)
+            fees.update(meeting_starts_at=meeting.starts_at)
         if notify:
             _owe_email_to_all(meeting, EmailKind.UPDATE)
         if not meeting.is_over:

@@ -69,7 +69,7 @@ def test_with_the_page_cache_off_a_page_seen_again_runs_its_queries_again(
     staff_client, personas, settings
 ):
     settings.PAGE_CACHE = False
-    url = reverse("pages:dashboard")
+    url = _roster_url(personas.project)
 
     first_count, _ = _queries_for(staff_client, url)
     again_count, _ = _queries_for(staff_client, url)
@@ -94,7 +94,7 @@ def test_a_staff_page_is_kept_for_each_member_of_staff_apart(staff_client, perso
     other = StaffFactory(email="second-staff@example.org")
     other_client = Client()
     other_client.force_login(other)  # before: signing in saves the user, a change of data
-    url = reverse("pages:dashboard")
+    url = _roster_url(personas.project)
     first_count, _ = _queries_for(staff_client, url)
 
     other_count, _ = _queries_for(other_client, url)
