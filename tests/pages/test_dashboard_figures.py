@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from coprod.celery import app as celery_app
 from coprod.pages import services
 from coprod.pages.models import DashboardFigures
 from coprod.pages.services import (
@@ -126,7 +127,8 @@ def test_the_refresh_task_works_the_figures_out_again_and_ends_the_claim(persona
 def test_when_celery_runs_in_process_a_stale_visit_refreshes_the_figures_at_once(
     personas, django_capture_on_commit_callbacks
 ):
-    assert settings.CELERY_TASK_ALWAYS_EAGER
+    # Tests run tasks in process (tests/conftest.py), as `make run` does without Redis.
+    assert celery_app.conf.task_always_eager
     dashboard_figures_refresh()
     _age_figures(FIGURES_REFRESH_EVERY)
     _decide(personas.project)
