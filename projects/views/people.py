@@ -1,10 +1,8 @@
 """The staff people directory across projects, one person's page, and what staff record
 on behalf of someone who is not online: an expense claim and their payment choices."""
 
-import functools
 import uuid
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.contrib import messages
 from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from coprod.core.access import permission_required
+from coprod.core.blank_forms import blank_form_fields
 from projects.access import STAFF_ONLY, get_person_for_staff
 from projects.forms.payments import (
     ExpenseClaimForm,
@@ -58,19 +57,12 @@ def people(request: HttpRequest) -> HttpResponse:
         "projects/people.html",
         {
             "filters": filters,
-            "blank_filter_fields": None if filtering else _blank_filter_fields(),
+            "blank_filter_fields": None if filtering else blank_form_fields(PeopleFilterForm),
             "page": page,
             "rows": _directory_rows(page),
             "page_query": _query_without(request, "page"),
         },
     )
-
-
-@functools.cache
-def _blank_filter_fields() -> str:
-    """The filter form with nothing chosen is the same for everyone, and crispy forms takes
-    milliseconds to render it, so it is rendered once per process."""
-    return as_crispy_form(PeopleFilterForm())
 
 
 _SOME_ID = "00000000-0000-0000-0000-000000000000"
