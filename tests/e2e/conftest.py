@@ -41,6 +41,21 @@ def page(browser, live_server):
     context.close()
 
 
+# The page's width once it has stayed the same for 5 animation frames (at most 2 s of
+# frames): a chart caught mid-resize is not yet its width; a page that is too wide stays so.
+SETTLED_WIDTH = """async () => {
+  const frame = () => new Promise(resolve => requestAnimationFrame(resolve));
+  let width = -1, unchanged = 0;
+  for (let n = 0; n < 120 && unchanged < 5; n++) {
+    await frame();
+    const now = document.documentElement.scrollWidth;
+    unchanged = now === width ? unchanged + 1 : 0;
+    width = now;
+  }
+  return width;
+}"""
+
+
 @pytest.fixture
 def screenshot(request, page):
     """screenshot("name") saves the page at phone and desktop width under
@@ -52,13 +67,10 @@ def screenshot(request, page):
         walking_at = page.viewport_size
         for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
             page.set_viewport_size(size)
-            # Let the page settle at its new width (charts resize in the next frames).
-            page.evaluate(
-                "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-            )
-            # WCAG 1.4.10 (reflow): nothing may make a person scroll sideways. Measured
+            # WCAG 1.4.10 (reflow): nothing may make a person scroll sideways. Measured once
+            # the page has settled at its new width (charts resize over the next frames) and
             # before the full-page screenshot, which briefly resizes the page to take it.
-            width = page.evaluate("document.documentElement.scrollWidth")
+            width = page.evaluate(SETTLED_WIDTH)
             page.screenshot(path=folder / f"{name}-{label}.png", full_page=True)
             assert width <= size["width"], f"{name} is {width}px wide at {label} width"
         page.set_viewport_size(walking_at)
