@@ -1,5 +1,7 @@
 """Where a page's time goes: for each page of the page benchmark, the median time to render
-it in-process, how many SQL queries it runs and how long they take, and the slowest ones.
+it in-process, how many SQL queries it runs and how long they take, the median CPU time of
+this process alone (steadier than the wall time when the machine is busy), and the slowest
+queries.
 Run it against the benchmark's database (seeded by `make bench`) to find what to fix:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/coprod_bench_pages \\
@@ -63,15 +65,16 @@ def main() -> int:
             continue
         client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_COOKIE=cookies.get(who, ""))
         client.get(path)  # warm: templates compiled, connections open
-        timings, queries = [], []
+        timings, cpu, queries = [], [], []
         for _ in range(args.repeat):
             if args.cold:
                 make_pages_stale()
             recorder = _QueryRecorder()
             with connection.execute_wrapper(recorder):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 response = client.get(path)
                 timings.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
             queries.append(recorder)
             if response.status_code != 200:
                 print(f"{name}: {path} answered {response.status_code}")
@@ -79,7 +82,8 @@ def main() -> int:
         last = queries[-1]
         print(
             f"{name:22} {statistics.median(timings):7.1f} ms  "
-            f"{len(last.calls):3} queries  {last.total_ms:6.1f} ms in SQL"
+            f"{len(last.calls):3} queries  {last.total_ms:6.1f} ms in SQL  "
+            f"{statistics.median(cpu):6.1f} ms of this process's CPU"
         )
         for ms, sql in sorted(last.calls, reverse=True)[:3]:
             print(f"    {ms:6.1f} ms  {sql[:160]}")
