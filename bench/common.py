@@ -178,4 +178,5 @@ def write_report(report: str, path: Path) -> None:
     """Prints the report and writes it to `path`."""
     print(report)
     path.write_text(report)
-    print(f"Written to {path.relative_to(ROOT)}")
+    path = path.resolve()
+    print(f"Written to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")

@@ -201,6 +201,12 @@ def _database_url_for_worker() -> str | None:
 
 
 @pytest.fixture
+def database_url_for_subprocess(postgres) -> str:
+    """The URL of the database the tests use, for a process of its own (a bench, say)."""
+    return _database_url_for_worker()
+
+
+@pytest.fixture
 def start_celery_worker(redis_url):
     """Start real `celery worker` processes consuming one queue of the test's own through
     the real Redis: `start_celery_worker(concurrency=2, EMAIL_URL=...)`; call it twice for
