@@ -404,6 +404,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coprod.pages.tasks.refresh_dashboard_figures",
         "schedule": 300.0,
     },
+    "refresh-stale-report-figures": {
+        "task": "evidence.tasks.refresh_stale_report_figures",
+        "schedule": 300.0,
+    },
     "delete-old-report-pdfs": {
         "task": "evidence.tasks.delete_old_report_pdfs",
         "schedule": crontab(hour=3, minute=50),

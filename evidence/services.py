@@ -16,6 +16,7 @@ from evidence.models import (
     ReportGrant,
     Tag,
 )
+from evidence.services_report_figures import report_figures_forget
 from projects.models import Project
 from stakeholders.models import User
 
@@ -64,14 +65,17 @@ def evidence_update(
             record.decisions.set(decisions)
         if replaced is not None:
             _delete_file_after_commit(replaced)
+        report_figures_forget(project_id=record.project_id)
     return record
 
 
 def evidence_delete(*, record: EvidenceRecord) -> None:
     with transaction.atomic():
         document = record.document
+        project_id = record.project_id
         record.delete()
         _delete_file_after_commit(document)
+        report_figures_forget(project_id=project_id)
 
 
 def outcome_value_add(*, record: EvidenceRecord, value: Decimal, measured_on: date) -> OutcomeValue:

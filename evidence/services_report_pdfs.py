@@ -23,7 +23,7 @@ from django.utils import timezone
 from coprod.core.pdf import html_to_pdf
 from coprod.core.queue import task_delay
 from evidence.models import ReportPdf, ReportPdfStatus
-from evidence.selectors import report_for_project
+from evidence.services_report_figures import report_figures_kept
 from projects.models import Project
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,12 @@ def report_pdf_html(*, project: Project, made_on: date) -> str:
     """The HTML the PDF is made from; the same whether a request or a worker renders it."""
     return render_to_string(
         "evidence/report_pdf.html",
-        {"project": project, "report": report_for_project(project), "made_on": made_on},
+        {
+            "project": project,
+            # The same kept figures as the page and the CSV, so the three agree.
+            "report": report_figures_kept(project=project).figures,
+            "made_on": made_on,
+        },
     )
 
 

@@ -5,7 +5,7 @@ services."""
 from celery import shared_task
 
 from evidence import services_feedback as services
-from evidence import services_measures, services_report_pdfs
+from evidence import services_measures, services_report_figures, services_report_pdfs
 
 MAX_SEND_RETRIES = 5
 
@@ -62,3 +62,17 @@ def render_report_pdf(pdf_id: int) -> bool:
 def delete_old_report_pdfs() -> int:
     """Daily: report PDFs asked for more than a week ago, and their files."""
     return services_report_pdfs.report_pdfs_delete_old()
+
+
+# Nothing reads the result: the figures are kept in their row.
+@shared_task(ignore_result=True)
+def refresh_report_figures(project_id: int) -> bool:
+    """Work out one project's report figures again, asked for by a visit that found them
+    stale; a second delivery only works them out once more."""
+    return services_report_figures.report_figures_refresh_one(project_id=project_id)
+
+
+@shared_task
+def refresh_stale_report_figures() -> int:
+    """Every 5 minutes: the report figures of every project read, when older than that."""
+    return services_report_figures.report_figures_refresh_stale()

@@ -1,6 +1,7 @@
 import csv
 import io
 import zipfile
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,15 +14,15 @@ from django.views.decorators.http import require_safe
 
 from coprod.core.access import get_object_for_user, permission_required
 from coprod.core.csv import csv_safe
-from coprod.core.pagecache import deferred
 from coprod.core.ratelimit import rate_limited, too_many_requests
 from coprod.core.suppression import is_suppressed
 from evidence.models import ReportPdf, ReportPdfStatus
-from evidence.selectors import projects_reported_to, report_for_project
+from evidence.selectors import projects_reported_to
 from evidence.selectors.feedback import FEEDBACK_CSV_HEADER, feedback_csv_rows
 from evidence.selectors.measures import measures_csv_rows
 from evidence.selectors.report_pdfs import report_pdf_for
 from evidence.selectors.valuation import VALUATION_CSV_HEADER, valuation_csv_rows
+from evidence.services_report_figures import REPORT_FIGURES_REFRESH_EVERY, report_figures_kept
 from evidence.services_report_pdfs import (
     report_pdf_fingerprint,
     report_pdf_forget,
@@ -62,10 +63,12 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     render_as = REPORT_FORMATS.get(request.GET.get("format", "html"))
     if render_as is None:
         return render(request, "evidence/report_bad_format.html", {"project": project}, status=400)
+    kept = report_figures_kept(project=project)
     context = {
         "project": project,
-        # Worked out only when needed: the web page is usually found in the cache.
-        "report": deferred(report_for_project, project),
+        "report": kept.figures,
+        "figures_worked_out_at": kept.worked_out_at,
+        "figures_refresh_minutes": REPORT_FIGURES_REFRESH_EVERY // timedelta(minutes=1),
         "made_on": timezone.localdate(),
     }
     return render_as(request, context)
@@ -227,12 +230,12 @@ def _report_csv_files(report: dict) -> dict[str, str]:
             ["Date", "Decision", "You said", "We did", "The difference it made", "Progress"],
             [
                 [
-                    decision.decided_on,
-                    decision.title,
-                    decision.you_said,
-                    decision.we_did,
-                    decision.difference_made,
-                    decision.get_progress_display(),
+                    decision["decided_on"],
+                    decision["title"],
+                    decision["you_said"],
+                    decision["we_did"],
+                    decision["difference_made"],
+                    decision["progress"],
                 ]
                 for decision in report["you_said_we_did"]["decisions"]
             ],
@@ -248,11 +251,11 @@ def _report_csv_files(report: dict) -> dict[str, str]:
         "impact_summary.csv": _csv_text(
             ["GRIPP2 item", "What we wrote"],
             [
-                ["Aim of involvement", summary.aim],
-                ["Methods", summary.methods],
-                ["Results", summary.results],
-                ["How involvement influenced the work", summary.influence],
-                ["Reflections", summary.reflections],
+                ["Aim of involvement", summary["aim"]],
+                ["Methods", summary["methods"]],
+                ["Results", summary["results"]],
+                ["How involvement influenced the work", summary["influence"]],
+                ["Reflections", summary["reflections"]],
             ]
             if summary
             else [],

@@ -35,7 +35,7 @@ from evidence.models.records import (
     not_in_the_future,
     number_text,
 )
-from evidence.models.report_pdfs import ReportPdf, ReportPdfStatus
+from evidence.models.report_pdfs import ReportFigures, ReportPdf, ReportPdfStatus
 from evidence.models.valuation import (
     DISCOUNT_RATE,
     DISCOUNT_RATE_SOURCE,
@@ -74,6 +74,7 @@ __all__ = [
     "LearningEntry",
     "OutcomeValue",
     "ReportGrant",
+    "ReportFigures",
     "ReportPdf",
     "ReportPdfStatus",
     "Tag",

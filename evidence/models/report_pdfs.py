@@ -2,6 +2,10 @@
 and kept in private storage (served only through the report's own access check) until the
 report changes."""
 
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
 from django.db import models
 from django.utils import timezone
 
@@ -50,3 +54,60 @@ class ReportPdf(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == ReportPdfStatus.READY and bool(self.file)
+
+
+class FiguresEncoder(json.JSONEncoder):
+    """Money, means and dates kept exactly as worked out, each tagged with its type, so the
+    page shows "£12.50" and "3 Dec 2026" from the kept row just as from the figures."""
+
+    def default(self, value):
+        if isinstance(value, Decimal):
+            return {"$decimal": str(value)}
+        if isinstance(value, datetime):
+            return {"$datetime": value.isoformat()}
+        if isinstance(value, date):
+            return {"$date": value.isoformat()}
+        return super().default(value)
+
+
+def _tagged_value(tagged: dict):
+    if len(tagged) == 1:
+        if "$decimal" in tagged:
+            return Decimal(tagged["$decimal"])
+        if "$datetime" in tagged:
+            return datetime.fromisoformat(tagged["$datetime"])
+        if "$date" in tagged:
+            return date.fromisoformat(tagged["$date"])
+    return tagged
+
+
+class FiguresDecoder(json.JSONDecoder):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **{**kwargs, "object_hook": _tagged_value})
+
+
+class ReportFigures(models.Model):
+    """A project's report figures as last worked out (evidence.services_report_figures),
+    already suppressed: the web page, CSV and PDF are all made from this one row, so they
+    agree, and a visit reads one row instead of counting every meeting, payment and answer
+    again. Commissioners read quarterly figures, so figures a few minutes old, said so on
+    the page, tell them as much as figures counted now."""
+
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.CASCADE, related_name="report_figures"
+    )
+    figures = models.JSONField(encoder=FiguresEncoder, decoder=FiguresDecoder)
+    worked_out_at = models.DateTimeField()
+    # Set when a visit finds the figures stale and queues their refresh, so that only one
+    # refresh is queued at a time; cleared when the figures are worked out.
+    refresh_queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "report figures"
+        indexes = [
+            # The sweep refreshes the figures older than the refresh interval.
+            models.Index(fields=["worked_out_at"], name="report_figures_worked_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report figures of {self.project} worked out at {self.worked_out_at:%Y-%m-%d %H:%M}"

@@ -6,7 +6,9 @@ from django.db import router
 
 from coprod.core import replica
 from coprod.core.replica import REPLICA, ReplicaRouter, replica_reads
+from evidence.models import ReportFigures
 from evidence.selectors import report_for_project
+from evidence.services_report_figures import report_figures_refresh
 from projects.models import Project
 
 
@@ -51,3 +53,24 @@ def test_every_query_of_the_report_is_a_read_the_replica_may_serve(personas, mon
     assert len(reads) > 10
     outside = [model for model, inside in reads if not inside]
     assert outside == []
+
+
+def test_the_kept_report_figures_are_worked_out_from_the_replica_and_kept_on_the_primary(
+    personas, monkeypatch
+):
+    reads = []
+    original = ReplicaRouter.db_for_read
+
+    def spy(self, model, **hints):
+        reads.append((model.__name__, replica._reading_from_replica.get()))
+        return original(self, model, **hints)
+
+    monkeypatch.setattr(ReplicaRouter, "db_for_read", spy)
+
+    kept = report_figures_refresh(project=personas.project)
+
+    counted = [model for model, inside in reads if model != "ReportFigures"]
+    assert len(counted) > 10
+    assert [model for model, inside in reads if not inside and model != "ReportFigures"] == []
+    assert kept._state.db == "default"
+    assert router.db_for_write(ReportFigures) == "default"
