@@ -6,4 +6,10 @@ class StakeholdersConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self) -> None:
-        from stakeholders import adapters, sessions, tasks  # noqa: F401  (signal handlers; tasks)
+        from stakeholders import (  # noqa: F401  (signal handlers; tasks)
+            adapters,
+            authenticators,
+            people_count,
+            sessions,
+            tasks,
+        )

@@ -57,6 +57,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Whether they have an authenticator app (TOTP) set up: kept by stakeholders.authenticators
+    # whenever one is added or removed, so the staff MFA check on every page reads the row
+    # already loaded for request.user instead of running a query.
+    has_authenticator_app = models.BooleanField(default=False, editable=False)
 
     objects = UserManager()
 
@@ -71,7 +75,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return self.name or self.email or NO_EMAIL_LOGIN
+        return login_label(name=self.name, email=self.email)
 
     def save(self, *args, **kwargs) -> None:
         # An empty address is stored as NULL, so any number of logins may have none.
@@ -92,10 +96,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name
 
     def get_short_name(self) -> str:
-        return self.name or self.email or NO_EMAIL_LOGIN
+        return login_label(name=self.name, email=self.email)
 
 
 NO_EMAIL_LOGIN = "A login with no email address"
+
+
+def login_label(*, name: str, email: str | None) -> str:
+    """How a login is named on pages: what `str(user)` gives, for lists that read the name
+    and email without loading the user."""
+    return name or email or NO_EMAIL_LOGIN
+
 
 ROLE_HOMES = {
     Role.STAFF: "pages:dashboard",
@@ -744,3 +755,14 @@ class ShortLink(models.Model):
 
     def __str__(self) -> str:
         return f"/l/{self.code}/"
+
+
+class PeopleCount(models.Model):
+    """How many people are on the roster and not erased, in one row, kept by
+    stakeholders.people_count whenever someone is added, erased or deleted: the staff
+    people directory reads it rather than counting every person for every page of it."""
+
+    not_erased = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.not_erased} people on the roster"

@@ -16,7 +16,7 @@ import time
 
 import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +26,24 @@ SOCKET_TIMEOUT_SECONDS = 0.3
 UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError)
 # After a failure, calls in this process act as misses without asking Redis for this long.
 RETRY_AFTER_SECONDS = 1.0
+
+
+class _ReusedRedisClient(RedisCacheClient):
+    """Django's client builds a new redis.Redis for every call, which costs more CPU than the
+    call itself (most of a session read on every signed-in page). One per connection pool
+    is enough: a redis.Redis is safe to share, and the pool behind it is what holds the
+    connections."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
 
 
 class ResilientRedisCache(RedisCache):
@@ -40,6 +58,7 @@ class ResilientRedisCache(RedisCache):
             },
         }
         super().__init__(server, params)
+        self._class = _ReusedRedisClient
         self._skip_until = 0.0
 
     def _try(self, operation: str, call, *, if_unavailable):

@@ -13,9 +13,11 @@ def projects_open_to_join() -> QuerySet[Project]:
 
 
 def project_list_page(*, page_number: str | int | None) -> Page:
-    projects = Project.objects.current().select_related("lead")
-    projects = projects.only(
-        "name", "slug", "stage", "is_open_to_join", "lead__name", "lead__email"
+    """Projects not archived, one page of them, each a dict of the fields the list shows
+    (with `lead__name` and `lead__email`, None when no one leads it): building model
+    instances for a page of projects and their leads costs more than the query itself."""
+    projects = Project.objects.current().values(
+        "name", "slug", "stage", "is_open_to_join", "lead_id", "lead__name", "lead__email"
     )
     return Paginator(projects, PROJECTS_PER_PAGE).get_page(page_number)
 

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from coprod.core.access import permission_required
 from coprod.core.links import link_maker
 from coprod.core.pagecache import deferred
-from projects.access import STAFF_ONLY, get_project_for_staff
+from projects.access import STAFF_ONLY, check_project_for_staff, get_project_for_staff
 from projects.forms.projects import ProjectCreateForm, ProjectForm, StageForm
-from projects.models import Stage
+from projects.models import Project, Stage
 from projects.selectors.payments import project_budget
 from projects.selectors.projects import archived_projects_page, project_list_page
 from projects.services.projects import (
@@ -26,6 +26,7 @@ from projects.services.projects import (
     project_stage_change,
     project_update,
 )
+from stakeholders.models import login_label
 
 
 @permission_required("projects.list_projects", denied=STAFF_ONLY)
@@ -43,13 +44,18 @@ def _project_rows(page: Page) -> list[dict]:
     """What each row of the list shows, worked out here rather than by template tags per
     row, whose cost adds up over a page."""
     detail_url = link_maker("projects:detail")
+    stages = dict(Stage.choices)
     return [
         {
-            "name": project.name,
-            "url": detail_url(project.slug),
-            "stage": project.get_stage_display(),
-            "lead": str(project.lead) if project.lead else "No one yet",
-            "open_to_join": "Yes" if project.is_open_to_join else "No",
+            "name": project["name"],
+            "url": detail_url(project["slug"]),
+            "stage": stages.get(project["stage"], project["stage"]),
+            "lead": (
+                login_label(name=project["lead__name"], email=project["lead__email"])
+                if project["lead_id"]
+                else "No one yet"
+            ),
+            "open_to_join": "Yes" if project["is_open_to_join"] else "No",
         }
         for project in page.object_list
     ]
@@ -57,7 +63,9 @@ def _project_rows(page: Page) -> list[dict]:
 
 @permission_required("projects.manage_project", denied=STAFF_ONLY)
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    project = get_project_for_staff(request, slug)
+    # Its lead and budget in the same query: the page shows both.
+    project = get_object_or_404(Project.objects.select_related("lead", "payment_policy"), slug=slug)
+    check_project_for_staff(request, project)
     return render(
         request,
         "projects/project_detail.html",

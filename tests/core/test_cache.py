@@ -80,6 +80,16 @@ def test_it_works_again_once_redis_is_back(redis_server, monkeypatch):
     assert cache.get("answer") == 42
 
 
+def test_it_builds_one_redis_client_and_reuses_it_for_every_call(redis_server):
+    """Django builds a client per call, costing more CPU than a session read itself."""
+    cache = _cache(redis_server.url)
+    client = cache._cache.get_client()
+    cache.set("answer", 42)
+    assert cache.get("answer") == 42
+    assert cache._cache.get_client() is client
+    assert cache._cache.get_client(write=True) is client
+
+
 def test_djangos_own_redis_cache_raises_when_redis_is_stopped(redis_server):
     """Why coprod has its own backend."""
     cache = RedisCache(redis_server.url, {})

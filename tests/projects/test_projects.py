@@ -11,6 +11,7 @@ from django.urls import reverse
 from decisions.models import Decision
 from evidence.models import EvidenceRecord
 from projects.models import Meeting, Payment, PaymentPolicy, Project, Stage
+from projects.services.payments import payment_policy_update
 from projects.services.projects import (
     NIHR_HOURLY_RATE,
     ProjectNotArchivable,
@@ -339,3 +340,38 @@ def test_the_project_navigation_wraps_on_a_narrow_screen(staff_client, personas)
     html = staff_client.get(personas.project.get_absolute_url()).content.decode()
     nav = re.search(r'<nav aria-label="Project: Crisis support".*?</nav>', html, re.S).group(0)
     assert 'class="nav nav-pills flex-wrap"' in nav
+
+
+def test_the_project_page_reads_the_project_its_lead_and_budget_in_one_query(
+    staff_client, personas, django_assert_num_queries
+):
+    project = personas.project
+    project.lead = personas.staff
+    project.save()
+    payment_policy_update(project=project, budget=Decimal("2500.00"))
+    url = reverse("projects:detail", args=[project.slug])
+    staff_client.get(url)
+
+    # The signed-in user, the project with its lead and policy, and the two payment totals.
+    with django_assert_num_queries(4):
+        html = staff_client.get(url).content.decode()
+
+    assert f'<dd class="col-sm-9">{personas.staff}</dd>' in html
+    assert "£2,500.00" in html
+
+
+def test_the_projects_list_runs_three_queries_however_many_projects_and_leads(
+    staff_client, personas, django_assert_num_queries
+):
+    for number in range(30):
+        ProjectFactory(name=f"Project {number}", lead=personas.staff)
+    url = reverse("projects:list")
+    staff_client.get(url)
+
+    # The signed-in user, how many projects there are, and one page of them with their leads.
+    with django_assert_num_queries(3):
+        html = staff_client.get(url).content.decode()
+
+    # 25 rows: the personas' two projects, led by no one, and 23 of these.
+    assert html.count("<tr>") == 26
+    assert html.count(f"<td>{personas.staff}</td>") == 23

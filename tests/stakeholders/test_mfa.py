@@ -1,14 +1,20 @@
 """Staff must use an authenticator app (TOTP) whenever DEBUG is off."""
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     generate_totp_secret,
     hotp_value,
     yield_hotp_counters_from_time,
 )
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from stakeholders.models import User
 from tests.factories.people import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +90,65 @@ def test_it_is_required_by_default_in_production(manage, production_env):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("True")
+
+
+def _kept_equals_recounted() -> None:
+    has_app = Exists(Authenticator.objects.filter(user=OuterRef("pk"), type="totp"))
+    for user in User.objects.annotate(recounted=has_app):
+        assert user.has_authenticator_app == user.recounted, user.email
+
+
+def test_whether_staff_have_an_authenticator_is_kept_on_their_login(client, personas, mfa_required):
+    """The middleware reads the kept flag, not the authenticators: it must never say yes
+    for someone who has none, whichever way theirs was added or removed."""
+    _kept_equals_recounted()
+    _log_in(client, personas.staff)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.get(reverse("mfa_activate_totp"))
+    secret = client.session["mfa.totp.secret"]
+    client.post(reverse("mfa_activate_totp"), {"code": _current_code(secret)})
+    personas.staff.refresh_from_db()
+    assert personas.staff.has_authenticator_app
+    _kept_equals_recounted()
+
+    # Recovery codes are not an authenticator app.
+    RecoveryCodes.activate(personas.participant)
+    _kept_equals_recounted()
+
+    # Deactivated by its owner in allauth's own page...
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.post(reverse("mfa_deactivate_totp"))
+    assert not Authenticator.objects.filter(user=personas.staff, type="totp").exists()
+    _kept_equals_recounted()
+
+    # ...removed one by one (the admin) or in bulk (erasure).
+    TOTP.activate(personas.staff, generate_totp_secret())
+    TOTP.activate(personas.participant, generate_totp_secret())
+    _kept_equals_recounted()
+    Authenticator.objects.get(user=personas.staff, type="totp").delete()
+    _kept_equals_recounted()
+    Authenticator.objects.filter(user=personas.participant).delete()
+    _kept_equals_recounted()
+
+
+def test_staff_whose_authenticator_is_removed_are_sent_to_set_one_up_again(
+    client, personas, mfa_required
+):
+    TOTP.activate(personas.staff, generate_totp_secret())
+    client.force_login(personas.staff)
+    assert client.get(reverse("pages:dashboard")).status_code == 200
+
+    # An administrator removes it (say, for a lost phone) while they are signed in.
+    Authenticator.objects.get(user=personas.staff).delete()
+
+    response = client.get(reverse("pages:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_checking_staff_have_an_authenticator_runs_no_query(client, personas, mfa_required):
+    TOTP.activate(personas.staff, generate_totp_secret())
+    client.force_login(personas.staff)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("pages:dashboard")).status_code == 200
+    assert not [q for q in queries.captured_queries if "mfa_authenticator" in q["sql"]]

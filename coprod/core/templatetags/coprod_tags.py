@@ -3,9 +3,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.templatetags.static import static
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from coprod.core import pagecache
+from coprod.core.links import link_maker
 from coprod.core.suppression import is_suppressed, suppress_small
 
 register = template.Library()
@@ -95,3 +101,54 @@ class PageCacheNode(template.Node):
         if pagecache.CSRF_PLACEHOLDER in html:
             html = html.replace(pagecache.CSRF_PLACEHOLDER, str(context.get("csrf_token", "")))
         return mark_safe(html)  # noqa: S308 - rendered by our own templates, escaped then
+
+
+# What {% fixed_url %} and {% fixed_static %} worked out once: by (what, name, urlconf, prefix).
+_fixed: dict[tuple, object] = {}
+
+
+@receiver(setting_changed, dispatch_uid="coprod_tags_fixed_reset")
+def _forget_fixed(**kwargs) -> None:
+    _fixed.clear()
+
+
+@register.tag("fixed_url")
+def do_fixed_url(parser, token):
+    """{% fixed_url "pages:dashboard" %} or {% fixed_url "projects:roster" project.slug %}:
+    what `{% url %}` gives, reversed once per process (for the one slug or UUID it may
+    take, through coprod.core.links). The layout and a project's navigation link to a dozen
+    pages each, and each reverse() costs tens of microseconds."""
+    bits = token.split_contents()
+    if len(bits) == 2:
+        return _FixedNode(bits, lambda name: conditional_escape(reverse(name)))
+    if len(bits) == 3:
+        return _FixedNode(bits, link_maker, row_id=parser.compile_filter(bits[2]))
+    raise template.TemplateSyntaxError(f"{bits[0]} takes a quoted name and at most one id")
+
+
+@register.tag("fixed_static")
+def do_fixed_static(parser, token):
+    """{% fixed_static "css/coprod.css" %}: what `{% static %}` gives, looked up once per
+    process (the layout's stylesheets and scripts, on every page)."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one quoted path")
+    return _FixedNode(bits, lambda path: conditional_escape(static(path)))
+
+
+class _FixedNode(template.Node):
+    def __init__(self, bits, work_out, row_id=None) -> None:
+        quoted = bits[1]
+        if len(quoted) < 2 or quoted[0] not in "'\"" or quoted[0] != quoted[-1]:
+            raise template.TemplateSyntaxError(f"{bits[0]} takes a quoted name")
+        self.key = (bits[0], quoted[1:-1], row_id is not None)
+        self.work_out, self.row_id = work_out, row_id
+
+    def render(self, context) -> str:
+        key = (*self.key, get_urlconf(), get_script_prefix())
+        found = _fixed.get(key)
+        if found is None:
+            found = _fixed[key] = self.work_out(self.key[1])
+        if self.row_id is None:
+            return found
+        return conditional_escape(found(self.row_id.resolve(context)))
