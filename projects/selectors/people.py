@@ -26,6 +26,7 @@ from stakeholders.models import (
     account_number_masked,
     sort_code_masked,
 )
+from stakeholders.people_count import people_counted
 
 PEOPLE_PER_PAGE = 25
 RECORDS_PER_PAGE = 10
@@ -62,13 +63,23 @@ def _phone_digits(text: str) -> str:
     return digits
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told how many objects there are, rather than counting them."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
 def people_directory(
     *, q: str = "", group: str = "", pool: str = "", consent: str = "", page_number=None
 ) -> Page:
     """Everyone on the roster, not erased, by name: searched by name, email or phone and
-    filtered by group, pool and consent; two queries per page. The page walks the
-    person_directory_idx index; memberships are counted only for the people on it, and the
-    paginator counts people without them."""
+    filtered by group, pool and consent. The page's rows are plain rows of DIRECTORY_FIELDS
+    and project_count. The page walks the person_directory_idx index; memberships are
+    counted only for the people on it. Unfiltered, how many people there are is the count
+    kept by stakeholders.people_count (two queries in all), since counting everyone read
+    every person; filtered, the paginator counts the people found (three queries)."""
     people = Person.objects.filter(erased_at=None)
     if q := q.strip():
         found = Q(full_name__icontains=q) | Q(preferred_name__icontains=q) | Q(email__icontains=q)
@@ -90,11 +101,18 @@ def people_directory(
         .values("count")
     )
     people = (
-        people.only(*DIRECTORY_FIELDS)
-        .annotate(project_count=Coalesce(Subquery(project_count), 0))
+        people.annotate(project_count=Coalesce(Subquery(project_count), 0))
         .order_by("full_name", "pk")
+        .values(*DIRECTORY_FIELDS, "project_count")
     )
-    return Paginator(people, PEOPLE_PER_PAGE).get_page(page_number)
+    kept = None if q or group or pool or consent else people_counted()
+    if kept is None:
+        paginator = Paginator(people, PEOPLE_PER_PAGE)
+    else:
+        paginator = _CountedPaginator(people, PEOPLE_PER_PAGE, count=kept)
+    page = paginator.get_page(page_number)
+    page.object_list = list(page.object_list)
+    return page
 
 
 @dataclass

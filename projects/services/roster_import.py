@@ -43,6 +43,7 @@ from stakeholders.models import (
     StakeholderGroup,
     User,
 )
+from stakeholders.people_count import people_recount
 from stakeholders.services import consent_wording_current
 
 logger = logging.getLogger(__name__)
@@ -1041,6 +1042,10 @@ def roster_import_people(
         outcome = importer.run(roster_file, save=True, on_progress=on_progress)
         if outcome.errors:
             transaction.set_rollback(True)
+        else:
+            # People inserted in bulk send no signals; counted last, so the kept count's
+            # lock is held only while the import commits.
+            people_recount()
     if not outcome.errors:
         # Bulk saves send no signals, so cached page parts are told here.
         transaction.on_commit(data_changed)

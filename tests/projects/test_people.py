@@ -16,7 +16,7 @@ from projects.models import ClaimStatus, ExpenseClaim, Payment
 from projects.services.meetings import attendance_record
 from projects.services.payments import payment_policy_for
 from stakeholders import views_privacy
-from stakeholders.models import ConsentKind, PaymentMethod, Person, StakeholderGroup
+from stakeholders.models import ConsentKind, PaymentMethod, PeopleCount, Person, StakeholderGroup
 from stakeholders.privacy import person_erase
 from stakeholders.services import consent_withdraw
 from tests.factories.meetings import InvitationFactory, MeetingFactory
@@ -56,7 +56,7 @@ def people_url(**query) -> str:
 
 
 def listed(response) -> list[str]:
-    return [person.full_name for person in response.context["page"].object_list]
+    return [person["full_name"] for person in response.context["page"].object_list]
 
 
 def person_url(person: Person) -> str:
@@ -135,6 +135,50 @@ def test_the_directory_counts_everyone_not_erased_across_its_pages(staff_client,
         "Olu Other",
         "Pat Participant",
     ]
+
+
+def _people_counts(queries) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if 'COUNT(*) AS "__count" FROM "stakeholders_person"' in query["sql"]
+    ]
+
+
+def test_the_directory_never_reads_anyones_bank_details(staff_client, personas):
+    with CaptureQueriesContext(connection) as queries:
+        assert staff_client.get(people_url()).status_code == 200
+
+    assert not [query for query in queries.captured_queries if "bank_" in query["sql"]]
+
+
+def test_the_unfiltered_directory_reads_the_kept_count_rather_than_counting_everyone(
+    staff_client, personas
+):
+    for number in range(3):
+        PersonFactory(full_name=f"Lee {number}")
+
+    with CaptureQueriesContext(connection) as everyone:
+        unfiltered = staff_client.get(people_url())
+    with CaptureQueriesContext(connection) as searched:
+        search = staff_client.get(people_url(q="Lee"))
+
+    assert "5 people." in unfiltered.content.decode()
+    assert _people_counts(everyone) == []
+    assert "3 people." in search.content.decode()
+    assert len(_people_counts(searched)) == 1
+    # The kept count is read instead of counting: one query, and no more.
+    assert len(everyone) == len(searched)
+
+
+def test_the_directory_counts_everyone_itself_when_no_count_is_kept(staff_client, personas):
+    PeopleCount.objects.all().delete()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(people_url())
+
+    assert "2 people." in response.content.decode()
+    assert len(_people_counts(queries)) == 1
 
 
 def test_the_directory_runs_the_same_number_of_queries_however_many_people_there_are(

@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from projects.models import CoverageTarget, MembershipStatus
 from stakeholders.models import ConsentKind, StakeholderGroup
@@ -93,6 +95,21 @@ def test_each_row_has_its_own_status_chosen_and_the_date_it_began(staff_client):
     assert "since 4 Mar 2026" in amy
     assert '<option value="interested" selected>' in ian
     assert '<option value="active" selected>' not in ian
+
+
+def test_the_date_a_status_began_reads_as_the_date_filter_writes_it_in_every_month(
+    staff_client,
+):
+    project = ProjectFactory()
+    began = [datetime(2026, month, 1, 12, tzinfo=UTC) for month in range(1, 13)]
+    for number, when in enumerate(began):
+        MembershipFactory(
+            project=project, person=PersonFactory(full_name=f"Member {number:02}"), active_at=when
+        )
+    html = _roster(staff_client, project).content.decode()
+
+    for when in began:
+        assert f"since {date_format(timezone.localtime(when), 'j M Y')}" in html
 
 
 def test_the_filter_shows_what_was_asked_for_and_the_next_blank_one_does_not(staff_client):
@@ -228,6 +245,13 @@ def test_the_roster_runs_the_same_number_of_queries_for_5_and_500_people(staff_c
         return len(queries)
 
     assert roster_queries(5) == roster_queries(500)
+
+
+def test_the_roster_never_reads_anyones_bank_details(staff_client, personas):
+    with CaptureQueriesContext(connection) as queries:
+        assert _roster(staff_client, personas.project).status_code == 200
+
+    assert not [query for query in queries.captured_queries if "bank_" in query["sql"]]
 
 
 def test_commissioners_and_participants_cannot_see_the_roster(client, personas):

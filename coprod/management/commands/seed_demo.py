@@ -77,6 +77,7 @@ from stakeholders.models import (
     User,
     YesNoPreferNot,
 )
+from stakeholders.people_count import people_recount
 from stakeholders.services import consent_give, equality_answers_save
 
 DEMO_PASSWORD = "coprod-demo-2026"  # noqa: S105 - printed for newcomers; demo data only
@@ -582,9 +583,10 @@ class Command(BaseCommand):
                 )
                 if built:
                     self.stdout.write(f"Large demo built in {time.monotonic() - started:.0f} s.")
-            # The memberships and fees above were made in bulk, which sends no signals.
+            # The people, memberships and fees above were made in bulk, which sends no signals.
             coverage_recount_all()
             fee_waits_recount_all()
+            people_recount()
         if size == "large" and connection.vendor == "postgresql":
             # Fresh planner statistics: without them PostgreSQL guesses a few thousand rows
             # where there are 100,000 and picks slow plans until autovacuum catches up.
