@@ -31,6 +31,7 @@ from bench.common import (  # noqa: E402 - needs the repository on the path
     pages_env,
     postgres_and_redis_ready,
     signed_in_cookies,
+    vacuum,
     write_report,
 )
 
@@ -67,6 +68,7 @@ def main() -> int:
     ):
         print("manage.py", " ".join(command), flush=True)
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    vacuum(env["DATABASE_URL"])
 
     import django
 
@@ -155,7 +157,7 @@ def _report(rows: list[dict], rss: dict, args) -> str:
         f"{measured_on()}, by `make bench`",
         f"(`bench/pages.py`): gunicorn with {args.workers} workers on production settings,",
         "PostgreSQL and Redis on the same machine, the large demo data",
-        f"(`seed_demo --size large`), wrk with {args.connections} connections for",
+        f"(`seed_demo --size large`, then `VACUUM ANALYZE`), wrk with {args.connections} connections for",
         f"{args.seconds} s per page on loopback. The machine may be shared with other work,",
         "so figures vary from run to run.",
         "",
