@@ -18,4 +18,7 @@ def get_decision_for_staff(request: HttpRequest, slug: str, decision_id: uuid.UU
         public_id=decision_id,
     )
     check_project_for_staff(request, decision.project)
+    if decision.meeting is not None and decision.meeting.project_id == decision.project_id:
+        # Its link names the project, which is read already.
+        decision.meeting.project = decision.project
     return decision

@@ -20,7 +20,7 @@ from decisions.models import (
     VotePreference,
 )
 from projects.models import Meeting, MembershipStatus, Project
-from stakeholders.models import Person, StakeholderGroup, User
+from stakeholders.models import Person, StakeholderGroup, User, login_label
 
 DECISIONS_PER_PAGE = 25
 LIVED_EXPERIENCE_GROUPS = [StakeholderGroup.LIVED_EXPERIENCE, StakeholderGroup.CARER]
@@ -39,8 +39,9 @@ def decisions_page(project: Project, *, page_number) -> Page:
 
 def decision_detail(decision: Decision) -> dict:
     """What a decision's staff page shows, as display values: its options, who took part,
-    the counts of votes and, unless the ballot is secret, who voted how. Only the fields
-    shown are read (nothing else about a person). Five queries whatever the number of votes."""
+    the counts of votes and, unless the ballot is secret, who voted how, and its history.
+    Only the fields shown are read (nothing else about a person). Five queries whatever the
+    number of votes."""
     options = dict(decision.option_rows.values_list("pk", "label"))
     # In a secret ballot nobody, staff included, sees who voted how, nor whose vote staff
     # recorded: only how many, so who voted is not even read.
@@ -71,7 +72,7 @@ def decision_detail(decision: Decision) -> dict:
         "assisted_count": sum(vote["recorded_by_id"] is not None for vote in votes),
         "named_votes": [_named_vote_row(decision, vote) for vote in votes] if named else [],
         "actions": list(decision.actions.all()),
-        "history": list(decision.history.select_related("history_user")[:50]),
+        "history": decision_history_rows(decision),
     }
 
 
@@ -205,6 +206,15 @@ def open_actions_panel(*, limit: int = 8) -> list[Action]:
     return list(
         Action.objects.filter(status=ActionStatus.OPEN, decision__project__archived_at=None)
         .select_related("decision__project")
+        # Only what the dashboard shows: decisions and projects are wide rows.
+        .only(
+            "description",
+            "owner",
+            "due_on",
+            "decision__public_id",
+            "decision__project__slug",
+            "decision__project__name",
+        )
         .order_by("due_on", "pk")[:limit]
     )
 
@@ -213,6 +223,15 @@ def recent_decisions_panel(*, limit: int = 6) -> list[Decision]:
     return list(
         Decision.objects.filter(project__archived_at=None)
         .select_related("project")
+        .only(
+            "public_id",
+            "title",
+            "decided_on",
+            "status",
+            "voting_open",
+            "project__slug",
+            "project__name",
+        )
         .order_by("-decided_on", "-pk")[:limit]
     )
 
@@ -241,18 +260,26 @@ def decision_meeting_choices(
     return project.meetings.filter(kept).order_by("-starts_at", "pk")
 
 
-def _history_summary(record, previous) -> str:
-    if record.history_type == "+":
+# The fields a change to a decision is told by, as simple-history's diff_against() compares
+# them (each editable field, a foreign key by its id), in the order a change names them.
+_HISTORY_FIELDS = [
+    field for field in Decision._meta.fields if field.editable and not field.primary_key
+]
+HISTORY_SHOWN = 50
+
+
+def _history_summary(record: dict, previous: dict | None) -> str:
+    if record["history_type"] == "+":
         return "Added to the log"
     if previous is None:
         return "Changed"
-    names = set(record.diff_against(previous).changed_fields)
+    names = {field.name for field in _HISTORY_FIELDS if record[field.name] != previous[field.name]}
     parts = []
     if "voting_open" in names:
-        parts.append("Voting opened" if record.voting_open else "Voting closed")
+        parts.append("Voting opened" if record["voting_open"] else "Voting closed")
     changed = [
         field.verbose_name
-        for field in Decision._meta.fields
+        for field in _HISTORY_FIELDS
         if field.name in names and field.name != "voting_open"
     ]
     if changed:
@@ -260,12 +287,34 @@ def _history_summary(record, previous) -> str:
     return ". ".join(parts) or "Saved with no change to its details"
 
 
-def decision_history_rows(records: list) -> list[dict]:
-    """Each history record, newest first, with what it changed in words: compared in
-    memory with the record before it, so no further queries."""
+def decision_history_rows(decision: Decision) -> list[dict]:
+    """Each change to the decision, newest first, with what it changed in words: compared
+    with the record before it in memory, from one query of plain values (building a
+    historical model and its user for each record costs more than the query)."""
+    # Newest first, simple-history's own order.
+    records = list(
+        decision.history.values(
+            *(field.name for field in _HISTORY_FIELDS),
+            "history_date",
+            "history_type",
+            "history_change_reason",
+            "history_user_id",
+            "history_user__name",
+            "history_user__email",
+        )[:HISTORY_SHOWN]
+    )
     previous_records = [*records[1:], None] if records else []
     return [
-        {"record": record, "summary": _history_summary(record, previous)}
+        {
+            "when": record["history_date"],
+            "who": login_label(
+                name=record["history_user__name"], email=record["history_user__email"]
+            )
+            if record["history_user_id"] is not None
+            else "",
+            "summary": _history_summary(record, previous),
+            "reason": record["history_change_reason"],
+        }
         for record, previous in zip(records, previous_records, strict=True)
     ]
 

@@ -35,7 +35,6 @@ from decisions.selectors import (
     assisted_voter_choices,
     closed_votes_of,
     decision_detail,
-    decision_history_rows,
     decision_meeting_choices,
     decision_people_choices,
     decisions_page,
@@ -218,7 +217,6 @@ def _detail_page(
             "project": decision.project,
             "decision": decision,
             "detail": detail,
-            "history": decision_history_rows(detail["history"]),
             "rung_explanation": LADDER_EXPLANATIONS.get(decision.ladder_rung, ""),
             "vote_rows": detail["option_counts"]
             if decision.is_between_options

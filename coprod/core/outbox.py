@@ -47,9 +47,12 @@ def outbox_waiting_ids(model: type[Model], *, older_than: timedelta) -> list[int
     )
 
 
-def undelivered() -> Q:
-    """Outbox rows staff must see: given up on unsent, or bounced after sending."""
-    return Q(failed_at__isnull=False, sent_at=None) | Q(bounced_at__isnull=False)
+def undelivered(through: str = "") -> Q:
+    """Outbox rows staff must see: given up on unsent, or bounced after sending. `through`
+    is the path to the outbox rows from the model queried, as "emails__"."""
+    return Q(**{f"{through}failed_at__isnull": False, f"{through}sent_at": None}) | Q(
+        **{f"{through}bounced_at__isnull": False}
+    )
 
 
 def send_each(ids: Iterable[int], *, send: Callable[[int], bool], retry_task: str) -> int:

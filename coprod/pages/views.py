@@ -126,13 +126,15 @@ MY_MEETINGS_LIMIT = 20
 def me(request: HttpRequest) -> HttpResponse:
     # Looked up only when the page is not in the cache; the rest only if there is a person.
     person = deferred(person_for_my_page, request.user)
+    # All of theirs, read once: what to ask them about depends on what they take part in.
+    memberships = deferred(lambda: list(memberships_of(person)) if person else [])
     context = {
         "person": person,
-        "memberships": deferred(memberships_of, person),
+        "memberships": memberships,
         "consents": deferred(standing_consents, person),
         "invitations": deferred(lambda: list(upcoming_invitations_of(person)[:MY_MEETINGS_LIMIT])),
-        "pool_invitations": deferred(pool_invitations_waiting_for, person),
-        "measure_rounds": deferred(rounds_waiting_for, person),
+        "pool_invitations": deferred(pool_invitations_waiting_for, person, memberships),
+        "measure_rounds": deferred(rounds_waiting_for, person, memberships),
         "feedback_due": deferred(feedback_due_for, person),
         "Response": Response,
         "links": _my_page_links(),

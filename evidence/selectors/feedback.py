@@ -4,7 +4,6 @@ summary staff see on a meeting's page, and the figures in the commissioner's rep
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from coprod.core.suppression import (
@@ -22,28 +21,32 @@ DUE_SHOWN = 5
 TENTH = Decimal("0.1")
 
 
-def feedback_due_for(person: Person | None, *, now: datetime | None = None) -> list[Meeting]:
+def feedback_due_for(person: Person | None, *, now: datetime | None = None) -> list[dict]:
     """Meetings `person` came to that ended in the last 30 days and that they have not said
-    anything about yet, the latest first. One query."""
+    anything about yet, the latest first: of each its public_id, title, starts_at and
+    project_name. One query, read from their attendances (one per meeting)."""
     if not person or not person.may_be_contacted:
         return []
     now = now or timezone.now()
-    answered = MeetingFeedback.objects.filter(meeting=OuterRef("pk"), person=person)
-    came = Attendance.objects.filter(
-        meeting=OuterRef("pk"), person=person, status=AttendanceStatus.ATTENDED
-    )
-    return list(
-        Meeting.objects.filter(
-            Exists(came),
-            cancelled_at=None,
-            ends_at__gt=now - ANSWER_WITHIN,
-            starts_at__lte=now,
+    answered = MeetingFeedback.objects.filter(person=person).values("meeting_id")
+    rows = (
+        Attendance.objects.filter(
+            person=person,
+            status=AttendanceStatus.ATTENDED,
+            meeting__cancelled_at=None,
+            meeting__ends_at__gt=now - ANSWER_WITHIN,
+            meeting__starts_at__lte=now,
         )
-        .exclude(Exists(answered))
-        .select_related("project")
-        .only("public_id", "title", "starts_at", "project__name")
-        .order_by("-starts_at", "-pk")[:DUE_SHOWN]
+        .exclude(meeting_id__in=answered)
+        .order_by("-meeting__starts_at", "-meeting_id")
+        .values_list(
+            "meeting__public_id", "meeting__title", "meeting__starts_at", "meeting__project__name"
+        )[:DUE_SHOWN]
     )
+    return [
+        {"public_id": public_id, "title": title, "starts_at": starts_at, "project_name": project}
+        for public_id, title, starts_at, project in rows
+    ]
 
 
 def own_feedback(*, meeting: Meeting, person: Person) -> MeetingFeedback | None:

@@ -2,10 +2,11 @@
 project's baseline and its follow-ups, counting only people who answered both."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from coprod.core.suppression import suppress_small, suppressed_with
@@ -20,7 +21,7 @@ from evidence.models import (
     ProjectMeasure,
     RoundKind,
 )
-from projects.models import MembershipStatus
+from projects.models import Membership, MembershipStatus
 
 MEAN_PLACES = Decimal("0.01")
 
@@ -128,20 +129,19 @@ def recent_paper_responses(project, *, limit: int = 20) -> list[MeasureResponse]
 # A participant's own -----------------------------------------------------------------------
 
 
-def rounds_waiting_for(person) -> list[MeasureRound]:
-    """Open rounds of projects `person` takes part in that they have not answered yet."""
-    if person is None:
+def rounds_waiting_for(person, memberships: Iterable[Membership]) -> list[MeasureRound]:
+    """Open rounds of projects `person` takes part in (by `memberships`, all of theirs, which
+    their page has read already) that they have not answered yet: no query if they take
+    part in none."""
+    active = [m.project_id for m in memberships if m.status == MembershipStatus.ACTIVE]
+    if person is None or not active:
         return []
-    answered = MeasureResponse.objects.filter(round=OuterRef("pk"), person=person)
     today = timezone.localdate()
     return list(
         MeasureRound.objects.filter(
-            opens_on__lte=today,
-            closes_on__gte=today,
-            project_measure__project__memberships__person=person,
-            project_measure__project__memberships__status=MembershipStatus.ACTIVE,
+            opens_on__lte=today, closes_on__gte=today, project_measure__project_id__in=active
         )
-        .exclude(Exists(answered))
+        .exclude(pk__in=MeasureResponse.objects.filter(person=person).values("round_id"))
         .select_related("project_measure__project")
         .only("name", "closes_on", "project_measure__project__name")
         .order_by("closes_on", "pk")

@@ -7,16 +7,23 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from coprod.core.days import day_text
 from coprod.core.outbox import Delivery
 from projects.models.projects import Project, Stage
 from stakeholders.models import StakeholderGroup
 
 
+def _day(moment, *, short: bool) -> str:
+    """ "Monday 3 March 2025", or "Mon 3 Mar 2025" when short."""
+    return day_text(moment, short=short, weekday=True)
+
+
 def _clock(moment) -> str:
-    return dateformat.format(moment, "g:i A").lower()
+    """ "10:00 am", "4:30 pm", "12:00 pm" (noon), "12:15 am" (just after midnight)."""
+    return f"{(moment.hour - 1) % 12 + 1}:{moment.minute:02d} {'am' if moment.hour < 12 else 'pm'}"
 
 
 def time_span(starts_at, ends_at, *, short: bool = False) -> str:
@@ -24,11 +31,10 @@ def time_span(starts_at, ends_at, *, short: bool = False) -> str:
     the end's day too when it ends on a later day, so a two-day event never reads as a few
     hours. `short` abbreviates the days for lists: "Mon 3 Mar 2025, 10:00 am to ..."."""
     starts, ends = timezone.localtime(starts_at), timezone.localtime(ends_at)
-    day = "D j M Y" if short else "l j F Y"
-    start = f"{dateformat.format(starts, day)}, {_clock(starts)}"
+    start = f"{_day(starts, short=short)}, {_clock(starts)}"
     if starts.date() == ends.date():
         return f"{start} to {_clock(ends)}"
-    return f"{start} to {dateformat.format(ends, day)}, {_clock(ends)}"
+    return f"{start} to {_day(ends, short=short)}, {_clock(ends)}"
 
 
 class Meeting(models.Model):

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import DateField, Exists, F, OuterRef
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from projects.models import BenefitRule, BenefitRuleKind, FeeChoice, Payment, PaymentKind
 from projects.models.payments import PaymentStatus
@@ -258,78 +259,111 @@ def _counted(*, status: str, choice: str, kind: str, reversed_: bool, amount: De
     return amount
 
 
+def _activity_day() -> Coalesce:
+    """A payment's activity day in the database, as `activity_on` works it out."""
+    return Coalesce(
+        TruncDate("meeting_starts_at"),
+        F("offered_on"),
+        TruncDate("owed_since"),
+        output_field=DateField(),
+    )
+
+
 def _with_activity_date(payments):
     return payments.annotate(
-        activity_on=Coalesce(
-            TruncDate("attendance__meeting__starts_at"),
-            F("offered_on"),
-            TruncDate("owed_since"),
-            output_field=DateField(),
-        ),
+        activity_on=_activity_day(),
         is_reversed=Exists(Payment.objects.filter(reverses=OuterRef("pk"))),
     )
 
 
-def _rules_by_kind() -> dict[str, list[BenefitRule]]:
+def activity_on(payment: Payment) -> date:
+    """The day a fee counts from: its meeting's day (kept on the fee as the meeting moves),
+    or else the day it was offered, or else the day it was first owed."""
+    if payment.meeting_starts_at is not None:
+        return timezone.localdate(payment.meeting_starts_at)
+    return payment.offered_on or timezone.localdate(payment.owed_since)
+
+
+# The Universal Credit assessment period and the ESA week around a day lie within this of it.
+NEAREST_PERIODS = timedelta(days=31)
+
+
+def _rules_by_kind() -> dict[str, list[tuple[date, Decimal]]]:
+    """Each kind's figures as (in force from, amount), the latest first."""
     rules = defaultdict(list)
-    for rule in BenefitRule.objects.order_by("kind", "-effective_from"):
-        rules[rule.kind].append(rule)
+    for kind, effective_from, amount in BenefitRule.objects.order_by(
+        "kind", "-effective_from"
+    ).values_list("kind", "effective_from", "amount"):
+        rules[kind].append((effective_from, amount))
     return rules
 
 
-def _in_force(rules: dict[str, list[BenefitRule]], kind: str, on: date) -> Decimal | None:
+def _in_force(rules: dict[str, list[tuple[date, Decimal]]], kind: str, on: date) -> Decimal | None:
     """The figure in force on the day `on` (as benefit_rule_in_force, from rules loaded once)."""
-    for rule in rules.get(kind, []):
-        if rule.effective_from <= on:
-            return rule.amount
+    for effective_from, amount in rules.get(kind, []):
+        if effective_from <= on:
+            return amount
     return None
 
 
-def _periods(on: date, answers: BenefitsAnswers | None) -> list[tuple[date, date]]:
-    periods = [tax_year(on), esa_week(on)]
-    if answers and answers.uc_period_starts_on:
-        periods.append(uc_assessment_period(on, answers.uc_period_starts_on))
-    return periods
-
-
 def fee_benefit_effects(payments: Iterable[Payment]) -> dict[int, FeeBenefitEffect]:
-    """The effect of each fee in `payments` (reversals are left out), by payment pk, in four
-    queries whatever the number: the fees' activity dates, the people's benefits answers,
-    the rules, and the people's fees in the periods concerned."""
+    """The effect of each fee in `payments` (reversals are left out), by payment pk, in two
+    queries whatever the number: the rules, and the people's fees in the periods concerned
+    with their benefits answers. The fees need their activity fields and their person."""
     fees = [p for p in payments if p.kind == PaymentKind.FEE]
     if not fees:
         return {}
-    activity_dates = dict(
-        _with_activity_date(Payment.objects.filter(pk__in=[p.pk for p in fees])).values_list(
-            "pk", "activity_on"
-        )
-    )
-    person_ids = {p.person_id for p in fees}
-    answers = {a.person_id: a for a in BenefitsAnswers.objects.filter(person_id__in=person_ids)}
+    activity_dates = {fee.pk: activity_on(fee) for fee in fees}
+    person_ids = {fee.person_id for fee in fees}
     rules = _rules_by_kind()
-    periods = [
-        period for p in fees for period in _periods(activity_dates[p.pk], answers.get(p.person_id))
-    ]
+    # Every period of a fee lies within its tax year or a month either side of its day,
+    # whatever day the person's assessment period starts: so the fees to read are known
+    # before their benefits answers are.
+    days = activity_dates.values()
     rows = (
-        _with_activity_date(Payment.objects.filter(person_id__in=person_ids, kind=PaymentKind.FEE))
+        Payment.objects.filter(person_id__in=person_ids, kind=PaymentKind.FEE)
+        .annotate(activity_on=_activity_day())
         .filter(
-            activity_on__gte=min(starts for starts, _ in periods),
-            activity_on__lte=max(ends for _, ends in periods),
+            activity_on__range=(
+                min(min(tax_year(on)[0], on - NEAREST_PERIODS) for on in days),
+                max(max(tax_year(on)[1], on + NEAREST_PERIODS) for on in days),
+            )
         )
-        .values(
-            "pk", "person_id", "activity_on", "amount", "status", "choice", "kind", "is_reversed"
+        .values_list(
+            "pk",
+            "person_id",
+            "activity_on",
+            "amount",
+            "status",
+            "choice",
+            "reversed_by",
+            "person__benefits__pk",
+            "person__benefits__benefits",
+            "person__benefits__uc_period_starts_on",
+            "person__benefits__permitted_work_form",
         )
+        .order_by()
     )
     fees_by_person = defaultdict(list)
-    for row in rows:
+    answers = {}
+    for pk, person_id, on, amount, status, choice, reversal, *answer in rows:
         counted = _counted(
-            status=row["status"],
-            choice=row["choice"],
-            kind=row["kind"],
-            reversed_=row["is_reversed"],
-            amount=row["amount"],
+            status=status,
+            choice=choice,
+            kind=PaymentKind.FEE,
+            reversed_=reversal is not None,
+            amount=amount,
         )
-        fees_by_person[row["person_id"]].append((row["pk"], row["activity_on"], counted))
+        fees_by_person[person_id].append((pk, on, counted))
+        answers_pk, benefits, uc_period_starts_on, permitted_work_form = answer
+        if answers_pk is not None:
+            answers[person_id] = BenefitsAnswers(
+                pk=answers_pk,
+                person_id=person_id,
+                benefits=benefits,
+                uc_period_starts_on=uc_period_starts_on,
+                permitted_work_form=permitted_work_form,
+            )
     return {
         fee.pk: _effect(
             fee,
@@ -351,7 +385,7 @@ def _effect(
     fee: Payment,
     on: date,
     answers: BenefitsAnswers | None,
-    rules: dict[str, list[BenefitRule]],
+    rules: dict[str, list[tuple[date, Decimal]]],
     persons_fees: list[tuple[int, date, Decimal]],
 ) -> FeeBenefitEffect:
     # The fee's own row is always among them: its tax year contains its activity date.

@@ -164,30 +164,44 @@ def _signed_amount() -> Case:
 
 @dataclass
 class PaymentTotals:
-    """Sums to the penny by status; a reversal counts against the paid total."""
+    """Sums to the penny by status, and how many there are; a reversal counts against the
+    paid total (and as one more entry)."""
 
     fees: dict[str, Decimal]
     claims: dict[str, Decimal]
+    fee_counts: dict[str, int]
+    claim_counts: dict[str, int]
 
 
 def project_payment_totals(project: Project) -> PaymentTotals:
     """Two queries, however many payments and claims the project has."""
-    fees = dict(
+    fees = (
         Payment.objects.filter(project=project)
         .values_list("status")
-        .annotate(total=Sum(_signed_amount()))
+        .annotate(total=Sum(_signed_amount()), count=Count("pk"))
         .order_by()
     )
-    claims = dict(
+    claims = (
         ExpenseClaim.objects.filter(project=project)
         .values_list("status")
-        .annotate(total=Sum("amount", output_field=MONEY))
+        .annotate(total=Sum("amount", output_field=MONEY), count=Count("pk"))
         .order_by()
     )
+    fee_sums, fee_counts = _by_status(fees)
+    claim_sums, claim_counts = _by_status(claims)
     return PaymentTotals(
-        fees={status: _pounds(fees.get(status)) for status in PaymentStatus.values},
-        claims={status: _pounds(claims.get(status)) for status in ClaimStatus.values},
+        fees={status: _pounds(fee_sums.get(status)) for status in PaymentStatus.values},
+        claims={status: _pounds(claim_sums.get(status)) for status in ClaimStatus.values},
+        fee_counts={status: fee_counts.get(status, 0) for status in PaymentStatus.values},
+        claim_counts={status: claim_counts.get(status, 0) for status in ClaimStatus.values},
     )
+
+
+def _by_status(rows: Iterable[tuple[str, Decimal, int]]) -> tuple[dict, dict]:
+    sums, counts = {}, {}
+    for status, total, count in rows:
+        sums[status], counts[status] = total, count
+    return sums, counts
 
 
 def _pounds(total: Decimal | None) -> Decimal:
@@ -203,10 +217,7 @@ def project_budget(project: Project, *, totals: PaymentTotals | None = None) -> 
     `level` is "ok", "warning" from 80% of the budget used or committed, or "over" from 100%.
     """
     totals = totals or project_payment_totals(project)
-    budget = (
-        PaymentPolicy.objects.filter(project=project).values_list("budget", flat=True).first()
-        or ZERO
-    )
+    budget = _budget_of(project)
     spent = totals.fees[PaymentStatus.PAID] + totals.claims[ClaimStatus.PAID]
     committed = sum((totals.fees[status] for status in UNPAID_FEES), ZERO)
     committed += sum((totals.claims[status] for status in UNPAID_CLAIMS), ZERO)
@@ -231,28 +242,80 @@ def project_budget(project: Project, *, totals: PaymentTotals | None = None) -> 
     }
 
 
+def _budget_of(project: Project) -> Decimal:
+    """From the payment policy read with the project (`select_related("payment_policy")`),
+    one query fewer, or else looked up."""
+    if Project.payment_policy.is_cached(project):
+        try:
+            return project.payment_policy.budget or ZERO
+        except PaymentPolicy.DoesNotExist:
+            return ZERO
+    return (
+        PaymentPolicy.objects.filter(project=project).values_list("budget", flat=True).first()
+        or ZERO
+    )
+
+
+# What a page of the project's fees shows, and nothing more: no contact details; the bank
+# details only for the account number shown masked beside a fee approved for bank transfer.
+FEE_PAGE_FIELDS = [
+    "public_id",
+    "kind",
+    "person_id",
+    "activity",
+    "amount",
+    "method",
+    "status",
+    "reason",
+    "owed_since",
+    "meeting_starts_at",
+    "offered_on",
+    "paid_on",
+    "reference",
+    "choice",
+    "person__public_id",
+    "person__full_name",
+    "person__receives_benefits",
+    "person__bank_sort_code",
+    "person__bank_account_number",
+    "reversed_by__id",
+]
+
+
 def project_fees_page(
-    project: Project, *, status: str | None, page_number: str | int | None
+    project: Project, *, status: str | None, page_number: str | int | None, count: int | None = None
 ) -> Page:
     """The project's fees and reversals, newest first, with their people: a fixed number
-    of queries whatever the page."""
-    fees = Payment.objects.filter(project=project).select_related("person", "reversed_by")
+    of queries whatever the page, one fewer when the caller knows `count` (how many fees
+    have the status; project_payment_totals counts them)."""
+    fees = (
+        Payment.objects.filter(project=project)
+        .select_related("person", "reversed_by")
+        .only(*FEE_PAGE_FIELDS)
+    )
     if status:
         fees = fees.filter(status=status)
-    return Paginator(fees.order_by("-created_at", "-pk"), PAYMENTS_PER_PAGE).get_page(page_number)
+    return _page(fees.order_by("-created_at", "-pk"), page_number, count)
 
 
 def project_claims_page(
-    project: Project, *, status: str | None, page_number: str | int | None
+    project: Project, *, status: str | None, page_number: str | int | None, count: int | None = None
 ) -> Page:
+    """As project_fees_page, for the project's expense claims."""
     claims = ExpenseClaim.objects.filter(project=project).select_related(
         "person", "meeting", "recorded_by"
     )
     if status:
         claims = claims.filter(status=status)
-    return Paginator(claims.order_by("-submitted_at", "-pk"), PAYMENTS_PER_PAGE).get_page(
-        page_number
-    )
+    return _page(claims.order_by("-submitted_at", "-pk"), page_number, count)
+
+
+def _page(rows: QuerySet, page_number: str | int | None, count: int | None) -> Page:
+    paginator = Paginator(rows, PAYMENTS_PER_PAGE)
+    if count is not None:
+        # Known already, so the paginator does not count them again.
+        paginator.count = count
+    return paginator.get_page(page_number)
 
 
 @dataclass
@@ -554,11 +617,44 @@ def finance_add_bank_details(
 class OverdueItem:
     type: str
     person_name: str
-    project: Project
+    # {"slug": ..., "name": ...}: all the panel shows of the project.
+    project: dict
     amount: Decimal
     status_label: str
     since: datetime
     public_id: object
+
+
+def _oldest_overdue(
+    queryset: QuerySet, *, since: str, type: str, labels: dict, limit: int
+) -> tuple[int, list[OverdueItem]]:
+    """How many there are and the oldest few, as plain rows of only what the panel shows:
+    two queries. Counted apart, as the count reads only the index of unpaid rows, where a
+    count beside each row would join every waiting row to its person and project."""
+    rows = list(
+        queryset.order_by(since, "pk").values(
+            "public_id",
+            "amount",
+            "status",
+            since,
+            "person__full_name",
+            "project__slug",
+            "project__name",
+        )[:limit]
+    )
+    items = [
+        OverdueItem(
+            type=type,
+            person_name=row["person__full_name"],
+            project={"slug": row["project__slug"], "name": row["project__name"]},
+            amount=row["amount"],
+            status_label=labels[row["status"]],
+            since=row[since],
+            public_id=row["public_id"],
+        )
+        for row in rows
+    ]
+    return queryset.count(), items
 
 
 def overdue_payments_panel(*, limit: int = 8) -> dict:
@@ -566,38 +662,25 @@ def overdue_payments_panel(*, limit: int = 8) -> dict:
     with how many of each: four queries."""
     days = settings.COPROD_PAYMENT_OVERDUE_DAYS
     cutoff = timezone.now() - timedelta(days=days)
-    fees = Payment.objects.filter(status__in=UNPAID_FEES, owed_since__lt=cutoff)
-    claims = ExpenseClaim.objects.filter(status__in=UNPAID_CLAIMS, submitted_at__lt=cutoff)
-    items = [
-        OverdueItem(
-            type="fee",
-            person_name=fee.person.full_name,
-            project=fee.project,
-            amount=fee.amount,
-            status_label=fee.get_status_display(),
-            since=fee.owed_since,
-            public_id=fee.public_id,
-        )
-        for fee in fees.select_related("person", "project").order_by("owed_since", "pk")[:limit]
-    ] + [
-        OverdueItem(
-            type="expense",
-            person_name=claim.person.full_name,
-            project=claim.project,
-            amount=claim.amount,
-            status_label=claim.get_status_display(),
-            since=claim.submitted_at,
-            public_id=claim.public_id,
-        )
-        for claim in claims.select_related("person", "project").order_by("submitted_at", "pk")[
-            :limit
-        ]
-    ]
-    items.sort(key=lambda item: item.since)
+    fee_count, fees = _oldest_overdue(
+        Payment.objects.filter(status__in=UNPAID_FEES, owed_since__lt=cutoff),
+        since="owed_since",
+        type="fee",
+        labels=dict(PaymentStatus.choices),
+        limit=limit,
+    )
+    claim_count, claims = _oldest_overdue(
+        ExpenseClaim.objects.filter(status__in=UNPAID_CLAIMS, submitted_at__lt=cutoff),
+        since="submitted_at",
+        type="expense",
+        labels=dict(ClaimStatus.choices),
+        limit=limit,
+    )
+    items = sorted(fees + claims, key=lambda item: item.since)
     return {
         "days": days,
-        "fee_count": fees.count(),
-        "claim_count": claims.count(),
+        "fee_count": fee_count,
+        "claim_count": claim_count,
         "items": items[:limit],
     }
 

@@ -8,9 +8,11 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
@@ -184,14 +186,27 @@ def payments(request: HttpRequest, slug: str) -> HttpResponse:
     showing_claims = request.GET.get("show") == "claims"
     filters = LedgerFilterForm(request.GET or None, claims=showing_claims)
     status = filters.cleaned_data["status"] if filters.is_valid() else ""
-    listing = project_claims_page if showing_claims else project_fees_page
-    page = listing(project, status=status or None, page_number=request.GET.get("page"))
+    totals = project_payment_totals(project)
+    if showing_claims:
+        listing, counts = project_claims_page, totals.claim_counts
+    else:
+        listing, counts = project_fees_page, totals.fee_counts
+    page = listing(
+        project,
+        status=status or None,
+        page_number=request.GET.get("page"),
+        count=counts[status] if status else sum(counts.values()),
+    )
     if showing_claims:
         rows = claim_rows(project, page.object_list)
     else:
         _attach_benefit_effects(page.object_list)
-        rows = fee_rows(project, page.object_list)
-    totals = project_payment_totals(project)
+        rows = fee_rows(
+            project,
+            page.object_list,
+            post_fields=_post_fields(request),
+            today_iso=timezone.localdate().isoformat(),
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -213,6 +228,17 @@ def payments(request: HttpRequest, slug: str) -> HttpResponse:
             "here": request.get_full_path(),
             "today_iso": timezone.localdate().isoformat(),
         },
+    )
+
+
+def _post_fields(request: HttpRequest) -> str:
+    """The hidden fields of every form in the ledger's rows: the csrf token, and the page
+    to come back to after the action (with its filters)."""
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="next" value="{}">',
+        get_token(request),
+        request.get_full_path(),
     )
 
 

@@ -515,6 +515,39 @@ def test_a_project_short_of_voices_with_a_meeting_in_the_next_14_days_is_listed_
     assert _entry(_page(staff_client), "voices") is None
 
 
+def test_voices_missing_looks_at_the_next_meeting_not_cancelled_of_running_projects_only(
+    staff_client, personas
+):
+    now = timezone.now()
+
+    def short_of_a_carer(*, meeting_in_days: int, **fields) -> Project:
+        project = ProjectFactory(**fields)
+        CoverageTarget.objects.create(
+            project=project, stakeholder_group=StakeholderGroup.CARER, target=1
+        )
+        starts_at = now + timedelta(days=meeting_in_days)
+        MeetingFactory(project=project, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2))
+        return project
+
+    waiting = short_of_a_carer(meeting_in_days=5)
+    MeetingFactory(
+        project=waiting,
+        starts_at=now + timedelta(days=2),
+        ends_at=now + timedelta(days=2, hours=2),
+        cancelled_at=now,
+    )
+    short_of_a_carer(meeting_in_days=1, stage=Stage.CLOSED)
+    short_of_a_carer(meeting_in_days=1, archived_at=now)
+
+    _assert_entry(
+        _page(staff_client),
+        "voices",
+        count=1,
+        says="The soonest meeting is in 5 days, still short of: Carer or family member (1).",
+        link=reverse("projects:finder", args=[waiting.slug]),
+    )
+
+
 def test_the_list_puts_the_work_that_has_waited_longest_first(staff_client, personas):
     Membership.objects.create(
         project=personas.other_project, person=PersonFactory(), interested_at=_days_ago(3)

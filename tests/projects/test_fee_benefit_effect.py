@@ -3,7 +3,7 @@ the guard that approving a fee over a limit needs the person's recorded choice; 
 and the person seeing the same figures for the same fee."""
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from projects.models import Attendance, BenefitRule, FeeChoice, Payment, PaymentKind, PaymentStatus
 from projects.selectors.fee_benefits import (
+    _activity_day,
+    activity_on,
     esa_week,
     fee_benefit_effect,
     fee_benefit_effects,
@@ -299,9 +301,9 @@ def test_the_batch_runs_a_fixed_number_of_queries(personas, django_assert_num_qu
         _fee(personas, "10.00", date(2026, 11, 14), person=personas.other_participant.person)
     )
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2):
         fee_benefit_effects(one)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2):
         fee_benefit_effects(many)
 
 
@@ -426,3 +428,25 @@ def test_the_general_warning_shows_only_where_coprod_cannot_work_out_the_figures
 
     assert "What this fee does to their benefits and tax" in html
     assert ("Before you approve:" in html) is general_warning
+
+
+def test_a_fee_counts_from_its_meetings_local_day_as_the_database_works_it_out(personas):
+    """activity_on works out a fee's day from the fee in hand, and the period sums from the
+    database: both must put a meeting starting just after midnight, British Summer Time
+    (23:30 the day before in UTC), on the same day."""
+    starts = datetime(2026, 7, 9, 23, 30, tzinfo=UTC)
+    meeting = MeetingFactory(project=personas.project, starts_at=starts)
+    attendance = Attendance.objects.create(
+        meeting=meeting, person=personas.participant.person, status="attended"
+    )
+    fee = _fee(personas, "10.00", date(2026, 7, 1), attendance=attendance)
+    in_database = (
+        Payment.objects.filter(pk=fee.pk)
+        .annotate(day=_activity_day())
+        .values_list("day", flat=True)
+        .get()
+    )
+
+    assert fee.meeting_starts_at == starts
+    assert activity_on(fee) == in_database == date(2026, 7, 10)
+    assert fee_benefit_effect(fee).activity_on == date(2026, 7, 10)

@@ -263,6 +263,28 @@ def test_the_payment_ledger_warns_about_benefits_before_approval(staff_client, p
     assert "has a permitted work form" in detail.content.decode()
 
 
+def test_the_payment_ledger_escapes_what_people_typed_in_every_row(staff_client, personas):
+    """The ledger's rows are put together in Python (projects/views/ledger_rows.py), not by
+    the template engine: a name, an activity and a reason are escaped there all the same."""
+    person = PersonFactory(full_name="<b>Bold</b> O'Brien")
+    owed = _fee(personas, person=person)
+    Payment.objects.filter(pk=owed.pk).update(activity="<i>Group</i> & co")
+    paid = _fee(personas, person=person)
+    Payment.objects.filter(pk=paid.pk).update(
+        status=PaymentStatus.PAID, paid_on=timezone.localdate(), reference="<ref>"
+    )
+
+    page = staff_client.get(
+        reverse("projects:payments", kwargs={"slug": personas.project.slug})
+    ).content.decode()
+
+    assert "<b>Bold</b>" not in page and "<i>Group</i>" not in page and "<ref>" not in page
+    assert page.count(f'<th scope="row">{escape(person.full_name)}</th>') == 2
+    assert f"{escape('<i>Group</i> & co')}</a>" in page
+    assert f"reference {escape('<ref>')}" in page
+    assert f'Approve<span class="visually-hidden"> {escape(person.full_name)}\'s fee' in page
+
+
 amounts = st.decimals(
     min_value=Decimal("0.01"), max_value=Decimal("50.00"), places=2, allow_nan=False
 )
@@ -421,7 +443,13 @@ def test_the_payment_ledger_runs_the_same_queries_for_10_and_1000_payments(
     add(990)
     with_1000 = _ledger_queries(staff_client, url)
 
-    assert with_10 == with_1000
+    assert with_10 == with_1000 == LEDGER_QUERIES[tab]
+
+
+# The signed-in user; the project; the fee and claim totals by status (which also count the
+# rows for the pages); one page of rows; the budget; for fees, the benefit rules and the
+# fees of the page's people in the periods concerned, with their benefits answers.
+LEDGER_QUERIES = {"fees": 8, "claims": 6}
 
 
 def test_an_expense_claim_is_approved_or_rejected_with_a_reason_the_person_sees(
@@ -702,3 +730,18 @@ def test_the_status_filter_shows_the_status_asked_for_and_each_tabs_own_statuses
     claims = staff_client.get(url, {"show": "claims"}).content.decode()
     assert '<option value="submitted">Waiting for a decision</option>' in claims
     assert '<option value="owed">' not in claims
+
+
+def test_the_overdue_payments_panel_reads_only_what_it_shows_of_people(personas):
+    """Bank details, addresses and the rest of a person's row are no business of the
+    dashboard, and reading whole rows made the panel slow."""
+    fee = _fee(personas)
+    Payment.objects.filter(pk=fee.pk).update(owed_since=timezone.now() - timedelta(days=60))
+
+    with CaptureQueriesContext(connection) as queries:
+        panel = overdue_payments_panel()
+
+    assert [item.person_name for item in panel["items"]] == [fee.person.full_name]
+    read = " ".join(query["sql"] for query in queries)
+    assert "bank_account_number" not in read
+    assert "address" not in read
