@@ -7,27 +7,17 @@ refreshed every few minutes by beat and whenever a visit finds them older than t
 refresh queued at a time), and the page says when they were worked out.
 """
 
-import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.db import transaction
-from django.db.models import Q
 from django.template.defaultfilters import date as date_text
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
-from coprod.core.queue import task_delay
+from coprod.core.kept_figures import REFRESH_EVERY, refresh_claimed, refresh_queue
 from evidence.models import ImpactSummary, ReportFigures
 from evidence.selectors import report_for_project
 from projects.models import Project
 
-logger = logging.getLogger(__name__)
-
-# The figures are worked out again when older than this; the page says so.
-REPORT_FIGURES_REFRESH_EVERY = timedelta(minutes=5)
-# A refresh queued this long ago that never ran (its worker died, the message was lost)
-# no longer stops the next visit queueing another.
-REPORT_FIGURES_CLAIM_TIMEOUT = timedelta(minutes=10)
 IMPACT_SUMMARY_FIELDS = ("aim", "methods", "results", "influence", "reflections")
 
 
@@ -103,19 +93,15 @@ def report_figures_refresh(*, project: Project, now: datetime | None = None) -> 
 def report_figures_kept(*, project: Project, now: datetime | None = None) -> ReportFigures:
     """The project's report figures as last worked out, and when: one query. Worked out
     here the first time, so a commissioner's first look shows the report at once rather
-    than a page to come back to; when older than REPORT_FIGURES_REFRESH_EVERY, a refresh is
+    than a page to come back to; when older than REFRESH_EVERY, a refresh is
     queued (by the first visit to find them so: it claims the row) and these are shown
     meanwhile."""
     now = now or timezone.now()
     row = ReportFigures.objects.filter(project=project).first()
     if row is None:
         return report_figures_refresh(project=project, now=now)
-    if (
-        row.worked_out_at <= now - REPORT_FIGURES_REFRESH_EVERY
-        and not _refresh_pending(row, now)
-        and _refresh_claimed(row, now)
-    ):
-        transaction.on_commit(lambda: _queue_refresh(project.pk))
+    if refresh_claimed(row, now=now):
+        refresh_queue("evidence.tasks.refresh_report_figures", project.pk)
     return row
 
 
@@ -130,9 +116,9 @@ def report_figures_refresh_stale(*, now: datetime | None = None) -> int:
     """Refresh every project's kept figures older than the refresh interval, for beat:
     only projects whose report someone has read have a row. Returns how many."""
     now = now or timezone.now()
-    stale = Project.objects.filter(
-        report_figures__worked_out_at__lte=now - REPORT_FIGURES_REFRESH_EVERY
-    ).order_by("pk")
+    stale = Project.objects.filter(report_figures__worked_out_at__lte=now - REFRESH_EVERY).order_by(
+        "pk"
+    )
     refreshed = 0
     for project in stale.iterator():
         report_figures_refresh(project=project)
@@ -147,24 +133,3 @@ def report_figures_refresh_one(*, project_id: int) -> bool:
         return False
     report_figures_refresh(project=project)
     return True
-
-
-def _refresh_pending(row: ReportFigures, now: datetime) -> bool:
-    """Whether this row showed a refresh queued and not yet timed out: then the visits
-    that follow, until it is done, need not even try to claim it."""
-    queued_at = row.refresh_queued_at
-    return queued_at is not None and queued_at > now - REPORT_FIGURES_CLAIM_TIMEOUT
-
-
-def _refresh_claimed(row: ReportFigures, now: datetime) -> bool:
-    unclaimed = Q(refresh_queued_at=None) | Q(
-        refresh_queued_at__lte=now - REPORT_FIGURES_CLAIM_TIMEOUT
-    )
-    return bool(ReportFigures.objects.filter(unclaimed, pk=row.pk).update(refresh_queued_at=now))
-
-
-def _queue_refresh(project_id: int) -> None:
-    try:
-        task_delay("evidence.tasks.refresh_report_figures", project_id)
-    except Exception:  # noqa: BLE001 - the page still shows the figures it has
-        logger.exception("Could not queue the refresh of project %s's report figures", project_id)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from coprod.core.access import get_object_for_user, permission_required
 from coprod.core.csv import csv_safe
+from coprod.core.kept_figures import REFRESH_EVERY
 from coprod.core.ratelimit import rate_limited, too_many_requests
 from coprod.core.suppression import is_suppressed
 from evidence.models import ReportPdf, ReportPdfStatus
@@ -22,7 +23,7 @@ from evidence.selectors.feedback import FEEDBACK_CSV_HEADER, feedback_csv_rows
 from evidence.selectors.measures import measures_csv_rows
 from evidence.selectors.report_pdfs import report_pdf_for
 from evidence.selectors.valuation import VALUATION_CSV_HEADER, valuation_csv_rows
-from evidence.services_report_figures import REPORT_FIGURES_REFRESH_EVERY, report_figures_kept
+from evidence.services_report_figures import report_figures_kept
 from evidence.services_report_pdfs import (
     report_pdf_fingerprint,
     report_pdf_forget,
@@ -68,7 +69,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         "project": project,
         "report": kept.figures,
         "figures_worked_out_at": kept.worked_out_at,
-        "figures_refresh_minutes": REPORT_FIGURES_REFRESH_EVERY // timedelta(minutes=1),
+        "figures_refresh_minutes": REFRESH_EVERY // timedelta(minutes=1),
         "made_on": timezone.localdate(),
     }
     return render_as(request, context)

@@ -2,22 +2,17 @@
 dashboard's figures for the quarter, kept in one row."""
 
 import dataclasses
-import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from coprod.core.queue import task_delay
+from coprod.core.kept_figures import refresh_claimed, refresh_queue
 from coprod.core.texts import BOUNCED
 from coprod.pages.models import DashboardFigures
 from coprod.pages.selectors import dashboard_figures
 from decisions.models import VoteEmail
 from projects.models import MeetingEmail, ProjectInvitation
 from stakeholders.models import SigninLink
-
-logger = logging.getLogger(__name__)
 
 # Every outbox whose rows carry the provider's id for the message they sent.
 OUTBOXES = (MeetingEmail, VoteEmail, ProjectInvitation, SigninLink)
@@ -45,11 +40,6 @@ def delivery_receipt_record(*, provider_id: str, status: str) -> bool:
     return False
 
 
-# The dashboard's figures are worked out again when older than this; the page says so.
-FIGURES_REFRESH_EVERY = timedelta(minutes=5)
-# A refresh queued this long ago that never ran (its worker died, the message was lost)
-# no longer stops the next visit queueing another.
-FIGURES_REFRESH_CLAIM_TIMEOUT = timedelta(minutes=10)
 FIGURES_ROW = 1
 
 
@@ -72,28 +62,12 @@ def dashboard_figures_refresh(*, now: datetime | None = None) -> DashboardFigure
 
 def dashboard_figures_kept(*, now: datetime | None = None) -> dict:
     """The dashboard's figures as last worked out, and when: one query. Worked out here
-    the first time; when older than FIGURES_REFRESH_EVERY, a refresh is queued (by the
+    the first time; when older than REFRESH_EVERY, a refresh is queued (by the
     first visit to find them so: it claims the row) and these are shown meanwhile."""
     now = now or timezone.now()
     row = DashboardFigures.objects.filter(pk=FIGURES_ROW).first()
     if row is None:
         row = dashboard_figures_refresh(now=now)
-    elif row.worked_out_at <= now - FIGURES_REFRESH_EVERY and _refresh_claimed(now):
-        transaction.on_commit(_queue_refresh)
+    elif refresh_claimed(row, now=now):
+        refresh_queue("coprod.pages.tasks.refresh_dashboard_figures")
     return {**row.figures, "worked_out_at": row.worked_out_at}
-
-
-def _refresh_claimed(now: datetime) -> bool:
-    unclaimed = Q(refresh_queued_at=None) | Q(
-        refresh_queued_at__lte=now - FIGURES_REFRESH_CLAIM_TIMEOUT
-    )
-    return bool(
-        DashboardFigures.objects.filter(unclaimed, pk=FIGURES_ROW).update(refresh_queued_at=now)
-    )
-
-
-def _queue_refresh() -> None:
-    try:
-        task_delay("coprod.pages.tasks.refresh_dashboard_figures")
-    except Exception:  # noqa: BLE001 - the page still shows the figures it has
-        logger.exception("Could not queue the dashboard figures' refresh")

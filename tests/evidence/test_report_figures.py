@@ -13,14 +13,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from coprod.core import kept_figures
+from coprod.core.kept_figures import CLAIM_TIMEOUT, REFRESH_EVERY
 from coprod.core.suppression import SUPPRESSED, WITHHELD
-from evidence import services_report_figures
 from evidence.models import EvidenceKind, EvidenceRecord, ImpactSummary, ReportFigures
 from evidence.selectors import report_for_project
 from evidence.services import evidence_delete, evidence_update
 from evidence.services_report_figures import (
-    REPORT_FIGURES_CLAIM_TIMEOUT,
-    REPORT_FIGURES_REFRESH_EVERY,
     _storable,
     report_figures_kept,
     report_figures_refresh,
@@ -45,9 +44,7 @@ pytestmark = pytest.mark.django_db
 def queued(monkeypatch) -> list[tuple]:
     """The tasks queued, by name and arguments, instead of sending them to a broker."""
     sent: list[tuple] = []
-    monkeypatch.setattr(
-        services_report_figures, "task_delay", lambda name, *args: sent.append((name, *args))
-    )
+    monkeypatch.setattr(kept_figures, "task_delay", lambda name, *args: sent.append((name, *args)))
     return sent
 
 
@@ -121,7 +118,7 @@ def test_stale_figures_are_shown_and_queue_exactly_one_refresh(
 ):
     report_figures_refresh(project=personas.project)
     _held_meeting(personas.project, days_ago=1)
-    _age(personas.project, REPORT_FIGURES_REFRESH_EVERY + timedelta(seconds=1))
+    _age(personas.project, REFRESH_EVERY + timedelta(seconds=1))
 
     with django_capture_on_commit_callbacks(execute=True):
         pages = [
@@ -137,7 +134,7 @@ def test_stale_figures_are_shown_and_queue_exactly_one_refresh(
 def test_the_refresh_counts_again_and_frees_the_next_refresh(personas, queued):
     report_figures_refresh(project=personas.project)
     _held_meeting(personas.project, days_ago=1)
-    _age(personas.project, REPORT_FIGURES_REFRESH_EVERY * 2)
+    _age(personas.project, REFRESH_EVERY * 2)
     report_figures_kept(project=personas.project)
 
     refresh_report_figures(personas.project.pk)
@@ -152,9 +149,9 @@ def test_a_refresh_queued_long_ago_that_never_ran_lets_a_visit_queue_another(
     personas, queued, django_capture_on_commit_callbacks
 ):
     report_figures_refresh(project=personas.project)
-    _age(personas.project, REPORT_FIGURES_REFRESH_EVERY * 3)
+    _age(personas.project, REFRESH_EVERY * 3)
     ReportFigures.objects.update(
-        refresh_queued_at=timezone.now() - REPORT_FIGURES_CLAIM_TIMEOUT - timedelta(seconds=1)
+        refresh_queued_at=timezone.now() - CLAIM_TIMEOUT - timedelta(seconds=1)
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -167,14 +164,14 @@ def test_beat_refreshes_only_the_figures_that_are_stale(personas):
     other = ProjectFactory(slug="other-report")
     report_figures_refresh(project=personas.project)
     report_figures_refresh(project=other)
-    _age(personas.project, REPORT_FIGURES_REFRESH_EVERY + timedelta(seconds=1))
+    _age(personas.project, REFRESH_EVERY + timedelta(seconds=1))
     fresh_at = ReportFigures.objects.get(project=other).worked_out_at
 
     assert report_figures_refresh_stale() == 1
     assert ReportFigures.objects.get(project=other).worked_out_at == fresh_at
     entry = settings.CELERY_BEAT_SCHEDULE["refresh-stale-report-figures"]
     assert entry["task"] == "evidence.tasks.refresh_stale_report_figures"
-    assert entry["schedule"] == REPORT_FIGURES_REFRESH_EVERY.total_seconds()
+    assert entry["schedule"] == REFRESH_EVERY.total_seconds()
 
 
 def test_money_dates_and_text_come_back_from_the_kept_row_exactly(personas):
@@ -241,7 +238,7 @@ def test_while_a_refresh_is_pending_a_visit_reads_one_row_and_claims_nothing(
     commissioner_client, personas, queued
 ):
     report_figures_refresh(project=personas.project)
-    _age(personas.project, REPORT_FIGURES_REFRESH_EVERY * 2)
+    _age(personas.project, REFRESH_EVERY * 2)
     ReportFigures.objects.update(refresh_queued_at=timezone.now() - timedelta(minutes=1))
     url = _report_url(personas.project)
     commissioner_client.get(url)

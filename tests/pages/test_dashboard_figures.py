@@ -11,14 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod.celery import app as celery_app
-from coprod.pages import services
+from coprod.core import kept_figures
+from coprod.core.kept_figures import CLAIM_TIMEOUT, REFRESH_EVERY
 from coprod.pages.models import DashboardFigures
-from coprod.pages.services import (
-    FIGURES_REFRESH_CLAIM_TIMEOUT,
-    FIGURES_REFRESH_EVERY,
-    dashboard_figures_kept,
-    dashboard_figures_refresh,
-)
+from coprod.pages.services import dashboard_figures_kept, dashboard_figures_refresh
 from coprod.pages.tasks import refresh_dashboard_figures
 from decisions.models import Decision, DecisionMethod, LadderRung
 
@@ -31,7 +27,7 @@ DASHBOARD = reverse("pages:dashboard")
 def queued(monkeypatch) -> list[str]:
     """The tasks queued, by name, instead of sending them to a broker."""
     names: list[str] = []
-    monkeypatch.setattr(services, "task_delay", lambda name, *args: names.append(name))
+    monkeypatch.setattr(kept_figures, "task_delay", lambda name, *args: names.append(name))
     return names
 
 
@@ -67,7 +63,7 @@ def test_figures_less_than_5_minutes_old_are_shown_as_kept_and_no_refresh_is_que
 ):
     dashboard_figures_refresh()
     _decide(personas.project)
-    _age_figures(FIGURES_REFRESH_EVERY - timedelta(seconds=30))
+    _age_figures(REFRESH_EVERY - timedelta(seconds=30))
 
     with django_capture_on_commit_callbacks(execute=True):
         figures = dashboard_figures_kept()
@@ -81,7 +77,7 @@ def test_stale_figures_queue_one_refresh_however_many_visits_find_them(
     personas, queued, django_capture_on_commit_callbacks
 ):
     dashboard_figures_refresh()
-    _age_figures(FIGURES_REFRESH_EVERY)
+    _age_figures(REFRESH_EVERY)
 
     with django_capture_on_commit_callbacks(execute=True):
         dashboard_figures_kept()
@@ -97,8 +93,8 @@ def test_a_refresh_queued_long_ago_that_never_ran_lets_the_next_visit_queue_anot
 ):
     dashboard_figures_refresh()
     DashboardFigures.objects.update(
-        worked_out_at=timezone.now() - FIGURES_REFRESH_CLAIM_TIMEOUT * 2,
-        refresh_queued_at=timezone.now() - FIGURES_REFRESH_CLAIM_TIMEOUT,
+        worked_out_at=timezone.now() - CLAIM_TIMEOUT * 2,
+        refresh_queued_at=timezone.now() - CLAIM_TIMEOUT,
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -110,7 +106,7 @@ def test_a_refresh_queued_long_ago_that_never_ran_lets_the_next_visit_queue_anot
 
 def test_the_refresh_task_works_the_figures_out_again_and_ends_the_claim(personas, queued):
     dashboard_figures_refresh()
-    _age_figures(FIGURES_REFRESH_EVERY * 2)
+    _age_figures(REFRESH_EVERY * 2)
     DashboardFigures.objects.update(refresh_queued_at=timezone.now())
     _decide(personas.project)
 
@@ -130,7 +126,7 @@ def test_when_celery_runs_in_process_a_stale_visit_refreshes_the_figures_at_once
     # Tests run tasks in process (tests/conftest.py), as `make run` does without Redis.
     assert celery_app.conf.task_always_eager
     dashboard_figures_refresh()
-    _age_figures(FIGURES_REFRESH_EVERY)
+    _age_figures(REFRESH_EVERY)
     _decide(personas.project)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -147,4 +143,4 @@ def test_when_celery_runs_in_process_a_stale_visit_refreshes_the_figures_at_once
 def test_beat_refreshes_the_figures_every_5_minutes():
     entry = settings.CELERY_BEAT_SCHEDULE["refresh-dashboard-figures"]
     assert entry["task"] == "coprod.pages.tasks.refresh_dashboard_figures"
-    assert entry["schedule"] == FIGURES_REFRESH_EVERY.total_seconds()
+    assert entry["schedule"] == REFRESH_EVERY.total_seconds()
