@@ -23,8 +23,11 @@ from psycopg2 import sql
 ROOT = Path(__file__).resolve().parent.parent
 
 # The page benches (pages.py, profile_pages.py) share a database seeded with the large demo.
-PAGES_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/coprod_bench_pages"
-PAGES_REDIS_URL = "redis://127.0.0.1:6379/3"
+# Another database or Redis can be named, to profile a copy while the bench runs.
+PAGES_DATABASE_URL = os.environ.get(
+    "BENCH_PAGES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/coprod_bench_pages"
+)
+PAGES_REDIS_URL = os.environ.get("BENCH_PAGES_REDIS_URL", "redis://127.0.0.1:6379/3")
 PROJECT = "demo-project-0003"  # open to join, with a full roster, meetings and payments
 GRANTED = "demo-project-0001"  # granted to the demo commissioner
 

@@ -4,8 +4,9 @@ this process alone (steadier than the wall time when the machine is busy), and t
 queries.
 Run it against the benchmark's database (seeded by `make bench`) to find what to fix:
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/coprod_bench_pages \\
-        .venv/bin/python bench/profile_pages.py --page roster --cprofile --sort tottime
+    .venv/bin/python bench/profile_pages.py --page roster --cprofile --sort tottime
+
+or against a copy of it, named by BENCH_PAGES_DATABASE_URL (and BENCH_PAGES_REDIS_URL).
 
 It uses production settings (DEBUG off, so templates are cached as in production) and
 Django's test client, so no server or network is involved.
