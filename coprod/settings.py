@@ -102,7 +102,7 @@ MIDDLEWARE = [
     "stakeholders.middleware.IdleSessionMiddleware",
     "coprod.core.middleware.NoStoreWhenSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "coprod.core.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "stakeholders.middleware.StaffMFARequiredMiddleware",
