@@ -2,19 +2,24 @@
 (ReportFigures): the web page, the CSV and the PDF are all made from that row.
 
 Working the figures out counts every meeting, payment, answer and record of the project, tens
-of queries; reading them back is one. The first visit works them out; after that they are
-refreshed every few minutes by beat and whenever a visit finds them older than that (one
-refresh queued at a time), and the page says when they were worked out.
+of queries, and drawing their charts takes longer than the rest of the page; reading them
+back is one query, so the report's sections are rendered, charts and all, with the figures.
+The first visit works them out; after that they are refreshed every few minutes by beat and
+whenever a visit finds them older than that (one refresh queued at a time), and the page says
+when they were worked out.
 """
 
+import json
 from datetime import datetime
 
 from django.template.defaultfilters import date as date_text
 from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from coprod.core.kept_figures import REFRESH_EVERY, refresh_claimed, refresh_queue
 from evidence.models import ImpactSummary, ReportFigures
+from evidence.models.report_pdfs import FiguresDecoder, FiguresEncoder
 from evidence.selectors import report_for_project
 from projects.models import Project
 
@@ -78,26 +83,48 @@ def _storable(report: dict) -> dict:
     }
 
 
+def _sections_html(*, project: Project, figures: dict) -> str:
+    """The report's sections as the page and the PDF show them, charts drawn. Rendered from
+    the figures as they come back from the kept row (dates and money restored, pairs as
+    lists), so they read exactly as if rendered from the row on each visit."""
+    kept = json.loads(json.dumps(figures, cls=FiguresEncoder), cls=FiguresDecoder)
+    return render_to_string(
+        "evidence/report_sections.html", {"project": project, "report": kept, "charts": True}
+    )
+
+
 def report_figures_refresh(*, project: Project, now: datetime | None = None) -> ReportFigures:
     """Work out the project's report figures (report_for_project, read from the replica if
-    there is one) and keep them, with when; a refresh queued is done."""
+    there is one), render the report's sections from them and keep both, with when; a
+    refresh queued is done."""
     now = now or timezone.now()
     figures = _storable(report_for_project(project))
     row, _created = ReportFigures.objects.update_or_create(
         project=project,
-        defaults={"figures": figures, "worked_out_at": now, "refresh_queued_at": None},
+        defaults={
+            "figures": figures,
+            "sections_html": _sections_html(project=project, figures=figures),
+            "worked_out_at": now,
+            "refresh_queued_at": None,
+        },
     )
     return row
 
 
-def report_figures_kept(*, project: Project, now: datetime | None = None) -> ReportFigures:
-    """The project's report figures as last worked out, and when: one query. Worked out
-    here the first time, so a commissioner's first look shows the report at once rather
-    than a page to come back to; when older than REFRESH_EVERY, a refresh is
-    queued (by the first visit to find them so: it claims the row) and these are shown
-    meanwhile."""
+def report_figures_kept(
+    *, project: Project, now: datetime | None = None, figures: bool = True
+) -> ReportFigures:
+    """The project's report figures as last worked out, their sections rendered, and when:
+    one query. Worked out here the first time, so a commissioner's first look shows the
+    report at once rather than a page to come back to; when older than REFRESH_EVERY, a
+    refresh is queued (by the first visit to find them so: it claims the row) and these are
+    shown meanwhile. Without `figures` the figures are left unread: the page shows only the
+    rendered sections, and decoding the figures would cost it more than writing them out."""
     now = now or timezone.now()
-    row = ReportFigures.objects.filter(project=project).first()
+    kept = ReportFigures.objects.filter(project=project)
+    if not figures:
+        kept = kept.defer("figures")
+    row = kept.first()
     if row is None:
         return report_figures_refresh(project=project, now=now)
     if refresh_claimed(row, now=now):

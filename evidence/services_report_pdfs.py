@@ -42,8 +42,9 @@ def report_pdf_html(*, project: Project, made_on: date) -> str:
         "evidence/report_pdf.html",
         {
             "project": project,
-            # The same kept figures as the page and the CSV, so the three agree.
-            "report": report_figures_kept(project=project).figures,
+            # The sections the page shows, rendered from the figures the CSV is made from,
+            # so the three agree.
+            "sections": report_figures_kept(project=project, figures=False).sections,
             "made_on": made_on,
         },
     )

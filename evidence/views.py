@@ -64,10 +64,12 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     render_as = REPORT_FORMATS.get(request.GET.get("format", "html"))
     if render_as is None:
         return render(request, "evidence/report_bad_format.html", {"project": project}, status=400)
-    kept = report_figures_kept(project=project)
+    # Only the CSV is made from the figures here: the page shows the sections rendered with
+    # them, and the PDF reads the kept row itself.
+    kept = report_figures_kept(project=project, figures=render_as is _report_csv)
     context = {
         "project": project,
-        "report": kept.figures,
+        "kept": kept,
         "figures_worked_out_at": kept.worked_out_at,
         "figures_refresh_minutes": REFRESH_EVERY // timedelta(minutes=1),
         "made_on": timezone.localdate(),
@@ -275,7 +277,7 @@ def _report_csv_files(report: dict) -> dict[str, str]:
 def _report_csv(request: HttpRequest, context: dict) -> HttpResponse:
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as files:
-        for name, text in _report_csv_files(context["report"]).items():
+        for name, text in _report_csv_files(context["kept"].figures).items():
             # With a byte order mark, Excel reads £ and other non-ASCII letters correctly.
             files.writestr(name, text.encode("utf-8-sig"))
     return HttpResponse(

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 
 class ReportPdfStatus(models.TextChoices):
@@ -97,6 +98,10 @@ class ReportFigures(models.Model):
         "projects.Project", on_delete=models.CASCADE, related_name="report_figures"
     )
     figures = models.JSONField(encoder=FiguresEncoder, decoder=FiguresDecoder)
+    # The report's sections as HTML, charts drawn, rendered from `figures` when they are
+    # worked out: they are the same for every viewer (nobody is named, small numbers are
+    # already suppressed), so a visit writes them out instead of drawing every chart again.
+    sections_html = models.TextField()
     worked_out_at = models.DateTimeField()
     # Set when a visit finds the figures stale and queues their refresh, so that only one
     # refresh is queued at a time; cleared when the figures are worked out.
@@ -111,3 +116,7 @@ class ReportFigures(models.Model):
 
     def __str__(self) -> str:
         return f"Report figures of {self.project} worked out at {self.worked_out_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def sections(self) -> SafeString:
+        return mark_safe(self.sections_html)  # noqa: S308 - our own template rendered it, escaped

@@ -10,12 +10,15 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from coprod.core import kept_figures
 from coprod.core.kept_figures import CLAIM_TIMEOUT, REFRESH_EVERY
 from coprod.core.suppression import SUPPRESSED, WITHHELD
+from evidence import services_report_figures
 from evidence.models import EvidenceKind, EvidenceRecord, ImpactSummary, ReportFigures
 from evidence.selectors import report_for_project
 from evidence.services import evidence_delete, evidence_update
@@ -27,9 +30,11 @@ from evidence.services_report_figures import (
 )
 from evidence.services_report_pdfs import report_pdf_html
 from evidence.tasks import refresh_report_figures
+from evidence.templatetags import report_charts
 from tests.evidence.test_reports import (
     _attend,
     _csv_files,
+    _decision,
     _fill,
     _held_meeting,
     _members,
@@ -81,11 +86,12 @@ def test_the_first_visit_works_the_figures_out_and_the_page_says_when(
     assert queued == []
 
 
-def test_the_page_csv_and_pdf_show_the_kept_figures(commissioner_client, personas):
+def test_the_page_csv_and_pdf_show_the_kept_figures(commissioner_client, personas, monkeypatch):
+    counted = report_for_project(personas.project)
+    counted["engagement"]["meetings_held"] = 987
+    monkeypatch.setattr(services_report_figures, "report_for_project", lambda project: counted)
     report_figures_refresh(project=personas.project)
-    kept = ReportFigures.objects.get(project=personas.project)
-    kept.figures["engagement"]["meetings_held"] = 987
-    kept.save()
+    monkeypatch.undo()
 
     page = commissioner_client.get(_report_url(personas.project)).content.decode()
     files = _csv_files(commissioner_client.get(_report_url(personas.project, "csv")))
@@ -248,3 +254,81 @@ def test_while_a_refresh_is_pending_a_visit_reads_one_row_and_claims_nothing(
 
     assert len(queries) == 4, "\n".join(query["sql"] for query in queries.captured_queries)
     assert queued == []
+
+
+# The sections rendered with the figures -----------------------------------------------------
+
+
+def _sections(page: str) -> str:
+    """The report's sections as a page shows them, from the first to the last."""
+    return page[page.index('<section id="engagement"') : page.rindex("</section>")]
+
+
+def test_a_visit_draws_no_chart_the_sections_come_drawn_from_the_kept_row(
+    commissioner_client, personas, monkeypatch
+):
+    _fill(personas.project, people=6, meetings=1, decisions=1, outcomes=2)
+    report_figures_refresh(project=personas.project)
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("a visit drew a chart")
+
+    monkeypatch.setattr(report_charts, "bar_chart", no_drawing)
+    monkeypatch.setattr(report_charts, "line_chart", no_drawing)
+    page = commissioner_client.get(_report_url(personas.project)).content.decode()
+    pdf_html = report_pdf_html(project=personas.project, made_on=timezone.localdate())
+
+    for html in (page, pdf_html):
+        assert 'aria-labelledby="engagement-chart-title' in html
+        assert 'aria-labelledby="outcome-chart-1-title' in html
+
+
+def test_the_kept_sections_are_the_kept_figures_rendered_for_nobody_in_particular(personas):
+    """The page and the PDF show the kept sections, the CSV the kept figures: they agree
+    only if the sections are those figures rendered. And nothing in them may depend on who
+    is looking, since every viewer is shown the same."""
+    _fill(personas.project, people=6, meetings=2, decisions=2, outcomes=2)
+    kept = report_figures_refresh(project=personas.project)
+    kept = ReportFigures.objects.get(pk=kept.pk)
+
+    for viewer in (personas.staff, personas.commissioner):
+        request = RequestFactory().get(_report_url(personas.project))
+        request.user = viewer
+        rendered = render_to_string(
+            "evidence/report_sections.html",
+            {"project": personas.project, "report": kept.figures, "charts": True},
+            request=request,
+        )
+        assert kept.sections_html == rendered
+
+
+def test_what_people_typed_is_escaped_in_the_kept_sections(
+    commissioner_client, staff_client, personas
+):
+    _decision(
+        personas.project,
+        title='<script>alert("title")</script>',
+        you_said="<b>Open</b> on Saturdays",
+        we_did="We did & more",
+    )
+    url = _report_url(personas.project)
+
+    pages = [client.get(url).content.decode() for client in (commissioner_client, staff_client)]
+
+    for page in pages:
+        assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;" in page
+        assert "&lt;b&gt;Open&lt;/b&gt; on Saturdays" in page
+        assert "We did &amp; more" in page
+        assert "<script>alert" not in page
+        assert "<b>Open" not in page
+    assert _sections(pages[0]) == _sections(pages[1])
+
+
+def test_a_change_to_the_projects_summary_shows_at_once(commissioner_client, personas):
+    """Only the figures are kept: the rest of the page is the project as it is now."""
+    url = _report_url(personas.project)
+    commissioner_client.get(url)
+    personas.project.summary = "Now about evening drop-ins"
+    personas.project.save()
+
+    assert "Now about evening drop-ins" in commissioner_client.get(url).content.decode()
