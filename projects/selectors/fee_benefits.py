@@ -19,6 +19,7 @@ from django.db.models import DateField, Exists, F, OuterRef
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from coprod.core.compiled import CompiledQuery
 from projects.models import BenefitRule, BenefitRuleKind, FeeChoice, Payment, PaymentKind
 from projects.models.payments import PaymentStatus
 from stakeholders.models import Benefits, BenefitsAnswers
@@ -288,14 +289,48 @@ def activity_on(payment: Payment) -> date:
 NEAREST_PERIODS = timedelta(days=31)
 
 
+_RULES = CompiledQuery(
+    lambda: BenefitRule.objects.order_by("kind", "-effective_from").values_list(
+        "kind", "effective_from", "amount"
+    )
+)
+
+
 def _rules_by_kind() -> dict[str, list[tuple[date, Decimal]]]:
     """Each kind's figures as (in force from, amount), the latest first."""
     rules = defaultdict(list)
-    for kind, effective_from, amount in BenefitRule.objects.order_by(
-        "kind", "-effective_from"
-    ).values_list("kind", "effective_from", "amount"):
+    for kind, effective_from, amount in _RULES.rows():
         rules[kind].append((effective_from, amount))
     return rules
+
+
+def _fees_of_people(person_ids: list[int], first: date, last: date):
+    """The people's fees whose activity day is from `first` to `last`, with what
+    _effect needs of them and of their benefits answers."""
+    return (
+        Payment.objects.filter(person_id__in=person_ids, kind=PaymentKind.FEE)
+        .annotate(activity_on=_activity_day())
+        .filter(activity_on__range=(first, last))
+        .values_list(
+            "pk",
+            "person_id",
+            "activity_on",
+            "amount",
+            "status",
+            "choice",
+            "reversed_by",
+            "person__receives_benefits",
+            "person__benefits__pk",
+            "person__benefits__benefits",
+            "person__benefits__uc_period_starts_on",
+            "person__benefits__permitted_work_form",
+        )
+        .order_by()
+    )
+
+
+# Compiled once per process: building this queryset cost more CPU than running it.
+_FEES_OF_PEOPLE = CompiledQuery(_fees_of_people, person_ids=list, first=date, last=date)
 
 
 def _in_force(rules: dict[str, list[tuple[date, Decimal]]], kind: str, on: date) -> Decimal | None:
@@ -309,44 +344,26 @@ def _in_force(rules: dict[str, list[tuple[date, Decimal]]], kind: str, on: date)
 def fee_benefit_effects(payments: Iterable[Payment]) -> dict[int, FeeBenefitEffect]:
     """The effect of each fee in `payments` (reversals are left out), by payment pk, in two
     queries whatever the number: the rules, and the people's fees in the periods concerned
-    with their benefits answers. The fees need their activity fields and their person."""
+    with their benefits answers. The fees need their pk, kind, person_id and activity
+    fields (a Payment, or a row of the fees page)."""
     fees = [p for p in payments if p.kind == PaymentKind.FEE]
     if not fees:
         return {}
     activity_dates = {fee.pk: activity_on(fee) for fee in fees}
-    person_ids = {fee.person_id for fee in fees}
+    person_ids = sorted({fee.person_id for fee in fees})
     rules = _rules_by_kind()
     # Every period of a fee lies within its tax year or a month either side of its day,
     # whatever day the person's assessment period starts: so the fees to read are known
     # before their benefits answers are.
     days = activity_dates.values()
-    rows = (
-        Payment.objects.filter(person_id__in=person_ids, kind=PaymentKind.FEE)
-        .annotate(activity_on=_activity_day())
-        .filter(
-            activity_on__range=(
-                min(min(tax_year(on)[0], on - NEAREST_PERIODS) for on in days),
-                max(max(tax_year(on)[1], on + NEAREST_PERIODS) for on in days),
-            )
-        )
-        .values_list(
-            "pk",
-            "person_id",
-            "activity_on",
-            "amount",
-            "status",
-            "choice",
-            "reversed_by",
-            "person__benefits__pk",
-            "person__benefits__benefits",
-            "person__benefits__uc_period_starts_on",
-            "person__benefits__permitted_work_form",
-        )
-        .order_by()
+    rows = _FEES_OF_PEOPLE.rows(
+        person_ids=person_ids,
+        first=min(min(tax_year(on)[0], on - NEAREST_PERIODS) for on in days),
+        last=max(max(tax_year(on)[1], on + NEAREST_PERIODS) for on in days),
     )
     fees_by_person = defaultdict(list)
-    answers = {}
-    for pk, person_id, on, amount, status, choice, reversal, *answer in rows:
+    answers, receives_benefits = {}, {}
+    for pk, person_id, on, amount, status, choice, reversal, receives, *answer in rows:
         counted = _counted(
             status=status,
             choice=choice,
@@ -355,8 +372,10 @@ def fee_benefit_effects(payments: Iterable[Payment]) -> dict[int, FeeBenefitEffe
             amount=amount,
         )
         fees_by_person[person_id].append((pk, on, counted))
+        receives_benefits[person_id] = receives
         answers_pk, benefits, uc_period_starts_on, permitted_work_form = answer
-        if answers_pk is not None:
+        # Each of a person's rows carries their answers: made into one object per person.
+        if answers_pk is not None and person_id not in answers:
             answers[person_id] = BenefitsAnswers(
                 pk=answers_pk,
                 person_id=person_id,
@@ -369,6 +388,7 @@ def fee_benefit_effects(payments: Iterable[Payment]) -> dict[int, FeeBenefitEffe
             fee,
             activity_dates[fee.pk],
             answers.get(fee.person_id),
+            receives_benefits[fee.person_id],
             rules,
             fees_by_person[fee.person_id],
         )
@@ -385,6 +405,7 @@ def _effect(
     fee: Payment,
     on: date,
     answers: BenefitsAnswers | None,
+    receives_benefits: bool,
     rules: dict[str, list[tuple[date, Decimal]]],
     persons_fees: list[tuple[int, date, Decimal]],
 ) -> FeeBenefitEffect:
@@ -402,7 +423,7 @@ def _effect(
             Decimal("0.00"),
         )
 
-    benefits = answers.benefits if answers else ("" if fee.person.receives_benefits else None)
+    benefits = answers.benefits if answers else ("" if receives_benefits else None)
     effect.on_benefits = benefits is not None and benefits not in (
         Benefits.NONE,
         Benefits.PREFER_NOT,

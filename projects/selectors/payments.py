@@ -1,3 +1,4 @@
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from coprod.core.compiled import CompiledQuery
 from coprod.core.suppression import withheld
 from projects.models import (
     Attendance,
@@ -165,43 +167,57 @@ def _signed_amount() -> Case:
 @dataclass
 class PaymentTotals:
     """Sums to the penny by status, and how many there are; a reversal counts against the
-    paid total (and as one more entry)."""
+    paid total (and as one more entry). `budget` is the payment policy's involvement budget
+    (nothing when none is set), read in the same query."""
 
     fees: dict[str, Decimal]
     claims: dict[str, Decimal]
     fee_counts: dict[str, int]
     claim_counts: dict[str, int]
+    budget: Decimal = ZERO
 
 
 def project_payment_totals(project: Project) -> PaymentTotals:
-    """Two queries, however many payments and claims the project has."""
-    fees = (
-        Payment.objects.filter(project=project)
-        .values_list("status")
-        .annotate(total=Sum(_signed_amount()), count=Count("pk"))
-        .order_by()
-    )
-    claims = (
-        ExpenseClaim.objects.filter(project=project)
-        .values_list("status")
-        .annotate(total=Sum("amount", output_field=MONEY), count=Count("pk"))
-        .order_by()
-    )
-    fee_sums, fee_counts = _by_status(fees)
-    claim_sums, claim_counts = _by_status(claims)
+    """One query, however many payments and claims the project has: the fees and the
+    claims summed by status, and the budget."""
+    sums = {"fee": {}, "claim": {}, "budget": {}}
+    counts = {"fee": {}, "claim": {}, "budget": {}}
+    for ledger, status, total, count in _TOTALS.rows(project_id=project.pk):
+        sums[ledger][status], counts[ledger][status] = total, count
+    fee_sums, fee_counts = sums["fee"], counts["fee"]
+    claim_sums, claim_counts = sums["claim"], counts["claim"]
     return PaymentTotals(
         fees={status: _pounds(fee_sums.get(status)) for status in PaymentStatus.values},
         claims={status: _pounds(claim_sums.get(status)) for status in ClaimStatus.values},
         fee_counts={status: fee_counts.get(status, 0) for status in PaymentStatus.values},
         claim_counts={status: claim_counts.get(status, 0) for status in ClaimStatus.values},
+        budget=_pounds(sums["budget"].get("")),
     )
 
 
-def _by_status(rows: Iterable[tuple[str, Decimal, int]]) -> tuple[dict, dict]:
-    sums, counts = {}, {}
-    for status, total, count in rows:
-        sums[status], counts[status] = total, count
-    return sums, counts
+def _totals(project_id: int) -> QuerySet:
+    fees = (
+        Payment.objects.filter(project_id=project_id)
+        .values_list(_text("fee"), "status")
+        .annotate(total=Sum(_signed_amount()), count=Count("pk"))
+        .order_by()
+    )
+    claims = (
+        ExpenseClaim.objects.filter(project_id=project_id)
+        .values_list(_text("claim"), "status")
+        .annotate(total=Sum("amount", output_field=MONEY), count=Count("pk"))
+        .order_by()
+    )
+    budget = PaymentPolicy.objects.filter(project_id=project_id).values_list(
+        _text("budget"), _text(""), Coalesce("budget", Value(ZERO), output_field=MONEY), Value(0)
+    )
+    return fees.union(claims, budget, all=True)
+
+
+# Compiled once per process: as three querysets, or their union, building and compiling
+# them took this page two to three milliseconds of CPU on every visit, ten times what
+# running the query takes.
+_TOTALS = CompiledQuery(_totals, project_id=int)
 
 
 def _pounds(total: Decimal | None) -> Decimal:
@@ -217,7 +233,7 @@ def project_budget(project: Project, *, totals: PaymentTotals | None = None) -> 
     `level` is "ok", "warning" from 80% of the budget used or committed, or "over" from 100%.
     """
     totals = totals or project_payment_totals(project)
-    budget = _budget_of(project)
+    budget = totals.budget
     spent = totals.fees[PaymentStatus.PAID] + totals.claims[ClaimStatus.PAID]
     committed = sum((totals.fees[status] for status in UNPAID_FEES), ZERO)
     committed += sum((totals.claims[status] for status in UNPAID_CLAIMS), ZERO)
@@ -242,60 +258,133 @@ def project_budget(project: Project, *, totals: PaymentTotals | None = None) -> 
     }
 
 
-def _budget_of(project: Project) -> Decimal:
-    """From the payment policy read with the project (`select_related("payment_policy")`),
-    one query fewer, or else looked up."""
-    if Project.payment_policy.is_cached(project):
-        try:
-            return project.payment_policy.budget or ZERO
-        except PaymentPolicy.DoesNotExist:
-            return ZERO
-    return (
-        PaymentPolicy.objects.filter(project=project).values_list("budget", flat=True).first()
-        or ZERO
+@dataclass(slots=True)
+class LedgerFee:
+    """One row of a project's fees page: the fee, and what the page shows of its person.
+    Plain values rather than a Payment and its Person, which cost more to make than the
+    rest of the row."""
+
+    pk: int
+    public_id: uuid.UUID
+    kind: str
+    person_id: int
+    activity: str
+    amount: Decimal
+    method: str
+    status: str
+    reason: str
+    owed_since: datetime
+    meeting_starts_at: datetime | None
+    offered_on: date | None
+    paid_on: date | None
+    reference: str
+    choice: str
+    reversal_id: int | None
+    person_public_id: uuid.UUID
+    person_name: str
+    receives_benefits: bool
+    # Read (and decrypted) only for a fee approved to be paid by bank transfer, the one
+    # row that shows the account, masked; None for every other row.
+    bank_sort_code: str | None
+    bank_account_number: str | None
+
+    @property
+    def signed_amount(self) -> Decimal:
+        return -self.amount if self.kind == PaymentKind.REVERSAL else self.amount
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversal_id is not None
+
+    @property
+    def has_bank_details(self) -> bool:
+        return bool(self.bank_sort_code and self.bank_account_number)
+
+    @property
+    def bank_account_number_masked(self) -> str:
+        return account_number_masked(self.bank_account_number)
+
+
+def _bank_detail_shown(name: str) -> Case:
+    """The person's bank detail `name` where the fee is approved to be paid by bank
+    transfer; nothing (and nothing to decrypt) on any other row."""
+    return Case(
+        When(
+            status=PaymentStatus.APPROVED,
+            method=PaymentMethod.BANK_TRANSFER,
+            then=F(f"person__{name}"),
+        ),
+        default=None,
+        output_field=Person._meta.get_field(name),
     )
 
 
-# What a page of the project's fees shows, and nothing more: no contact details; the bank
-# details only for the account number shown masked beside a fee approved for bank transfer.
-FEE_PAGE_FIELDS = [
-    "public_id",
-    "kind",
-    "person_id",
-    "activity",
-    "amount",
-    "method",
-    "status",
-    "reason",
-    "owed_since",
-    "meeting_starts_at",
-    "offered_on",
-    "paid_on",
-    "reference",
-    "choice",
-    "person__public_id",
-    "person__full_name",
-    "person__receives_benefits",
-    "person__bank_sort_code",
-    "person__bank_account_number",
-    "reversed_by__id",
-]
+def _fees_newest_first(project_id: int, status: str | None = None) -> QuerySet:
+    fees = Payment.objects.filter(project_id=project_id)
+    if status is not None:
+        fees = fees.filter(status=status)
+    return fees.order_by("-created_at", "-pk").values_list(
+        "pk",
+        "public_id",
+        "kind",
+        "person_id",
+        "activity",
+        "amount",
+        "method",
+        "status",
+        "reason",
+        "owed_since",
+        "meeting_starts_at",
+        "offered_on",
+        "paid_on",
+        "reference",
+        "choice",
+        "reversed_by__id",
+        "person__public_id",
+        "person__full_name",
+        "person__receives_benefits",
+        _bank_detail_shown("bank_sort_code"),
+        _bank_detail_shown("bank_account_number"),
+    )
+
+
+_FEES = CompiledQuery(_fees_newest_first, project_id=int)
+_FEES_WITH_STATUS = CompiledQuery(_fees_newest_first, project_id=int, status=str)
+
+
+class _FeeRows:
+    """The fees, newest first, for a Paginator: it asks how many there are, then for the
+    slice of one page, which is read then as LedgerFee rows."""
+
+    def __init__(self, project: Project, status: str | None, count: int | None) -> None:
+        self.project_id, self.status = project.pk, status
+        if count is None:
+            fees = Payment.objects.filter(project_id=project.pk)
+            count = (fees.filter(status=status) if status else fees).count()
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, page: slice) -> list[LedgerFee]:
+        limit, offset = page.stop - page.start, page.start
+        if self.status:
+            rows = _FEES_WITH_STATUS.rows(
+                project_id=self.project_id, status=self.status, limit=limit, offset=offset
+            )
+        else:
+            rows = _FEES.rows(project_id=self.project_id, limit=limit, offset=offset)
+        return [LedgerFee(*row) for row in rows]
 
 
 def project_fees_page(
     project: Project, *, status: str | None, page_number: str | int | None, count: int | None = None
 ) -> Page:
-    """The project's fees and reversals, newest first, with their people: a fixed number
-    of queries whatever the page, one fewer when the caller knows `count` (how many fees
-    have the status; project_payment_totals counts them)."""
-    fees = (
-        Payment.objects.filter(project=project)
-        .select_related("person", "reversed_by")
-        .only(*FEE_PAGE_FIELDS)
-    )
-    if status:
-        fees = fees.filter(status=status)
-    return _page(fees.order_by("-created_at", "-pk"), page_number, count)
+    """The project's fees and reversals, newest first, as LedgerFee rows holding only what
+    the page shows (no contact details): one query for the page, and one more to count
+    them unless the caller knows `count` (how many fees have the status;
+    project_payment_totals counts them)."""
+    return Paginator(_FeeRows(project, status, count), PAYMENTS_PER_PAGE).get_page(page_number)
 
 
 def project_claims_page(

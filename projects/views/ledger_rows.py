@@ -2,8 +2,11 @@
 worked out once per row here rather than by template tags and includes per row, whose cost
 adds up over a page: each URL is reversed once for the page, each date formatted once."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -11,17 +14,14 @@ from coprod.core.days import day_text
 from coprod.core.html import html_row
 from coprod.core.links import link_maker
 from coprod.core.templatetags.coprod_tags import money
-from projects.models import (
-    ClaimStatus,
-    ExpenseClaim,
-    Payment,
-    PaymentKind,
-    PaymentStatus,
-    Project,
-)
+from projects.models import ClaimStatus, ExpenseClaim, PaymentKind, PaymentStatus, Project
+from projects.selectors.fee_benefits import FeeBenefitEffect
+from projects.selectors.payments import LedgerFee
 from stakeholders.models import PaymentMethod
 
 _FEE_STATUSES = dict(PaymentStatus.choices)
+# Stands in for a row's id while a link is reversed: it matches the <uuid:...> converter.
+_ROW_ID = "00000000-0000-0000-0000-000000000000"
 _METHODS = dict(PaymentMethod.choices)
 
 
@@ -31,7 +31,7 @@ def _day(value) -> str:
     return "" if value is None else day_text(value)
 
 
-def _status_notes(row: Payment | ExpenseClaim) -> list[str]:
+def _status_notes(row: LedgerFee | ExpenseClaim, *, reversed_: bool = False) -> list[str]:
     """The small print under a ledger row's status: when and how it was paid, why it was
     declined, cancelled or reversed, whether it was reversed."""
     notes = []
@@ -40,37 +40,32 @@ def _status_notes(row: Payment | ExpenseClaim) -> list[str]:
         notes.append(f"{paid}, reference {row.reference}" if row.reference else paid)
     if row.reason:
         notes.append(row.reason)
-    if _reversal_of(row):
+    if reversed_:
         notes.append("Reversed.")
     return notes
 
 
-def _reversal_of(row: Payment | ExpenseClaim) -> Payment | None:
-    # A fee not reversed has no reversed_by, and asking for it raises an AttributeError.
-    return getattr(row, "reversed_by", None)
-
-
 def fee_rows(
-    project: Project, fees: Iterable[Payment], *, post_fields: str, today_iso: str
+    project: Project,
+    fees: Iterable[LedgerFee],
+    *,
+    effects: dict[int, FeeBenefitEffect],
+    post_fields: str,
+    today_iso: str,
 ) -> list[SafeString]:
     """Each fee's table row, as HTML. A page of fees has up to 25 rows of up to three small
     forms each, and the template engine's cost per tag and variable came to most of the
     page's time, so the rows are put together here from the fragments below, each value
-    escaped as by format_html. Fees need `benefit_effect` set where they are unpaid
-    (views.payments does); `post_fields` are the hidden fields every form posts (the
+    escaped as by format_html. `effects` are the unpaid fees' effects on benefits, by
+    fee pk (fee_benefit_effects); `post_fields` are the hidden fields every form posts (the
     csrf token and where to come back to), rendered once for the page."""
-    detail_url = link_maker("projects:payment", project.slug)
-    choose_url = link_maker("projects:payment_choose", project.slug)
-    approve_url = link_maker("projects:payment_approve", project.slug)
-    paid_url = link_maker("projects:payment_paid", project.slug)
-    decline_url = link_maker("projects:payment_decline", project.slug)
-    reverse_url = link_maker("projects:payment_reverse", project.slug)
-    choices_url = link_maker("projects:person_payment_choices")
+    detail_url, choose_url, approve_url, paid_url, decline_url, reverse_url, choices_url = (
+        _fee_links(project.slug)
+    )
     rows = []
     for fee in fees:
-        person = fee.person
-        name, activity, row_id = person.full_name, fee.activity, fee.public_id
-        effect = getattr(fee, "benefit_effect", None)
+        name, activity, row_id = fee.person_name, fee.activity, fee.public_id
+        effect = effects.get(fee.pk)
         unpaid = fee.status in (PaymentStatus.OWED, PaymentStatus.APPROVED)
         needs_choice = (
             fee.status == PaymentStatus.OWED and effect and effect.is_over and not fee.choice
@@ -89,7 +84,7 @@ def fee_rows(
         account = ""
         if fee.status == PaymentStatus.APPROVED:
             if not fee.method:
-                actions += html_row(_CHOICES, url=choices_url(person.public_id), name=name)
+                actions += html_row(_CHOICES, url=choices_url(fee.person_public_id), name=name)
             else:
                 actions += html_row(
                     _MARK_PAID,
@@ -101,8 +96,8 @@ def fee_rows(
                 )
                 if fee.method == PaymentMethod.BANK_TRANSFER:
                     account = (
-                        f"account {person.bank_account_number_masked}"
-                        if person.has_bank_details
+                        f"account {fee.bank_account_number_masked}"
+                        if fee.has_bank_details
                         else "no bank details yet"
                     )
         if unpaid:
@@ -113,11 +108,7 @@ def fee_rows(
                 id=row_id,
                 name=name,
             )
-        if (
-            fee.status == PaymentStatus.PAID
-            and fee.kind == PaymentKind.FEE
-            and not _reversal_of(fee)
-        ):
+        if fee.status == PaymentStatus.PAID and fee.kind == PaymentKind.FEE and not fee.is_reversed:
             actions += html_row(
                 _REVERSE,
                 url=reverse_url(row_id),
@@ -137,19 +128,55 @@ def fee_rows(
             html_row(
                 _FEE_ROW,
                 name=name,
-                benefits=_RECEIVES_BENEFITS if person.receives_benefits else "",
+                benefits=_RECEIVES_BENEFITS if fee.receives_benefits else "",
                 url=detail_url(row_id),
                 activity=activity,
                 effect=_effect_box(effect) if effect and effect.worth_showing else "",
                 amount=money(fee.signed_amount),
                 method=method,
                 status=_FEE_STATUSES.get(fee.status, fee.status),
-                notes=" ".join(_status_notes(fee)),
+                notes=" ".join(_status_notes(fee, reversed_=fee.is_reversed)),
                 owed_since=_day(fee.owed_since),
                 actions=actions,
             )
         )
     return rows
+
+
+# The fee links, reversed once per process with stand-ins for the project's slug and the
+# row's id (reverse() costs tens of microseconds, and a page of fees needs seven).
+_SLUG = "project-slug-stand-in"
+_fee_link_patterns: dict[tuple, tuple[str, ...]] = {}
+
+
+def _fee_links(slug: str) -> tuple[Callable[[object], str], ...]:
+    key = (get_urlconf(), get_script_prefix())
+    patterns = _fee_link_patterns.get(key)
+    if patterns is None:
+        patterns = _fee_link_patterns[key] = (
+            *(
+                reverse(f"projects:{name}", args=[_SLUG, _ROW_ID])
+                for name in (
+                    "payment",
+                    "payment_choose",
+                    "payment_approve",
+                    "payment_paid",
+                    "payment_decline",
+                    "payment_reverse",
+                )
+            ),
+            reverse("projects:person_payment_choices", args=[_ROW_ID]),
+        )
+    return tuple(_link(pattern.replace(_SLUG, slug)) for pattern in patterns)
+
+
+def _link(pattern: str) -> Callable[[object], str]:
+    return lambda row_id: pattern.replace(_ROW_ID, str(row_id))
+
+
+@receiver(setting_changed, dispatch_uid="ledger_rows_fee_links_reset")
+def _forget_fee_links(**kwargs) -> None:
+    _fee_link_patterns.clear()
 
 
 def _effect_box(effect) -> SafeString:

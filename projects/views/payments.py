@@ -49,6 +49,7 @@ from projects.models import (
 from projects.selectors.fee_benefits import fee_benefit_effect, fee_benefit_effects
 from projects.selectors.payments import (
     FINANCE_ROWS_PER_PAGE,
+    UNPAID_FEES,
     BankDetails,
     PaymentTotals,
     finance_add_bank_details,
@@ -184,8 +185,12 @@ def payment_policy(request: HttpRequest, slug: str) -> HttpResponse:
 def payments(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for_staff(request, slug)
     showing_claims = request.GET.get("show") == "claims"
-    filters = LedgerFilterForm(request.GET or None, claims=showing_claims)
-    status = filters.cleaned_data["status"] if filters.is_valid() else ""
+    # Without a status asked for, the filter shows the blank field rendered once per process,
+    # so the form (which walks its choices) is made only when there is one.
+    filters = (
+        LedgerFilterForm(request.GET, claims=showing_claims) if "status" in request.GET else None
+    )
+    status = filters.cleaned_data["status"] if filters and filters.is_valid() else ""
     totals = project_payment_totals(project)
     if showing_claims:
         listing, counts = project_claims_page, totals.claim_counts
@@ -200,10 +205,11 @@ def payments(request: HttpRequest, slug: str) -> HttpResponse:
     if showing_claims:
         rows = claim_rows(project, page.object_list)
     else:
-        _attach_benefit_effects(page.object_list)
+        unpaid = [fee for fee in page.object_list if fee.status in UNPAID_FEES]
         rows = fee_rows(
             project,
             page.object_list,
+            effects=fee_benefit_effects(unpaid),
             post_fields=_post_fields(request),
             today_iso=timezone.localdate().isoformat(),
         )

@@ -447,9 +447,10 @@ def test_the_payment_ledger_runs_the_same_queries_for_10_and_1000_payments(
 
 
 # The signed-in user; the project; the fee and claim totals by status (which also count the
-# rows for the pages); one page of rows; the budget; for fees, the benefit rules and the
-# fees of the page's people in the periods concerned, with their benefits answers.
-LEDGER_QUERIES = {"fees": 8, "claims": 6}
+# rows for the pages) with the budget, in one query; one page of rows; for fees, the benefit
+# rules and the fees of the page's people in the periods concerned, with their benefits
+# answers.
+LEDGER_QUERIES = {"fees": 6, "claims": 4}
 
 
 def test_an_expense_claim_is_approved_or_rejected_with_a_reason_the_person_sees(
