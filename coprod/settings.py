@@ -404,6 +404,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coprod.pages.tasks.refresh_dashboard_figures",
         "schedule": 300.0,
     },
+    # What the dashboard shows follows the clock too ("3 days ago", "late"): visits queue a
+    # refresh when it is a minute old, and beat keeps it so between visits.
+    "refresh-dashboard-content": {
+        "task": "coprod.pages.tasks.refresh_dashboard_content_regularly",
+        "schedule": 60.0,
+    },
     "refresh-stale-report-figures": {
         "task": "evidence.tasks.refresh_stale_report_figures",
         "schedule": 300.0,

@@ -1,33 +1,12 @@
 """Reads about people for pages; each runs a fixed number of queries whatever the size."""
 
-from stakeholders.models import AccessNeed, Availability, ConsentRecord, Person, SigninLink
+from stakeholders.models import ConsentRecord, Person, SigninLink
 
 
 def person_for_user(user) -> Person | None:
     # No prefetch of skills: for one person it is one query either way, and /me/ and most
     # pages that call this never show them.
     return Person.objects.filter(user=user).first()
-
-
-# What /me/ shows of the person, and what its prompts ask of them: not their address, nor
-# anything about how they are paid.
-MY_PAGE_PERSON_FIELDS = (
-    "public_id",
-    "full_name",
-    "preferred_name",
-    "email",
-    "phone",
-    "preferred_contact",
-    *AccessNeed.values,
-    *Availability.values,
-    "in_pool",
-    "involvement_consent_given",
-    "erased_at",
-)
-
-
-def person_for_my_page(user) -> Person | None:
-    return Person.objects.filter(user=user).only(*MY_PAGE_PERSON_FIELDS).first()
 
 
 def standing_consents(person: Person) -> dict[str, ConsentRecord]:

@@ -25,7 +25,9 @@ from django.utils import timezone
 from coprod.core.outbox import undelivered
 from coprod.core.suppression import SMALL_COUNT_THRESHOLD, WITHHELD
 from decisions.models import Action, ActionStatus, Decision, LadderRung, VoteEmail
+from decisions.selectors import open_actions_panel, recent_decisions_panel
 from evidence.models import EvidenceKind, EvidenceRecord
+from evidence.selectors import recent_evidence_panel
 from projects.models import (
     Attendance,
     AttendanceStatus,
@@ -49,8 +51,14 @@ from projects.models import (
 )
 from projects.selectors.benefits import benefit_rules_last_updated
 from projects.selectors.fee_waits import fee_waits_by_quarter
-from projects.selectors.payments import fees_past_target, wait_median, wait_percentile
-from projects.selectors.roster import coverage_shortfalls
+from projects.selectors.meetings import upcoming_meetings_panel
+from projects.selectors.payments import (
+    fees_past_target,
+    overdue_payments_panel,
+    wait_median,
+    wait_percentile,
+)
+from projects.selectors.roster import coverage_shortfalls, projects_with_largest_gaps
 from stakeholders.models import (
     ErasureRequest,
     Person,
@@ -701,6 +709,20 @@ def dashboard_todo(*, now: datetime | None = None) -> list[ToDo]:
         voices_missing_before_meetings(today, now),
     ]
     return sorted((entry for entry in entries if entry), key=lambda entry: entry.since)
+
+
+def dashboard_panels(todo: list[ToDo]) -> dict:
+    """The dashboard's panels across all projects; `todo` is the to-do list, which has
+    counted the overdue actions already."""
+    return {
+        "upcoming_meetings": upcoming_meetings_panel(),
+        "coverage_gaps": projects_with_largest_gaps(),
+        "overdue_payments": overdue_payments_panel(),
+        "open_actions": open_actions_panel(),
+        "overdue_actions": next((entry.count for entry in todo if entry.kind == "actions"), 0),
+        "recent_decisions": recent_decisions_panel(),
+        "recent_evidence": recent_evidence_panel(),
+    }
 
 
 # Figures: how things are going this quarter.

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -15,29 +14,15 @@ from django.views.decorators.http import require_POST, require_safe
 from coprod.core.access import permission_required
 from coprod.core.health import broker_status, database_status
 from coprod.core.pagecache import deferred
-from coprod.pages.selectors import dashboard_todo
-from coprod.pages.services import dashboard_figures_kept, delivery_receipt_record
-from decisions.selectors import (
-    open_actions_panel,
-    recent_decisions_panel,
-)
-from evidence.selectors import recent_evidence_panel
-from evidence.selectors.feedback import feedback_due_for
-from evidence.selectors.measures import rounds_waiting_for
+from coprod.pages.my_page import my_page
+from coprod.pages.services import dashboard_content_kept, delivery_receipt_record
 from projects.access import STAFF_ONLY
 from projects.models import (
     Response,
 )
-from projects.selectors.meetings import upcoming_invitations_of, upcoming_meetings_panel
-from projects.selectors.payments import (
-    overdue_payments_panel,
-)
-from projects.selectors.pool import pool_invitations_waiting_for
 from projects.selectors.projects import projects_open_to_join
-from projects.selectors.roster import memberships_of, projects_with_largest_gaps
 from stakeholders.access import PARTICIPANTS_ONLY
 from stakeholders.models import ConsentKind
-from stakeholders.selectors import person_for_my_page, standing_consents
 
 
 @require_safe
@@ -93,49 +78,35 @@ def notify_receipt(request: HttpRequest) -> JsonResponse:
 
 @permission_required("pages.access_dashboard", denied=STAFF_ONLY)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    todo = deferred(dashboard_todo)
+    content, worked_out_at, changes_to_come = dashboard_content_kept()
     return render(
         request,
         "pages/dashboard.html",
         {
-            "todo": todo,
-            "figures": deferred(dashboard_figures_kept),
-            "panels": deferred(_dashboard_panels, todo),
-            "today": timezone.localdate(),
+            "content": content,
+            "worked_out_at": worked_out_at,
+            "changes_to_come": changes_to_come,
         },
     )
 
 
-def _dashboard_panels(todo: list) -> dict:
-    return {
-        "upcoming_meetings": upcoming_meetings_panel(),
-        "coverage_gaps": projects_with_largest_gaps(),
-        "overdue_payments": overdue_payments_panel(),
-        "open_actions": open_actions_panel(),
-        # The to-do list has counted them already.
-        "overdue_actions": next((entry.count for entry in todo if entry.kind == "actions"), 0),
-        "recent_decisions": recent_decisions_panel(),
-        "recent_evidence": recent_evidence_panel(),
-    }
-
-
-MY_MEETINGS_LIMIT = 20
+MY_PAGE_PARTS = (
+    "person",
+    "memberships",
+    "consents",
+    "invitations",
+    "pool_invitations",
+    "measure_rounds",
+    "feedback_due",
+)
 
 
 @permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
 def me(request: HttpRequest) -> HttpResponse:
-    # Looked up only when the page is not in the cache; the rest only if there is a person.
-    person = deferred(person_for_my_page, request.user)
-    # All of theirs, read once: what to ask them about depends on what they take part in.
-    memberships = deferred(lambda: list(memberships_of(person)) if person else [])
+    # Read only when the page is not in the page cache, and then all of it at once.
+    page = deferred(my_page, request.user)
     context = {
-        "person": person,
-        "memberships": memberships,
-        "consents": deferred(standing_consents, person),
-        "invitations": deferred(lambda: list(upcoming_invitations_of(person)[:MY_MEETINGS_LIMIT])),
-        "pool_invitations": deferred(pool_invitations_waiting_for, person, memberships),
-        "measure_rounds": deferred(rounds_waiting_for, person, memberships),
-        "feedback_due": deferred(feedback_due_for, person),
+        **{name: deferred(getattr, page, name) for name in MY_PAGE_PARTS},
         "Response": Response,
         "links": _my_page_links(),
     }

@@ -1,7 +1,7 @@
-"""Reads of what people said after meetings: the questions still waiting for someone, the
-summary staff see on a meeting's page, and the figures in the commissioner's report."""
+"""Reads of what people said after meetings: the summary staff see on a meeting's page, and
+the figures in the commissioner's report (what still waits for someone's say is read with
+the rest of their page, in coprod/pages/my_page.py)."""
 
-from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -12,41 +12,11 @@ from coprod.core.suppression import (
     suppress_small,
     withheld,
 )
-from evidence.models import AGREE_FROM, ANSWER_WITHIN, QUESTIONS, MeetingFeedback
+from evidence.models import AGREE_FROM, QUESTIONS, MeetingFeedback
 from projects.models import Attendance, AttendanceStatus, Meeting, Project
 from stakeholders.models import Person
 
-# Meetings /me/ asks about at once; older ones wait until these are answered.
-DUE_SHOWN = 5
 TENTH = Decimal("0.1")
-
-
-def feedback_due_for(person: Person | None, *, now: datetime | None = None) -> list[dict]:
-    """Meetings `person` came to that ended in the last 30 days and that they have not said
-    anything about yet, the latest first: of each its public_id, title, starts_at and
-    project_name. One query, read from their attendances (one per meeting)."""
-    if not person or not person.may_be_contacted:
-        return []
-    now = now or timezone.now()
-    answered = MeetingFeedback.objects.filter(person=person).values("meeting_id")
-    rows = (
-        Attendance.objects.filter(
-            person=person,
-            status=AttendanceStatus.ATTENDED,
-            meeting__cancelled_at=None,
-            meeting__ends_at__gt=now - ANSWER_WITHIN,
-            meeting__starts_at__lte=now,
-        )
-        .exclude(meeting_id__in=answered)
-        .order_by("-meeting__starts_at", "-meeting_id")
-        .values_list(
-            "meeting__public_id", "meeting__title", "meeting__starts_at", "meeting__project__name"
-        )[:DUE_SHOWN]
-    )
-    return [
-        {"public_id": public_id, "title": title, "starts_at": starts_at, "project_name": project}
-        for public_id, title, starts_at, project in rows
-    ]
 
 
 def own_feedback(*, meeting: Meeting, person: Person) -> MeetingFeedback | None:

@@ -2,7 +2,6 @@
 project's baseline and its follow-ups, counting only people who answered both."""
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -21,7 +20,6 @@ from evidence.models import (
     ProjectMeasure,
     RoundKind,
 )
-from projects.models import Membership, MembershipStatus
 
 MEAN_PLACES = Decimal("0.01")
 
@@ -127,25 +125,6 @@ def recent_paper_responses(project, *, limit: int = 20) -> list[MeasureResponse]
 
 
 # A participant's own -----------------------------------------------------------------------
-
-
-def rounds_waiting_for(person, memberships: Iterable[Membership]) -> list[MeasureRound]:
-    """Open rounds of projects `person` takes part in (by `memberships`, all of theirs, which
-    their page has read already) that they have not answered yet: no query if they take
-    part in none."""
-    active = [m.project_id for m in memberships if m.status == MembershipStatus.ACTIVE]
-    if person is None or not active:
-        return []
-    today = timezone.localdate()
-    return list(
-        MeasureRound.objects.filter(
-            opens_on__lte=today, closes_on__gte=today, project_measure__project_id__in=active
-        )
-        .exclude(pk__in=MeasureResponse.objects.filter(person=person).values("round_id"))
-        .select_related("project_measure__project")
-        .only("name", "closes_on", "project_measure__project__name")
-        .order_by("closes_on", "pk")
-    )
 
 
 def my_measure_responses(person) -> list[MeasureResponse]:

@@ -1,12 +1,23 @@
 """What /me/ reads: the fields it shows of the person and their meetings, never their
-address or bank details; and its links, reversed once per process, go where they say."""
+address or bank details, nor anything of anyone else; the same few queries however much
+the person has; and its links, reversed once per process, go where they say."""
+
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from coprod.pages.my_page import my_page
+from projects.models import Attendance, AttendanceStatus, ProjectInvitation
 from stakeholders.models import ConsentKind
+from stakeholders.services import consent_give
+from tests.factories.measures import MeasureRoundFactory, ProjectMeasureFactory
+from tests.factories.meetings import InvitationFactory, MeetingFactory
+from tests.factories.projects import ProjectFactory
+from tests.factories.roster import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +57,97 @@ def test_the_links_on_me_go_where_they_say(client, personas):
 
     for name, args in LINKS:
         assert f'href="{reverse(name, args=args)}"' in page
+
+
+def _theirs_everywhere(personas) -> None:
+    """Something of every kind /me/ lists, for the other participant only: a standing
+    consent the participant has not given, a membership, a meeting to come, an invitation
+    to join, a meeting to say how it went and a round of questions."""
+    other = personas.other_participant.person
+    consent_give(person=other, kind=ConsentKind.EQUALITY, method="online", recorded_by=None)
+    theirs = ProjectFactory(name="Their own project")
+    MembershipFactory(project=theirs, person=other)
+    InvitationFactory(
+        meeting=MeetingFactory(project=theirs, title="Their own meeting"), person=other
+    )
+    ProjectInvitation.objects.create(project=ProjectFactory(name="Their invitation"), person=other)
+    starts_at = timezone.now() - timedelta(days=2)
+    came = MeetingFactory(
+        project=theirs,
+        title="Their last meeting",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+    )
+    Attendance.objects.create(
+        meeting=came, person=other, status=AttendanceStatus.ATTENDED, stakeholder_group="other"
+    )
+    today = timezone.localdate()
+    MeasureRoundFactory(
+        project_measure=ProjectMeasureFactory(project=theirs),
+        name="Their questions",
+        opens_on=today - timedelta(days=1),
+        closes_on=today + timedelta(days=1),
+    )
+
+
+def test_me_shows_nothing_of_anyone_else(client, personas):
+    _theirs_everywhere(personas)
+    client.force_login(personas.participant)
+
+    page = client.get(reverse("pages:me")).content.decode()
+    mine = my_page(personas.participant)
+
+    assert mine.person == personas.participant.person
+    assert set(mine.consents) == {ConsentKind.INVOLVEMENT}
+    assert [m["project_name"] for m in mine.memberships] == [personas.project.name]
+    assert [i["title"] for i in mine.invitations] == [personas.meeting.title]
+    assert (mine.pool_invitations, mine.feedback_due, mine.measure_rounds) == ([], [], [])
+    for theirs in ("Olu", "Their own", "Their invitation", "Their last", "Their questions"):
+        assert theirs not in page
+    assert "Answer the equality questions" in page
+
+
+def test_a_login_with_no_person_yet_is_read_in_one_query(personas, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert my_page(personas.staff).person is None
+
+
+def test_me_runs_the_same_queries_however_much_the_person_has(
+    client, personas, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE = False  # measured cold, as every visit after a change is
+    client.force_login(personas.participant)
+    client.get(reverse("pages:me"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("pages:me"))
+    person = personas.participant.person
+    consent_give(person=person, kind=ConsentKind.EQUALITY, method="online", recorded_by=None)
+    today, now = timezone.localdate(), timezone.now()
+    for n in range(4):
+        project = ProjectFactory()
+        MembershipFactory(project=project, person=person)
+        ProjectInvitation.objects.create(project=ProjectFactory(), person=person)
+        InvitationFactory(
+            meeting=MeetingFactory(project=project),
+            person=person,
+            answer_recorded_by=personas.staff,
+            responded_at=now,
+        )
+        came = MeetingFactory(
+            project=project, starts_at=now - timedelta(days=n + 1), ends_at=now - timedelta(days=n)
+        )
+        Attendance.objects.create(
+            meeting=came, person=person, status=AttendanceStatus.ATTENDED, stakeholder_group="other"
+        )
+        MeasureRoundFactory(
+            project_measure=ProjectMeasureFactory(project=project),
+            opens_on=today - timedelta(days=1),
+            closes_on=today + timedelta(days=1),
+        )
+
+    with django_assert_num_queries(len(few)):
+        page = client.get(reverse("pages:me")).content.decode()
+
+    assert page.count("Answer the questions<") == 8
+    assert page.count("See the invitation and answer") == 4
+    assert page.count(f"Recorded by {personas.staff}") == 4
