@@ -9,10 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from coprod.core.access import permission_required
 from coprod.core.blank_forms import blank_form_fields
+from coprod.core.days import day_text
+from coprod.core.html import html_row
 from decisions.access import get_decision_for_staff
 from decisions.forms import (
     ActionForm,
@@ -217,7 +220,22 @@ def _detail_page(
             "project": decision.project,
             "decision": decision,
             "detail": detail,
+            "participant_rows": [
+                html_row(
+                    _PARTICIPANT_ROW,
+                    name=row["name"],
+                    group=row["group"],
+                    proposed="Yes" if row["proposed"] else "No",
+                )
+                for row in detail["participants"]
+            ],
+            "named_vote_rows": [_named_vote_html(vote) for vote in detail["named_votes"]],
             "rung_explanation": LADDER_EXPLANATIONS.get(decision.ladder_rung, ""),
+            # Written here: the date filter's cost per use is more than the rest of a line.
+            "decided_on_text": day_text(decision.decided_on, short=False),
+            "voting_closes_on_text": day_text(decision.voting_closes_on, short=False, weekday=True)
+            if decision.voting_closes_on
+            else "",
             "vote_rows": detail["option_counts"]
             if decision.is_between_options
             else [
@@ -233,6 +251,31 @@ def _detail_page(
             "action_statuses": ActionStatus,
             "today": timezone.localdate(),
         },
+    )
+
+
+# The rows of the page's two tables of people, put together here rather than by template
+# tags per row, whose cost adds up over a long list; each value escaped as by format_html.
+_PARTICIPANT_ROW = '<tr><th scope="row">{name}</th><td>{group}</td><td>{proposed}</td></tr>'
+_NAMED_VOTE_ROW = (
+    '<tr><th scope="row">{name}</th><td>{group}</td><td>{in_words}{recorded_by}</td>'
+    "<td>{cast_at}</td></tr>"
+)
+
+
+def _named_vote_html(vote: dict) -> SafeString:
+    recorded_by = (
+        html_row(' <span class="small d-block">{who}</span>', who=vote["recorded_by"])
+        if vote["recorded_by"]
+        else SafeString()
+    )
+    return html_row(
+        _NAMED_VOTE_ROW,
+        name=vote["name"],
+        group=vote["group"],
+        in_words=vote["in_words"],
+        recorded_by=recorded_by,
+        cast_at=vote["cast_at_text"],
     )
 
 

@@ -8,8 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Sum
 from django.utils.text import capfirst
 
 from projects.models import (
@@ -22,11 +21,12 @@ from projects.models import (
 )
 from stakeholders.models import (
     ConsentRecord,
+    PeopleCount,
     Person,
     account_number_masked,
     sort_code_masked,
 )
-from stakeholders.people_count import people_counted
+from stakeholders.people_count import KEPT_ROW, people_counted
 
 PEOPLE_PER_PAGE = 25
 RECORDS_PER_PAGE = 10
@@ -71,6 +71,33 @@ class _CountedPaginator(Paginator):
         self.count = count
 
 
+# Subqueries written out once rather than built by the ORM (a Subquery with Count and
+# Coalesce), which took longer to compile, each visit, than the database to run them.
+# Only names from the models go into them, never anything a user typed.
+class _ProjectCount(Func):
+    """How many projects the person is a member of."""
+
+    template = (
+        f'(SELECT COUNT(*) FROM "{Membership._meta.db_table}" "_membership"'  # noqa: S608
+        ' WHERE "_membership"."person_id" = %(expressions)s)'
+    )
+    output_field = IntegerField()
+
+
+class _KeptPeopleCount(Func):
+    """The count kept by stakeholders.people_count (NULL if none is kept yet), the same
+    on every row, run once by the database."""
+
+    template = (
+        f'(SELECT "not_erased" FROM "{PeopleCount._meta.db_table}"'  # noqa: S608
+        f' WHERE "id" = {KEPT_ROW})'
+    )
+    output_field = IntegerField()
+
+    def __init__(self) -> None:
+        super().__init__()
+
+
 def people_directory(
     *, q: str = "", group: str = "", pool: str = "", consent: str = "", page_number=None
 ) -> Page:
@@ -78,8 +105,9 @@ def people_directory(
     filtered by group, pool and consent. The page's rows are plain rows of DIRECTORY_FIELDS
     and project_count. The page walks the person_directory_idx index; memberships are
     counted only for the people on it. Unfiltered, how many people there are is the count
-    kept by stakeholders.people_count (two queries in all), since counting everyone read
-    every person; filtered, the paginator counts the people found (three queries)."""
+    kept by stakeholders.people_count, read with the page (one query in all), since
+    counting everyone read every person; filtered, the paginator counts the people found
+    (two queries)."""
     people = Person.objects.filter(erased_at=None)
     if q := q.strip():
         found = Q(full_name__icontains=q) | Q(preferred_name__icontains=q) | Q(email__icontains=q)
@@ -93,26 +121,43 @@ def people_directory(
         people = people.filter(in_pool=pool == "yes")
     if consent:
         people = people.filter(involvement_consent_given=consent == "given")
-    project_count = (
-        Membership.objects.filter(person=OuterRef("pk"))
-        .order_by()
-        .values("person")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
     people = (
-        people.annotate(project_count=Coalesce(Subquery(project_count), 0))
+        people.annotate(project_count=_ProjectCount(F("pk")))
         .order_by("full_name", "pk")
         .values(*DIRECTORY_FIELDS, "project_count")
     )
-    kept = None if q or group or pool or consent else people_counted()
-    if kept is None:
-        paginator = Paginator(people, PEOPLE_PER_PAGE)
-    else:
-        paginator = _CountedPaginator(people, PEOPLE_PER_PAGE, count=kept)
-    page = paginator.get_page(page_number)
+    if not (q or group or pool or consent):
+        page = _page_with_kept_count(people, page_number=page_number)
+        if page is not None:
+            return page
+        kept = people_counted()
+        if kept is not None:
+            page = _CountedPaginator(people, PEOPLE_PER_PAGE, count=kept).get_page(page_number)
+            page.object_list = list(page.object_list)
+            return page
+    page = Paginator(people, PEOPLE_PER_PAGE).get_page(page_number)
     page.object_list = list(page.object_list)
     return page
+
+
+def _page_with_kept_count(people: QuerySet, *, page_number) -> Page | None:
+    """The page asked for with the kept count read in the same query, or None when that
+    cannot be: the page number is not one of the pages the kept count gives (get_page
+    then shows the first or the last page) or no count is kept."""
+    try:
+        number = int(page_number or 1)
+    except (TypeError, ValueError):
+        return None
+    if number < 1:
+        return None
+    start = (number - 1) * PEOPLE_PER_PAGE
+    rows = list(people.annotate(kept=_KeptPeopleCount())[start : start + PEOPLE_PER_PAGE])
+    if not rows or rows[0]["kept"] is None:
+        return None
+    paginator = _CountedPaginator(people, PEOPLE_PER_PAGE, count=rows[0]["kept"])
+    if number > paginator.num_pages:
+        return None
+    return Page(rows, number, paginator)
 
 
 @dataclass

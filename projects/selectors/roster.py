@@ -1,7 +1,19 @@
+import uuid
 from collections import Counter
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db import connections, router
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    Func,
+    JSONField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import Coalesce
 
 from coprod.core.suppression import suppress_small
@@ -25,11 +37,6 @@ from stakeholders.models import (
     YesNoPreferNot,
 )
 
-
-def memberships_of(person: Person) -> QuerySet[Membership]:
-    return person.memberships.select_related("project").order_by("-interested_at")
-
-
 ROSTER_PER_PAGE = 25
 
 
@@ -48,24 +55,105 @@ ROSTER_PERSON_FIELDS = (
 ROSTER_MEMBERSHIP_FIELDS = ("person_id", "status", "interested_at", "active_at", "left_at")
 
 
+def _person_column(field: str) -> str:
+    return f'"_person"."{Person._meta.get_field(field).column}"'
+
+
+class _OfPerson(Func):
+    """A subquery reading the membership's person by primary key, written out once here:
+    built by the ORM (Subquery, JSONObject) it took longer to compile, each request, than
+    PostgreSQL takes to run it."""
+
+    output_field = CharField()
+    # "%(columns)s" is what is read of the person, "%(expressions)s" the person's id. Only
+    # names from the Person model go into it, never anything a user typed.
+    subquery = (
+        f'(SELECT %(columns)s FROM "{Person._meta.db_table}" "_person"'  # noqa: S608
+        ' WHERE "_person"."id" = %(expressions)s)'
+    )
+
+    def __init__(self, person_id: F, *, columns: str, **extra) -> None:
+        super().__init__(person_id, template=self.subquery.replace("%(columns)s", columns), **extra)
+
+
+class _PersonName(_OfPerson):
+    def __init__(self, person_id: F) -> None:
+        super().__init__(person_id, columns=_person_column("full_name"))
+
+
+def _json_of(function: str, fields: tuple[str, ...]) -> str:
+    pairs = ", ".join(f"'{field}', {_person_column(field)}" for field in fields)
+    return f"{function}({pairs})"
+
+
+class _RosterPerson(_OfPerson):
+    """The person's ROSTER_PERSON_FIELDS as one JSON object."""
+
+    output_field = JSONField()
+
+    def __init__(self, person_id: F) -> None:
+        super().__init__(person_id, columns=_json_of("JSONB_BUILD_OBJECT", ROSTER_PERSON_FIELDS))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = self.subquery.replace(
+            "%(columns)s", _json_of("JSON_OBJECT", ROSTER_PERSON_FIELDS)
+        )
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
 def roster_memberships(project: Project) -> QuerySet[Membership]:
     """The project's memberships by their person's name, to filter and then page through
     with roster_page. The name to sort by is read by a subquery per membership rather than
     a join: joined, PostgreSQL reads every person in the organisation to sort one project's
     few hundred (5.5 ms against 1.2 ms on the large demo)."""
-    name = Person.objects.filter(pk=OuterRef("person_id")).values("full_name")[:1]
     return (
         Membership.objects.filter(project=project)
-        .annotate(person_name=Subquery(name))
+        .annotate(person_name=_PersonName(F("person_id")))
         .order_by("person_name", "pk")
     )
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told how many objects there are, rather than counting them."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
 def roster_page(memberships: QuerySet[Membership], *, page_number) -> Page:
     """One page of these memberships, as plain rows of ROSTER_MEMBERSHIP_FIELDS, each with
-    its person's ROSTER_PERSON_FIELDS under "person": the count, the page, then its people
-    (none on an empty page). Plain rows, because making model instances and prefetching
-    their people cost more than the queries themselves."""
+    its person's ROSTER_PERSON_FIELDS under "person". One query: the count comes with the
+    rows (COUNT(*) OVER ()), and each row's person as one JSON object from a subquery,
+    which PostgreSQL runs only for the rows it returns, after sorting (a join would read
+    every person in the organisation, as roster_memberships says). Plain rows, because
+    model instances cost more than the query itself. A page number past the end or below
+    1 shows the last page and one that is not a number the first, as Paginator.get_page
+    does; only a page past the end costs more queries."""
+    try:
+        number = int(page_number)
+    except (TypeError, ValueError):
+        number = 1
+    if number < 1:
+        return _page_of_plain_rows(memberships, page_number=page_number)
+    start = (number - 1) * ROSTER_PER_PAGE
+    rows = list(
+        memberships.values(*ROSTER_MEMBERSHIP_FIELDS).annotate(
+            person=_RosterPerson(F("person_id")), total=Window(Count("pk"))
+        )[start : start + ROSTER_PER_PAGE]
+    )
+    if not rows and number > 1:
+        return _page_of_plain_rows(memberships, page_number=page_number)
+    for row in rows:
+        row["person"]["public_id"] = uuid.UUID(row["person"]["public_id"])
+    paginator = _CountedPaginator(
+        memberships, ROSTER_PER_PAGE, count=rows[0]["total"] if rows else 0
+    )
+    return Page(rows, number, paginator)
+
+
+def _page_of_plain_rows(memberships: QuerySet[Membership], *, page_number) -> Page:
+    """Paginator.get_page's page, as roster_page's rows: the count, the page, its people."""
     page = Paginator(memberships.values(*ROSTER_MEMBERSHIP_FIELDS), ROSTER_PER_PAGE).get_page(
         page_number
     )
@@ -83,13 +171,32 @@ def roster_page(memberships: QuerySet[Membership], *, page_number) -> Page:
     return page
 
 
+def _read(model, sql: str, params: list) -> list[tuple]:
+    """The rows of a fixed SQL statement, from the database the router reads `model` from
+    (the replica, inside coprod.core.replica.replica_reads)."""
+    with connections[router.db_for_read(model)].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# Written out rather than built by the ORM (a union of two querysets), which took several
+# times longer to compile, each visit, than the database takes to answer. Only names from
+# the models go into it, never anything a user typed.
+_COVERAGE_SQL = (
+    f"SELECT 'target', stakeholder_group, target FROM {CoverageTarget._meta.db_table}"  # noqa: S608
+    " WHERE project_id = %s UNION ALL"
+    f" SELECT 'active', stakeholder_group, active FROM {ProjectGroupCount._meta.db_table}"
+    " WHERE project_id = %s"
+)
+
+
 def project_coverage(project: Project) -> list[dict]:
     """Each stakeholder group with a target or active members: active count, target, gap.
-    Two queries, reading the counts kept by projects.services.coverage."""
-    active = dict(project.group_counts.values_list("stakeholder_group", "active"))
-    targets = dict(
-        CoverageTarget.objects.filter(project=project).values_list("stakeholder_group", "target")
-    )
+    One query, reading the counts kept by projects.services.coverage beside the targets."""
+    figures: dict[str, dict[str, int]] = {"target": {}, "active": {}}
+    for kind, group, figure in _read(CoverageTarget, _COVERAGE_SQL, [project.pk, project.pk]):
+        figures[kind][group] = figure
+    active, targets = figures["active"], figures["target"]
     return [
         {
             "group": group.value,
@@ -159,13 +266,25 @@ EQUALITY_QUESTIONS = [
 ]
 
 
+# Written out for the same reason as _COVERAGE_SQL: two joins cost the ORM more to
+# compile than the database to run. One row per member, as each person is a member once.
+_EQUALITY_SQL = (
+    "SELECT "  # noqa: S608 - only names from the models go into it
+    + ", ".join(f"answers.{field}" for field, _, _ in EQUALITY_QUESTIONS)
+    + f" FROM {EqualityMonitoring._meta.db_table} answers"
+    + f" INNER JOIN {Membership._meta.db_table} membership"
+    " ON membership.person_id = answers.person_id"
+    " WHERE membership.project_id = %s AND membership.status IN (%s, %s)"
+)
+
+
 def equality_summary(project: Project) -> list[dict]:
     """Counts of the project's members' equality answers; counts under 5 are suppressed."""
-    answers = EqualityMonitoring.objects.filter(
-        person__memberships__project=project,
-        person__memberships__status__in=[MembershipStatus.INTERESTED, MembershipStatus.ACTIVE],
+    rows = _read(
+        EqualityMonitoring,
+        _EQUALITY_SQL,
+        [project.pk, MembershipStatus.INTERESTED.value, MembershipStatus.ACTIVE.value],
     )
-    rows = list(answers.values_list(*[field for field, _, _ in EQUALITY_QUESTIONS]))
     summary = []
     for index, (_, question, choices) in enumerate(EQUALITY_QUESTIONS):
         counts = Counter(row[index] for row in rows if row[index])

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from coprod.core.access import permission_required
 from coprod.core.blank_forms import blank_form_fields
+from coprod.core.html import html_row
 from coprod.core.links import link_maker
 from coprod.core.outbox import undelivered
 from projects.access import STAFF_ONLY, get_meeting_for_staff, get_project_for_staff
@@ -39,7 +41,6 @@ from projects.models import (
 from projects.rsvp import RsvpAction
 from projects.selectors.meetings import (
     meeting_attendance_rows,
-    meeting_attended_by_group,
     meeting_detail,
     meeting_invitation_of,
     meeting_invite_preview,
@@ -125,8 +126,7 @@ def meeting_detail_page(request: HttpRequest, slug: str, meeting_id: uuid.UUID) 
     can_invite = not (meeting.is_cancelled or meeting.is_over)
     can_arrange_support = not (meeting.is_cancelled or meeting.has_started)
     feedback_shown = meeting.has_started and not meeting.is_cancelled
-    # Who came, counted once for both the counts by group and the feedback summary.
-    attended = meeting_attended_by_group(meeting) if meeting.is_over or feedback_shown else {}
+    attended = detail.attended
     return render(
         request,
         "projects/meeting_detail.html",
@@ -134,7 +134,8 @@ def meeting_detail_page(request: HttpRequest, slug: str, meeting_id: uuid.UUID) 
             "project": meeting.project,
             "meeting": meeting,
             "detail": detail,
-            "invitees": _invitee_rows(
+            "invitee_rows": _invitee_rows(
+                request,
                 meeting,
                 detail.invitations,
                 can_invite=can_invite,
@@ -156,63 +157,94 @@ _ANSWERS = dict(Response.choices)
 
 
 def _invitee_rows(
-    meeting: Meeting, page: Page, *, can_invite: bool, can_arrange_support: bool
-) -> list[dict]:
-    """What each invitee's row shows, worked out here rather than by template tags per
-    row, whose cost adds up over a page of 50; the two links are reversed once a page."""
+    request: HttpRequest,
+    meeting: Meeting,
+    page: Page,
+    *,
+    can_invite: bool,
+    can_arrange_support: bool,
+) -> list[SafeString]:
+    """Each invitee's table row, as HTML: put together here from the fragments below, each
+    value escaped as by format_html, rather than by template tags per row, whose cost adds
+    up over a page of 50; the two links are reversed once a page."""
     record_url = link_maker(
         "projects:meeting_record_answer", meeting.project.slug, meeting.public_id
     )
     arrange_url = link_maker(
         "projects:meeting_support_arranged", meeting.project.slug, meeting.public_id
     )
+    # What each "Mark as arranged" form posts besides its button, rendered once a page.
+    post_fields = html_row(_POST_FIELDS, token=get_token(request), page=page.number)
     rows = []
     for invitation in page.object_list:
         public_id = str(invitation["person__public_id"])
         name = invitation["person__full_name"]
         response = invitation["response"]
-        recorded = ""
+        answer = html_row("{answer}", answer=_ANSWERS.get(response, response))
         if invitation["answer_recorded_by_id"] is not None:
             recorded = (
                 f"Recorded by {_staff_name(invitation, 'answer_recorded_by')} on behalf of {name}"
             )
             if invitation["responded_at"]:
                 recorded += f" on {_day(invitation['responded_at'])}"
+            answer += html_row(_RECORDED, recorded=recorded)
+        if can_invite and response != Response.WITHDRAWN:
+            answer += html_row(_RECORD_LINK, url=record_url(public_id), name=name)
         asked = invitation["needs_support"] or bool(invitation["support_note"])
-        arranged = ""
-        if invitation["support_arranged_at"] is not None:
-            staff = (
-                _staff_name(invitation, "support_arranged_by")
-                if invitation["support_arranged_by_id"] is not None
-                else "a former member of staff"
-            )
-            arranged = f"Arranged by {staff} on {_day(invitation['support_arranged_at'])}"
-        may_arrange = (
-            asked
-            and not arranged
-            and can_arrange_support
-            and response not in (Response.DECLINED, Response.WITHDRAWN)
-        )
+        needs = ", ".join(need.label for need in AccessNeed if invitation[f"person__{need.value}"])
+        support = SafeString()
+        if asked:
+            support += html_row("<strong>Needs support</strong>")
+            if invitation["support_note"]:
+                support += html_row(": {note}", note=invitation["support_note"])
+            if invitation["support_arranged_at"] is not None:
+                staff = (
+                    _staff_name(invitation, "support_arranged_by")
+                    if invitation["support_arranged_by_id"] is not None
+                    else "a former member of staff"
+                )
+                arranged = f"Arranged by {staff} on {_day(invitation['support_arranged_at'])}"
+                support += html_row(_SMALL, text=arranged)
+            elif can_arrange_support and response not in (Response.DECLINED, Response.WITHDRAWN):
+                support += html_row(
+                    _ARRANGE_FORM, url=arrange_url(public_id), fields=post_fields, name=name
+                )
+        if needs:
+            support += html_row(_SMALL, text=needs)
+        if not asked and not needs:
+            support += html_row("–")
         rows.append(
-            {
-                "public_id": public_id,
-                "name": name,
-                "group": _GROUPS.get(invitation["person__stakeholder_group"], ""),
-                "answer": _ANSWERS.get(response, response),
-                "recorded": recorded,
-                "record_url": record_url(public_id)
-                if can_invite and response != Response.WITHDRAWN
-                else "",
-                "asked_for_support": asked,
-                "support_note": invitation["support_note"],
-                "arranged": arranged,
-                "arrange_url": arrange_url(public_id) if may_arrange else "",
-                "needs": ", ".join(
-                    need.label for need in AccessNeed if invitation[f"person__{need.value}"]
-                ),
-            }
+            html_row(
+                _INVITEE_ROW,
+                name=name,
+                group=_GROUPS.get(invitation["person__stakeholder_group"], ""),
+                answer=answer,
+                public_id=public_id,
+                support=support,
+            )
         )
     return rows
+
+
+_INVITEE_ROW = (
+    '<tr><th scope="row">{name}</th><td>{group}</td><td>{answer}</td>'
+    '<td id="support-{public_id}">{support}</td></tr>'
+)
+_RECORDED = '<div class="small">{recorded}</div>'
+_RECORD_LINK = (
+    '<div class="small"><a href="{url}">Record their answer'
+    '<span class="visually-hidden">: {name}</span></a></div>'
+)
+_SMALL = '<div class="small">{text}</div>'
+_POST_FIELDS = (
+    '<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+    '<input type="hidden" name="page" value="{page}">'
+)
+_ARRANGE_FORM = (
+    '<form method="post" action="{url}" class="mt-1">{fields}'
+    '<button type="submit" class="btn btn-sm btn-outline-primary">Mark as arranged'
+    '<span class="visually-hidden">: support for {name}</span></button></form>'
+)
 
 
 def _staff_name(invitation: dict, field: str) -> str:

@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from coprod.core.access import permission_required
 from coprod.core.blank_forms import blank_form_fields
+from coprod.core.html import html_row
 from coprod.core.links import link_maker
 from projects.access import STAFF_ONLY, get_person_for_staff
 from projects.forms.payments import (
@@ -68,8 +69,10 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 _GROUP_LABELS = dict(StakeholderGroup.choices)
+# The group labels are ours, so they are escaped once here rather than once a row.
+_GROUP_LABELS_HTML = {value: escape(label) for value, label in StakeholderGroup.choices}
 
-# A row of the table as projects/people.html would write it: made by one format_html() call
+# A row of the table as projects/people.html would write it: made by one html_row() call
 # per row, as Django's admin makes its change list rows, rather than by the ten template
 # variables and tags a row needs, whose cost adds up over a page.
 _ROW = (
@@ -83,41 +86,47 @@ _ROW = (
     '      <td class="text-end">{project_count}</td>\n'
     "    </tr>"
 )
+_PREFERRED_NAME = ' <span class="text-body-secondary">({preferred_name})</span>'
+_IN_POOL = mark_safe("In the pool")
+_NOT_IN_POOL = mark_safe("No")
+_CONSENT_STANDS = mark_safe("Consent stands")
 _NO_CONSENT = mark_safe("<strong>No consent</strong>")
 
 
 def _directory_rows(page: Page) -> list[dict]:
     """What each row of the directory shows, and the row as HTML, worked out here rather
     than by template tags per row (their cost adds up over a page); the person URL is
-    reversed once a page."""
+    reversed once a page. The URL is made of the person's UUID (hex digits and dashes), so
+    it needs no escaping."""
     person_url = link_maker("projects:person")
     rows = []
     for person in page.object_list:
+        group = person["stakeholder_group"]
         row = {
             "url": person_url(person["public_id"]),
             "name": person["full_name"],
             "preferred_name": person["preferred_name"],
-            "group": _GROUP_LABELS.get(person["stakeholder_group"], person["stakeholder_group"]),
+            "group": _GROUP_LABELS.get(group, group),
             "email": person["email"] or "–",
             "phone": person["phone"].as_national if person["phone"] else "–",
             "in_pool": person["in_pool"],
             "consent_given": person["involvement_consent_given"],
             "project_count": person["project_count"],
         }
-        row["html"] = format_html(
+        row["html"] = html_row(
             _ROW,
-            url=row["url"],
+            url=SafeString(row["url"]),
             name=row["name"],
             preferred_name=(
-                format_html(' <span class="text-body-secondary">({})</span>', row["preferred_name"])
+                html_row(_PREFERRED_NAME, preferred_name=row["preferred_name"])
                 if row["preferred_name"]
                 else ""
             ),
-            group=row["group"],
+            group=_GROUP_LABELS_HTML.get(group) or escape(group),
             email=row["email"],
             phone=row["phone"],
-            in_pool="In the pool" if row["in_pool"] else "No",
-            consent="Consent stands" if row["consent_given"] else _NO_CONSENT,
+            in_pool=_IN_POOL if row["in_pool"] else _NOT_IN_POOL,
+            consent=_CONSENT_STANDS if row["consent_given"] else _NO_CONSENT,
             project_count=row["project_count"],
         )
         rows.append(row)

@@ -61,10 +61,27 @@ def _project_rows(page: Page) -> list[dict]:
     ]
 
 
+# What the project page (and its navigation and budget) shows of the project and its lead:
+# reading and converting every column cost more than the query's own time.
+PROJECT_PAGE_FIELDS = (
+    "name",
+    "slug",
+    "summary",
+    "stage",
+    "is_open_to_join",
+    "archived_at",
+    "lead__name",
+    "lead__email",
+)
+
+
 @permission_required("projects.manage_project", denied=STAFF_ONLY)
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # Its lead and budget in the same query: the page shows both.
-    project = get_object_or_404(Project.objects.select_related("lead", "payment_policy"), slug=slug)
+    # Its lead in the same query, and only what the page shows: the budget comes with the
+    # payment totals (projects.selectors.payments.project_payment_totals).
+    project = get_object_or_404(
+        Project.objects.select_related("lead").only(*PROJECT_PAGE_FIELDS), slug=slug
+    )
     check_project_for_staff(request, project)
     return render(
         request,

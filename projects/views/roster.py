@@ -6,12 +6,13 @@ from django.core.paginator import Page
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from coprod.core.access import permission_required
 from coprod.core.days import day_text
+from coprod.core.html import html_row
 from coprod.core.links import link_maker
 from coprod.core.pagecache import deferred
 from projects.access import STAFF_ONLY, get_project_for_staff
@@ -58,8 +59,7 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "rows": deferred(_roster_rows, project, page),
             "page_query": query.urlencode(),
-            "coverage": deferred(project_coverage, project),
-            "equality": deferred(equality_summary, project),
+            "summary": deferred(_summary_sections, project),
         },
     )
 
@@ -83,18 +83,34 @@ _STATUS_OPTIONS = {
     )
     for status in MembershipStatus.values
 }
-_STATUS_LABELS = dict(MembershipStatus.choices)
-_GROUP_LABELS = dict(StakeholderGroup.choices)
-_ACCESS_NEEDS = AccessNeed.choices
-_AVAILABILITY = Availability.choices
+# Labels from our own choices, escaped once here rather than once per row.
+_STATUS_LABELS = {value: escape(label) for value, label in MembershipStatus.choices}
+_GROUP_LABELS = {value: escape(label) for value, label in StakeholderGroup.choices}
 _CONSENT_WITHDRAWN = mark_safe(' <span class="badge text-bg-warning">consent withdrawn</span>')
 
-# A row of the table as projects/roster.html would write it: made by one format_html() call
+
+@functools.cache
+def _labels_of(choices: tuple[tuple[str, str], ...], chosen: tuple[bool, ...]) -> SafeString:
+    """ "BSL interpreter, Step-free access": the labels of the choices a person ticked, or
+    a dash; there are few enough combinations to work each out once per process."""
+    return escape(
+        ", ".join(label for (_, label), on in zip(choices, chosen, strict=True) if on) or "–"
+    )
+
+
+_ACCESS_NEEDS = tuple(AccessNeed.choices)
+_AVAILABILITY = tuple(Availability.choices)
+
+# Where the rows' forms take the visitor's csrf token, which roster_tags.with_csrf_token
+# puts in once for the whole table (a {% csrf_token %} per row cost more than the rows).
+CSRF_SLOT = "\x00csrf\x00"
+
+# A row of the table as projects/roster.html would write it: made by one html_row() call
 # per row, as Django's admin makes its change list rows, rather than by the 17 template
-# variables and tags a row needs, which cost more than all the rest of the page. The
-# template puts the csrf token between the two halves (so the page cache can put each
-# visitor's own there).
-_ROW_START = (
+# variables and tags a row needs, which cost more than all the rest of the page. Values
+# known to be safe (our own labels, escaped once; UUIDs and the links made of them) are
+# passed as SafeString so that only the person's name and date are escaped per row.
+_ROW = (
     "<tr>\n"
     '        <th scope="row"><a class="d-inline-block py-1" href="{person_url}">{name}</a>'
     "{consent_withdrawn}\n"
@@ -108,10 +124,7 @@ _ROW_START = (
     '        <td data-label="Usually free">{free}</td>\n'
     '        <td data-label="Change status">\n'
     '          <form method="post" action="{status_url}" class="d-flex gap-1">\n'
-    "            "
-)
-_ROW_END = (
-    "\n"
+    f"            {CSRF_SLOT}\n"
     '            <label class="visually-hidden" for="status-{public_id}">New status for {name}'
     "</label>\n"
     '            <select class="form-select form-select-sm" name="status" id="status-{public_id}">'
@@ -123,46 +136,102 @@ _ROW_END = (
 )
 
 
-def _roster_rows(project: Project, page: Page) -> list[tuple[str, str]]:
-    """Each row of the roster as HTML, in two halves around its form's csrf token: what it
-    shows is worked out here rather than by template tags per row, whose cost adds up over
-    a page, and each link is reversed once a page."""
+def _roster_rows(project: Project, page: Page) -> SafeString:
+    """The rows of the roster as HTML, each form's csrf token left as CSRF_SLOT: what a
+    row shows is worked out here rather than by template tags per row, whose cost adds up
+    over a page, and each link is reversed once a page. The person's UUID is made of hex
+    digits and dashes, so it and the links made of it need no escaping."""
     person_url = link_maker("projects:person")
     data_url = link_maker("stakeholders:sar")
     status_url = link_maker("projects:membership_status", project.slug)
     rows = []
     for membership in page.object_list:
         person = membership["person"]
-        public_id = str(person["public_id"])
+        public_id = SafeString(person["public_id"])
         status, group = membership["status"], person["stakeholder_group"]
-        name = person["full_name"]
         rows.append(
-            (
-                format_html(
-                    _ROW_START,
-                    person_url=person_url(public_id),
-                    name=name,
-                    consent_withdrawn=(
-                        "" if person["involvement_consent_given"] else _CONSENT_WITHDRAWN
-                    ),
-                    data_url=data_url(public_id),
-                    group=_GROUP_LABELS.get(group, group),
-                    status=_STATUS_LABELS.get(status, status),
-                    status_since=_status_since(membership),
-                    support=", ".join(label for need, label in _ACCESS_NEEDS if person[need])
-                    or "–",
-                    free=", ".join(label for time, label in _AVAILABILITY if person[time]) or "–",
-                    status_url=status_url(public_id),
+            html_row(
+                _ROW,
+                person_url=SafeString(person_url(public_id)),
+                name=person["full_name"],
+                consent_withdrawn=(
+                    "" if person["involvement_consent_given"] else _CONSENT_WITHDRAWN
                 ),
-                format_html(
-                    _ROW_END,
-                    public_id=public_id,
-                    name=name,
-                    status_options=_STATUS_OPTIONS.get(status, ""),
+                data_url=SafeString(data_url(public_id)),
+                group=_GROUP_LABELS.get(group) or escape(group),
+                status=_STATUS_LABELS.get(status) or escape(status),
+                status_since=_status_since(membership),
+                support=_labels_of(
+                    _ACCESS_NEEDS, tuple(bool(person[need]) for need, _ in _ACCESS_NEEDS)
                 ),
+                free=_labels_of(
+                    _AVAILABILITY, tuple(bool(person[time]) for time, _ in _AVAILABILITY)
+                ),
+                status_url=SafeString(status_url(public_id)),
+                public_id=public_id,
+                status_options=_STATUS_OPTIONS.get(status, ""),
             )
         )
-    return rows
+    return SafeString("\n      ".join(rows))
+
+
+_COVERAGE_ROW = (
+    "<tr>\n"
+    '        <th scope="row">{label}</th>\n'
+    "        <td>{active}</td>\n"
+    "        <td>{target}</td>\n"
+    "        <td>{gap}</td>\n"
+    "      </tr>"
+)
+_GAP = "<strong>{gap} more needed</strong>"
+_TARGET_MET = mark_safe("Target met")
+_EQUALITY_QUESTION = (
+    '<div class="col-md-4">\n      <h3 class="h6">{question}</h3>\n      {answers}\n    </div>'
+)
+_EQUALITY_ANSWER = "<li>{label}: {count}</li>"
+_NO_ANSWERS = mark_safe('<p class="panel-empty">No answers.</p>')
+
+
+def _summary_sections(project: Project) -> dict[str, str]:
+    """The coverage table's rows, its gaps, and the equality monitoring counts, as HTML:
+    worked out here rather than by template loops, whose tags and variables cost more than
+    the queries behind them. The same for every visitor."""
+    coverage = project_coverage(project)
+    gaps = sorted((row for row in coverage if row["gap"]), key=lambda row: -row["gap"])
+    return {
+        "coverage_rows": SafeString(
+            "\n      ".join(
+                html_row(
+                    _COVERAGE_ROW,
+                    label=row["label"],
+                    active=row["active"],
+                    target=row["target"] or "no target",
+                    gap=html_row(_GAP, gap=row["gap"]) if row["gap"] else _TARGET_MET,
+                )
+                for row in coverage
+            )
+        ),
+        "coverage_gaps": "; ".join(f"{row['label']} ({row['gap']})" for row in gaps),
+        "equality": SafeString(
+            "\n  ".join(
+                html_row(
+                    _EQUALITY_QUESTION,
+                    question=question["question"],
+                    answers=SafeString(
+                        '<ul class="list-unstyled">'
+                        + "".join(
+                            html_row(_EQUALITY_ANSWER, label=label, count=count)
+                            for label, count in question["answers"]
+                        )
+                        + "</ul>"
+                    )
+                    if question["answers"]
+                    else _NO_ANSWERS,
+                )
+                for question in equality_summary(project)
+            )
+        ),
+    }
 
 
 def _status_since(membership: dict) -> str:

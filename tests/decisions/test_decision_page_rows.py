@@ -3,6 +3,7 @@ values: only the fields shown, never a person's other details, and nobody's name
 secret ballot."""
 
 import html
+import re
 
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
@@ -67,7 +68,7 @@ def test_each_ranked_vote_reads_in_order_with_first_choices_counted(staff_client
     assert '<th scope="row">Picture cards</th><td>0</td>' in page
     assert "2 votes cast." in page
     name = personas.participant.person.full_name
-    assert f'<th scope="row">{name}</th>\n          <td>Carer or family member</td>' in page
+    assert f'<th scope="row">{name}</th><td>Carer or family member</td>' in page
 
 
 def test_a_vote_recorded_by_staff_says_so(staff_client, personas):
@@ -91,7 +92,8 @@ def test_a_secret_ballot_never_reads_who_voted(staff_client, personas):
     page, queries = _page(staff_client, decision)
 
     assert personas.participant.person.full_name not in page
-    votes_read = [sql for sql in queries if 'FROM "decisions_vote"' in sql]
+    # The ORM quotes table names and the page's plain SQL does not: either is a read.
+    votes_read = [sql for sql in queries if re.search(r'FROM "?decisions_vote\b', sql)]
     assert votes_read
     assert not [sql for sql in votes_read if "full_name" in sql]
 
@@ -106,7 +108,7 @@ def test_the_page_reads_no_bank_details_nor_addresses(staff_client, personas):
     page, queries = _page(staff_client, decision)
 
     assert person.full_name in page
-    assert not [sql for sql in queries if "bank_account" in sql or '"address"' in sql]
+    assert not [sql for sql in queries if "bank_account" in sql or re.search(r'[".]address\b', sql)]
 
 
 def test_the_blank_action_form_is_what_crispy_forms_renders(staff_client, personas):

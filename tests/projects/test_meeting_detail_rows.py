@@ -2,6 +2,7 @@
 fields shown, a page of them counted without a COUNT(*), and the minutes box."""
 
 import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -82,7 +83,7 @@ def test_the_page_reads_no_bank_details_nor_addresses(staff_client, personas):
     page, queries = _page(staff_client, meeting)
 
     assert invitation.person.full_name in page
-    assert not [sql for sql in queries if "bank_account" in sql or '"address"' in sql]
+    assert not [sql for sql in queries if "bank_account" in sql or re.search(r'[".]address\b', sql)]
 
 
 def test_who_came_is_counted_once_for_the_groups_and_the_feedback(staff_client, personas):
@@ -99,7 +100,8 @@ def test_who_came_is_counted_once_for_the_groups_and_the_feedback(staff_client, 
     page, queries = _page(staff_client, meeting)
 
     assert "Who took part" in page
-    assert len([sql for sql in queries if 'FROM "projects_attendance"' in sql]) == 1
+    # The ORM quotes table names and the page's plain SQL does not: either is a read.
+    assert len([sql for sql in queries if re.search(r'FROM "?projects_attendance\b', sql)]) == 1
     assert "of the <strong>6</strong> people who came" in page
 
 

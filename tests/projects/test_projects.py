@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from decisions.models import Decision
@@ -352,8 +354,8 @@ def test_the_project_page_reads_the_project_its_lead_and_budget_in_one_query(
     url = reverse("projects:detail", args=[project.slug])
     staff_client.get(url)
 
-    # The signed-in user, the project with its lead and policy, and the two payment totals.
-    with django_assert_num_queries(4):
+    # The signed-in user, the project with its lead, and the payment totals with the budget.
+    with django_assert_num_queries(3):
         html = staff_client.get(url).content.decode()
 
     assert f'<dd class="col-sm-9">{personas.staff}</dd>' in html
@@ -375,3 +377,21 @@ def test_the_projects_list_runs_three_queries_however_many_projects_and_leads(
     # 25 rows: the personas' two projects, led by no one, and 23 of these.
     assert html.count("<tr>") == 26
     assert html.count(f"<td>{personas.staff}</td>") == 23
+
+
+def test_the_project_page_reads_only_what_it_shows_of_the_project_and_its_lead(
+    staff_client, personas
+):
+    project = personas.project
+    project.lead = personas.staff
+    project.save()
+
+    with CaptureQueriesContext(connection) as queries:
+        html = staff_client.get(project.get_absolute_url()).content.decode()
+
+    reads = [
+        query["sql"] for query in queries.captured_queries if "projects_project" in query["sql"]
+    ]
+    assert len(reads) == 1
+    assert "password" not in reads[0] and "cost_centre" not in reads[0]
+    assert f'<dd class="col-sm-9">{personas.staff}</dd>' in html

@@ -1,13 +1,16 @@
 """A project's roster: filters, coverage of voices against targets, equality counts."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.html import escape
 
 from projects.models import CoverageTarget, MembershipStatus
 from stakeholders.models import ConsentKind, StakeholderGroup
@@ -260,3 +263,71 @@ def test_commissioners_and_participants_cannot_see_the_roster(client, personas):
         response = _roster(client, personas.project)
         assert response.status_code == 403
         assert b"Pat Participant" not in response.content
+
+
+def test_the_roster_reads_a_page_its_count_and_its_people_in_one_query(staff_client, personas):
+    with CaptureQueriesContext(connection) as queries:
+        html = _roster(staff_client, personas.project).content.decode()
+
+    # The equality counts join the memberships too; every other read of them is the page's.
+    page_reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "projects_membership" in query["sql"] and "equalitymonitoring" not in query["sql"]
+    ]
+    assert len(page_reads) == 1
+    assert not [query for query in queries.captured_queries if "COUNT(*) AS" in query["sql"]]
+    assert "2 people." in html
+    assert "Pat Participant" in html and "Olu Other" in html
+
+
+@pytest.mark.parametrize(
+    ("page", "shown", "first_name"),
+    [
+        ("2", "Page 2 of 2", "Carer 25"),
+        ("9", "Page 2 of 2", "Carer 25"),
+        ("0", "Page 2 of 2", "Carer 25"),
+        ("x", "Page 1 of 2", "Carer 00"),
+    ],
+)
+def test_a_page_past_the_end_shows_the_last_and_one_that_is_not_a_number_the_first(
+    staff_client, page, shown, first_name
+):
+    project = ProjectFactory()
+    for number in range(30):
+        MembershipFactory(project=project, person=PersonFactory(full_name=f"Carer {number:02d}"))
+
+    html = _roster(staff_client, project, page=page).content.decode()
+
+    assert shown in html
+    assert "30 people." in html
+    assert first_name in html
+
+
+def test_names_on_the_roster_are_escaped(staff_client):
+    project = ProjectFactory()
+    name = '<b>Bo</b> "Q" O\'Neill & Co'
+    MembershipFactory(project=project, person=PersonFactory(full_name=name))
+
+    html = _roster(staff_client, project).content.decode()
+
+    assert "<b>Bo</b>" not in html
+    assert html.count(escape(name)) == 3  # the link, the link to their data, the label
+
+
+def test_each_rows_form_carries_the_visitors_csrf_token_and_saves_the_status(personas):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.staff)
+
+    html = _roster(client, personas.project).content.decode()
+    forms = re.findall(
+        r'<form method="post" action="([^"]+/status/)" class="d-flex gap-1">\s*'
+        r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">',
+        html,
+    )
+
+    assert len(forms) == 2
+    action, token = forms[0]
+    response = client.post(action, {"status": "left", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert "is now left" in client.get(response.url).content.decode()
