@@ -746,3 +746,26 @@ def test_the_overdue_payments_panel_reads_only_what_it_shows_of_people(personas)
     read = " ".join(query["sql"] for query in queries)
     assert "bank_account_number" not in read
     assert "address" not in read
+
+
+@pytest.mark.parametrize("show", ["", "claims"])
+def test_the_totals_table_rows_are_what_the_template_loop_showed(staff_client, personas, show):
+    """The totals rows are put together in the view (_totals_rows): they must read as the
+    template's loop over (label, total) wrote them, each label and amount escaped."""
+    _fee(personas, hours="1.5", rate="13.33")
+    _claim(personas, amount="1234.56")
+    _claim(personas, amount="0.07", status=ClaimStatus.PAID)
+    url = reverse("projects:payments", kwargs={"slug": personas.project.slug})
+
+    page = staff_client.get(url, {"show": show} if show else {}).content.decode()
+
+    totals = project_payment_totals(personas.project)
+    by_status, choices = (
+        (totals.claims, ClaimStatus.choices) if show else (totals.fees, PaymentStatus.choices)
+    )
+    expected = Template(
+        '{% load coprod_tags %}{% for label, total in rows %}<tr><th scope="row">{{ label }}'
+        '</th><td class="text-end">{{ total|money }}</td></tr>{% endfor %}'
+    ).render(Context({"rows": [(label, by_status[value]) for value, label in choices]}))
+    assert expected in page
+    assert ("£1,234.56" if show else "£20.00") in expected
