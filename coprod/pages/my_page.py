@@ -10,14 +10,18 @@ PostgreSQL both read. Every query is about the one person whose login asks, foun
 and tests/pages/test_me_waiting_for_you.py hold what each list must and must not show.
 """
 
+import functools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from coprod.core.links import link_maker
 from evidence.models import (
     ANSWER_WITHIN,
     MeasureResponse,
@@ -46,6 +50,22 @@ from stakeholders.models import AccessNeed, Availability, ConsentRecord, Person,
 MY_MEETINGS_LIMIT = 20
 MY_POOL_INVITATIONS_LIMIT = 10
 FEEDBACK_DUE_SHOWN = 5
+
+# Stands in for a round's id while its address is reversed once (see _links).
+_SOME_ROUND = 987654321
+
+
+@functools.cache
+def _links() -> dict[str, Callable[[object], str]]:
+    """The address of each meeting's, feedback's and round's page from its id, reversed once
+    per process: a {% url %} per item cost tens of microseconds each on every visit."""
+    measure_answer = reverse("evidence:measure_answer", args=[_SOME_ROUND])
+    return {
+        "meeting_answer": link_maker("projects:meeting_answer"),
+        "meeting_calendar": link_maker("projects:meeting_calendar"),
+        "meeting_feedback": link_maker("evidence:meeting_feedback"),
+        "measure_answer": lambda pk: measure_answer.replace(str(_SOME_ROUND), str(int(pk))),
+    }
 
 
 @dataclass
@@ -290,6 +310,8 @@ def _invitation(row: tuple) -> dict:
         project_name,
     ) = row
     starts_at, ends_at = _moment(starts_at), _moment(ends_at)
+    public_id = uuid.UUID(str(public_id))
+    links = _links()
     return {
         "response": response,
         "response_label": Response(response).label,
@@ -298,7 +320,9 @@ def _invitation(row: tuple) -> dict:
         "recorded_by": (
             login_label(name=recorder_name, email=recorder_email) if recorder_id else ""
         ),
-        "public_id": uuid.UUID(str(public_id)),
+        "public_id": public_id,
+        "answer_url": links["meeting_answer"](public_id),
+        "calendar_url": links["meeting_calendar"](public_id),
         "title": title,
         "starts_at": starts_at,
         "when": time_span(starts_at, ends_at),
@@ -325,8 +349,10 @@ def _sort_waiting(page: MyPage, rows: list[tuple]) -> None:
             pool.append((_moment(moment), pk, shown))
         elif kind == "feedback":
             starts_at = _moment(moment)
+            public_id = uuid.UUID(key)
             shown = {
-                "public_id": uuid.UUID(key),
+                "public_id": public_id,
+                "page_url": _links()["meeting_feedback"](public_id),
                 "title": title,
                 "starts_at": starts_at,
                 "project_name": project_name,
@@ -334,7 +360,13 @@ def _sort_waiting(page: MyPage, rows: list[tuple]) -> None:
             feedback.append((starts_at, pk, shown))
         else:
             closes_on = _day(day)
-            shown = {"pk": pk, "name": title, "closes_on": closes_on, "project_id": project_id}
+            shown = {
+                "pk": pk,
+                "name": title,
+                "closes_on": closes_on,
+                "project_id": project_id,
+                "page_url": _links()["measure_answer"](pk),
+            }
             rounds.append((closes_on, pk, shown))
     page.pool_invitations = [shown for *_order, shown in sorted(pool, reverse=True)]
     # Someone who withdrew their consent, or was erased, is asked nothing.

@@ -103,10 +103,17 @@ MY_PAGE_PARTS = (
 
 @permission_required("stakeholders.access_me", denied=PARTICIPANTS_ONLY)
 def me(request: HttpRequest) -> HttpResponse:
-    # Read only when the page is not in the page cache, and then all of it at once.
-    page = deferred(my_page, request.user)
+    if settings.PAGE_CACHE:
+        # Read only when the page is not in the page cache, and then all of it at once.
+        page = deferred(my_page, request.user)
+        parts = {name: deferred(getattr, page, name) for name in MY_PAGE_PARTS}
+    else:
+        # Read now: every visit renders the page, and each use of a deferred part goes
+        # through a lazy wrapper, which costs more than reading it plainly.
+        page = my_page(request.user)
+        parts = {name: getattr(page, name) for name in MY_PAGE_PARTS}
     context = {
-        **{name: deferred(getattr, page, name) for name in MY_PAGE_PARTS},
+        **parts,
         "Response": Response,
         "links": _my_page_links(),
     }

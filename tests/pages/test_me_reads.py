@@ -151,3 +151,36 @@ def test_me_runs_the_same_queries_however_much_the_person_has(
     assert page.count("Answer the questions<") == 8
     assert page.count("See the invitation and answer") == 4
     assert page.count(f"Recorded by {personas.staff}") == 4
+
+
+@pytest.mark.parametrize("page_cache", [False, True])
+def test_the_links_of_each_meeting_feedback_and_round_go_where_they_say(
+    client, personas, settings, page_cache
+):
+    # Built once per process from a pattern (coprod.pages.my_page._links), not by {% url %}
+    # per item; read at once with the page cache off, lazily with it on.
+    settings.PAGE_CACHE = page_cache
+    person = personas.participant.person
+    invitation = InvitationFactory(meeting=MeetingFactory(project=personas.project), person=person)
+    starts_at = timezone.now() - timedelta(days=2)
+    came = MeetingFactory(
+        project=personas.project, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2)
+    )
+    Attendance.objects.create(
+        meeting=came, person=person, status=AttendanceStatus.ATTENDED, stakeholder_group="other"
+    )
+    today = timezone.localdate()
+    measure_round = MeasureRoundFactory(
+        project_measure=ProjectMeasureFactory(project=personas.project),
+        opens_on=today - timedelta(days=1),
+        closes_on=today + timedelta(days=1),
+    )
+    client.force_login(personas.participant)
+
+    page = client.get(reverse("pages:me")).content.decode()
+
+    meeting_id = invitation.meeting.public_id
+    assert f'action="{reverse("projects:meeting_answer", args=[meeting_id])}"' in page
+    assert f'href="{reverse("projects:meeting_calendar", args=[meeting_id])}"' in page
+    assert f'href="{reverse("evidence:meeting_feedback", args=[came.public_id])}"' in page
+    assert f'href="{reverse("evidence:measure_answer", args=[measure_round.pk])}"' in page

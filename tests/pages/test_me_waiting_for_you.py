@@ -5,6 +5,7 @@ attendances: these prove each shows only that person's own, and only what still 
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from coprod.pages.my_page import my_page
@@ -93,6 +94,7 @@ def test_open_rounds_of_active_projects_wait_until_answered(personas):
             "closes_on": measure_round.closes_on,
             "project_id": personas.project.pk,
             "project_name": personas.project.name,
+            "page_url": reverse("evidence:measure_answer", args=[measure_round.pk]),
         }
         for measure_round in (waiting, later)
     ]
@@ -139,6 +141,7 @@ def test_meetings_they_came_to_wait_for_their_say_until_they_give_it(personas):
     assert [row["public_id"] for row in due] == [latest.public_id, earlier.public_id]
     assert due[0] == {
         "public_id": latest.public_id,
+        "page_url": reverse("evidence:meeting_feedback", args=[latest.public_id]),
         "title": latest.title,
         "starts_at": latest.starts_at,
         "project_name": personas.project.name,
