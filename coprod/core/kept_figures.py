@@ -21,17 +21,25 @@ REFRESH_EVERY = timedelta(minutes=5)
 CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
-def refresh_claimed(row: Model, *, now: datetime) -> bool:
-    """Whether this visit is the one to queue `row`'s refresh: the figures are due, no
-    refresh queued within CLAIM_TIMEOUT shows on the row (then no query is run), and this
-    visit claims it by a conditional update, so of many visits at once only one does."""
-    if row.worked_out_at > now - REFRESH_EVERY:
+def refresh_claimed(row: Model, *, now: datetime, due: bool | None = None) -> bool:
+    """Whether this visit is the one to queue `row`'s refresh: the figures are due (older
+    than REFRESH_EVERY, unless the caller says whether they are), no refresh queued within
+    CLAIM_TIMEOUT shows on the row (then no query is run), and this visit claims it."""
+    if due is None:
+        due = row.worked_out_at <= now - REFRESH_EVERY
+    if not due:
         return False
     queued_at = row.refresh_queued_at
     if queued_at is not None and queued_at > now - CLAIM_TIMEOUT:
         return False
+    return refresh_claim(type(row), row.pk, now=now)
+
+
+def refresh_claim(model: type[Model], pk, *, now: datetime) -> bool:
+    """Claim the refresh of row `pk` of `model`, unless one claimed within CLAIM_TIMEOUT
+    is still to run: a conditional update, so of many visits at once only one claims it."""
     unclaimed = Q(refresh_queued_at=None) | Q(refresh_queued_at__lte=now - CLAIM_TIMEOUT)
-    return bool(type(row).objects.filter(unclaimed, pk=row.pk).update(refresh_queued_at=now))
+    return bool(model.objects.filter(unclaimed, pk=pk).update(refresh_queued_at=now))
 
 
 def refresh_queue(task: str, *args) -> None:

@@ -7,12 +7,11 @@ from datetime import datetime, timedelta
 
 from celery import current_app
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from coprod.core.kept_figures import CLAIM_TIMEOUT, refresh_claimed, refresh_queue
+from coprod.core.kept_figures import refresh_claim, refresh_claimed, refresh_queue
 from coprod.core.pagecache import data_version
 from coprod.core.texts import BOUNCED
 from coprod.pages.models import CONTENT_ROW, DashboardContent, DashboardFigures
@@ -127,12 +126,8 @@ def dashboard_content_refresh(
 
 
 def dashboard_content_claim(*, now: datetime) -> bool:
-    """Claim the next refresh, unless one claimed within CLAIM_TIMEOUT is still to run: a
-    conditional update, so of many visits at once only one claims it."""
-    unclaimed = Q(refresh_queued_at=None) | Q(refresh_queued_at__lte=now - CLAIM_TIMEOUT)
-    return bool(
-        DashboardContent.objects.filter(unclaimed, pk=CONTENT_ROW).update(refresh_queued_at=now)
-    )
+    """Claim the next refresh, unless one claimed within CLAIM_TIMEOUT is still to run."""
+    return refresh_claim(DashboardContent, CONTENT_ROW, now=now)
 
 
 def dashboard_content_refresh_if_claimed() -> None:
@@ -157,20 +152,17 @@ def dashboard_content_kept(*, now: datetime | None = None) -> tuple[SafeString, 
         changed = False
     else:
         changed = row.data_version != data_version()
-        if changed or row.worked_out_at <= now - CONTENT_REFRESH_EVERY:
-            row, changed = _refresh_when_claimed(row, changed=changed, now=now)
+        due = changed or row.worked_out_at <= now - CONTENT_REFRESH_EVERY
+        if refresh_claimed(row, now=now, due=due):
+            row, changed = _refresh_claimed(row, changed=changed, now=now)
     # Rendered by the template engine, which escaped every value, when it was worked out.
     return mark_safe(row.html), row.worked_out_at, changed  # noqa: S308
 
 
-def _refresh_when_claimed(
+def _refresh_claimed(
     row: DashboardContent, *, changed: bool, now: datetime
 ) -> tuple[DashboardContent, bool]:
-    queued_at = row.refresh_queued_at
-    if queued_at is not None and queued_at > now - CLAIM_TIMEOUT:
-        return row, changed
-    if not dashboard_content_claim(now=now):
-        return row, changed
+    """The refresh this visit claimed at `now`: queued, or done here with no worker."""
     if current_app.conf.task_always_eager:
         # With no worker (`make run`), the task would run in this request anyway, after
         # the page was drawn: draw the page from what it works out instead.
