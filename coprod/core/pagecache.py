@@ -29,9 +29,6 @@ from django.utils.functional import SimpleLazyObject
 VERSION_KEY = "pagecache:data-version"
 # The apps whose rows appear on cached pages; the users' own table is in stakeholders.
 WATCHED_APPS = {"stakeholders", "projects", "decisions", "evidence"}
-# The csrf token differs per visitor, so a cached part stores this stand-in and each
-# response puts the visitor's own token in its place.
-CSRF_PLACEHOLDER = "pagecache0csrf0token0placeholder"
 TEMPLATES_DIR = settings.BASE_DIR / "templates"
 
 

@@ -9,12 +9,11 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from coprod.core.pagecache import CSRF_PLACEHOLDER
+from coprod.core.csrf_slot import render_with_csrf_slot, with_csrf_token
 from projects.models import (
     Project,
 )
@@ -41,7 +40,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"project": project, "form": form, "equality_form": equality_form}
     if not form.is_bound:
         context["blank_form_html"] = mark_safe(  # noqa: S308 - our own template, escaped there
-            _blank_join_form_html().replace(CSRF_PLACEHOLDER, get_token(request))
+            with_csrf_token(_blank_join_form_html(), get_token(request))
         )
     return render(request, "projects/join.html", context)
 
@@ -51,13 +50,9 @@ def _blank_join_form_html() -> str:
     """The blank sign-up form, the same for every visitor (no choice comes from the
     database): rendered once per process, as crispy-forms takes many milliseconds to walk
     its fields and choices. Each visitor's own csrf token goes in its placeholder."""
-    return render_to_string(
+    return render_with_csrf_slot(
         "projects/_join_form.html",
-        {
-            "form": JoinForm(),
-            "equality_form": EqualityForm(prefix="equality"),
-            "csrf_token": CSRF_PLACEHOLDER,
-        },
+        {"form": JoinForm(), "equality_form": EqualityForm(prefix="equality")},
     )
 
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod.core.pagecache import CSRF_PLACEHOLDER
+from coprod.core.csrf_slot import CSRF_SLOT
 from projects.models import Membership, MembershipStatus
 from projects.services.memberships import person_add_assisted
 from stakeholders.consent import CONSENT_TEXTS
@@ -379,7 +379,7 @@ def test_the_blank_form_rendered_once_carries_each_visitors_own_csrf_token():
     for _ in range(2):
         visitor = Client(enforce_csrf_checks=True)
         page = visitor.get(url).content.decode()
-        assert CSRF_PLACEHOLDER not in page
+        assert CSRF_SLOT not in page
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
         tokens.append(token)
         # The token in the form is one this visitor's own session accepts.

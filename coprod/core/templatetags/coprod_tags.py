@@ -5,15 +5,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.template import Context
-from django.template.defaulttags import CsrfTokenNode
-from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from coprod.core import pagecache
+from coprod.core.csrf_slot import CSRF_SLOT, render_with_csrf_slot, with_csrf_token
 from coprod.core.links import link_maker
 from coprod.core.suppression import is_suppressed, suppress_small
 
@@ -98,12 +96,11 @@ class PageCacheNode(template.Node):
         )
         html = cache.get(key)
         if html is None:
-            with context.push(csrf_token=pagecache.CSRF_PLACEHOLDER):
+            with context.push(csrf_token=CSRF_SLOT):
                 html = self.nodelist.render(context)
             cache.set(key, html, int(self.timeout.resolve(context)))
-        if pagecache.CSRF_PLACEHOLDER in html:
-            html = html.replace(pagecache.CSRF_PLACEHOLDER, str(context.get("csrf_token", "")))
-        return mark_safe(html)  # noqa: S308 - rendered by our own templates, escaped then
+        # Rendered by our own templates, escaped then.
+        return mark_safe(with_csrf_token(html, context.get("csrf_token")))  # noqa: S308
 
 
 # What {% fixed_url %} and {% fixed_static %} worked out once: by (what, name, urlconf, prefix).
@@ -193,18 +190,6 @@ class _FixedIncludeNode(template.Node):
         key += (get_urlconf(), get_script_prefix())
         html = _fixed.get(key)
         if html is None:
-            html = _fixed[key] = render_to_string(
-                self.template_name, {**values, "csrf_token": pagecache.CSRF_PLACEHOLDER}
-            )
-        if pagecache.CSRF_PLACEHOLDER in html:
-            html = _with_csrf_token(html, context.get("csrf_token"))
-        return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped then
-
-
-def _with_csrf_token(html: str, token) -> str:
-    """What `{% csrf_token %}` would have given in `html`: the field with this visitor's
-    token, or nothing where there is no token (a page rendered without its request)."""
-    if token and token != "NOTPROVIDED":  # noqa: S105 - Django's marker, not a secret
-        return html.replace(pagecache.CSRF_PLACEHOLDER, str(token))
-    field = str(CsrfTokenNode().render(Context({"csrf_token": pagecache.CSRF_PLACEHOLDER})))
-    return html.replace(field, "")
+            html = _fixed[key] = render_with_csrf_slot(self.template_name, values)
+        # Rendered by our own template, escaped then.
+        return mark_safe(with_csrf_token(html, context.get("csrf_token")))  # noqa: S308
