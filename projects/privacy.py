@@ -73,6 +73,7 @@ personal_data_register(
         ("projects.Payment", "choice_made_by"): "the person or staff for them; rows exported",
         ("projects.HistoricalPayment", "choice_made_by"): "who chose; rows exported",
         ("projects.PaymentRun", "made_by"): "staff audit",
+        ("projects.PersonEarnings", "person"): "worked out from their payments, which are exported",
         ("projects.PaymentRun", "undone_by"): "staff audit",
         # The uploaded file names many people; the job and its file go after a day.
         ("projects.RosterImportJob", "started_by"): "staff audit",

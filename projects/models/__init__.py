@@ -34,6 +34,7 @@ from projects.models.payments import (
     PaymentPolicy,
     PaymentRun,
     PaymentStatus,
+    PersonEarnings,
     ReminderSent,
 )
 from projects.models.projects import (
@@ -76,6 +77,7 @@ __all__ = [
     "PaymentPolicy",
     "PaymentRun",
     "PaymentStatus",
+    "PersonEarnings",
     "PoolAnswer",
     "Project",
     "ProjectGroupCount",

@@ -272,6 +272,27 @@ class FeeWaitCount(models.Model):
         return f"{self.quarter:%b %Y}: {self.fees} paid after {self.days} days"
 
 
+class PersonEarnings(models.Model):
+    """The most a person's fees came to in any one tax year, counted as their benefits and
+    tax checks count them (paid to them, not declined, cancelled or reversed), kept by
+    projects.services.earnings whenever one of their fees is saved or deleted or its
+    meeting moves. The payments page reads it with its fees: where nobody on the page is
+    on benefits or has ever come near the trading allowance, no fee there can take them
+    over a limit, and the page does not read everybody's fees to find that out. A person
+    whose fees count for nothing has £0.00 or no row."""
+
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, primary_key=True, related_name="fee_earnings"
+    )
+    most_in_a_tax_year = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name_plural = "person earnings"
+
+    def __str__(self) -> str:
+        return f"at most £{self.most_in_a_tax_year} in a tax year for {self.person_id}"
+
+
 class ExpenseCategory(models.TextChoices):
     TRAVEL = "travel", "Travel (fares)"
     MILEAGE = "mileage", "Mileage"

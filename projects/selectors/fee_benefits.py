@@ -396,6 +396,57 @@ def fee_benefit_effects(payments: Iterable[Payment]) -> dict[int, FeeBenefitEffe
     }
 
 
+def most_earned_in_a_tax_year(person_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
+    """The most each person's fees (these people's, or everybody's) count for in any one tax
+    year, worked out from the fees themselves as fee_benefit_effects counts them; people
+    whose fees count for nothing are left out. What PersonEarnings keeps."""
+    fees = Payment.objects.filter(kind=PaymentKind.FEE)
+    if person_ids is not None:
+        fees = fees.filter(person_id__in=list(person_ids))
+    rows = (
+        fees.annotate(activity_on=_activity_day())
+        .values_list("person_id", "activity_on", "amount", "status", "choice", "reversed_by")
+        .order_by()
+    )
+    in_year: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
+    for person_id, on, amount, status, choice, reversal in rows.iterator():
+        in_year[person_id, tax_year(on)[0]] += _counted(
+            status=status,
+            choice=choice,
+            kind=PaymentKind.FEE,
+            reversed_=reversal is not None,
+            amount=amount,
+        )
+    most: dict[int, Decimal] = {}
+    for (person_id, _), earned in in_year.items():
+        if earned > most.get(person_id, Decimal("0.00")):
+            most[person_id] = earned
+    return most
+
+
+def ledger_benefit_effects(fees: Iterable) -> dict[int, FeeBenefitEffect]:
+    """fee_benefit_effects for a page of the fees ledger (LedgerFee rows), which shows an
+    effect only for someone on benefits or over a limit: fees of other people who have
+    never earned more in a tax year than the lowest trading allowance (as PersonEarnings
+    keeps it) cannot be over one, so they are left out, and a page of such people needs no
+    query here at all."""
+    return fee_benefit_effects(fee for fee in fees if _may_show_an_effect(fee))
+
+
+def _may_show_an_effect(fee) -> bool:
+    if _is_on_benefits(fee.benefits, fee.receives_benefits):
+        return True
+    # Without a trading allowance, someone not on benefits has no limit to go over.
+    allowance = fee.lowest_trading_allowance
+    return allowance is not None and (fee.most_earned_in_a_tax_year or 0) > allowance
+
+
+def _is_on_benefits(answered: str | None, receives_benefits: bool) -> bool:
+    """`answered`: what their benefits answers say (None if they have none)."""
+    benefits = answered if answered is not None else ("" if receives_benefits else None)
+    return benefits is not None and benefits not in (Benefits.NONE, Benefits.PREFER_NOT)
+
+
 def fee_benefit_effect(payment: Payment) -> FeeBenefitEffect | None:
     """The effect of one fee; None for a reversal."""
     return fee_benefit_effects([payment]).get(payment.pk)
@@ -424,10 +475,7 @@ def _effect(
         )
 
     benefits = answers.benefits if answers else ("" if receives_benefits else None)
-    effect.on_benefits = benefits is not None and benefits not in (
-        Benefits.NONE,
-        Benefits.PREFER_NOT,
-    )
+    effect.on_benefits = _is_on_benefits(answers.benefits if answers else None, receives_benefits)
     if benefits in (Benefits.UC_HOUSING, Benefits.UC_NO_HOUSING):
         effect.worked_out = True
         _add_uc(effect, fee, on, answers, rules, others_in)

@@ -20,6 +20,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -32,6 +33,8 @@ from coprod.core.suppression import withheld
 from projects.models import (
     Attendance,
     AttendanceStatus,
+    BenefitRule,
+    BenefitRuleKind,
     ClaimStatus,
     ExpenseCategory,
     ExpenseClaim,
@@ -44,11 +47,13 @@ from projects.models import (
     PaymentPolicy,
     PaymentRun,
     PaymentStatus,
+    PersonEarnings,
     Project,
     Response,
 )
 from stakeholders.models import (
     NO_PAYMENT_METHOD,
+    BenefitsAnswers,
     PaymentMethod,
     Person,
     account_number_masked,
@@ -287,6 +292,13 @@ class LedgerFee:
     # row that shows the account, masked; None for every other row.
     bank_sort_code: str | None
     bank_account_number: str | None
+    # What ledger_benefit_effects needs to tell that this fee cannot take its person over a
+    # limit: their benefits answer (None without answers), the most their fees have come
+    # to in a tax year (None for nothing: PersonEarnings), and the lowest trading
+    # allowance there has been (None without one).
+    benefits: str | None
+    most_earned_in_a_tax_year: Decimal | None
+    lowest_trading_allowance: Decimal | None
 
     @property
     def signed_amount(self) -> Decimal:
@@ -345,6 +357,21 @@ def _fees_newest_first(project_id: int, status: str | None = None) -> QuerySet:
         "person__receives_benefits",
         _bank_detail_shown("bank_sort_code"),
         _bank_detail_shown("bank_account_number"),
+        # Subqueries rather than joins: PostgreSQL plans these in a fraction of the time
+        # two more joins take it, and planning is most of what this query costs.
+        Subquery(
+            BenefitsAnswers.objects.filter(person_id=OuterRef("person_id")).values("benefits")
+        ),
+        Subquery(
+            PersonEarnings.objects.filter(person_id=OuterRef("person_id")).values(
+                "most_in_a_tax_year"
+            )
+        ),
+        Subquery(
+            BenefitRule.objects.filter(kind=BenefitRuleKind.TRADING_ALLOWANCE)
+            .order_by("amount")
+            .values("amount")[:1]
+        ),
     )
 
 

@@ -29,6 +29,7 @@ from projects.models import (
     Response,
 )
 from projects.rsvp import RsvpAction, rsvp_token
+from projects.services.earnings import earnings_recount
 from projects.services.fee_waits import fee_waits_change
 from projects.services.payments import payment_for_attendance
 from stakeholders.models import Person, User
@@ -105,6 +106,8 @@ def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
         if moved:
             fee_waits_change(payments=fees, by=1)
             fees.update(meeting_starts_at=meeting.starts_at)
+            # The fees' activity day moved, maybe into another tax year.
+            earnings_recount(person_ids=fees.values_list("person_id", flat=True))
         if notify:
             _owe_email_to_all(meeting, EmailKind.UPDATE)
         if not meeting.is_over:

@@ -49,7 +49,11 @@ from projects.models import (
     PaymentRun,
     PaymentStatus,
 )
-from projects.selectors.fee_benefits import fee_benefit_effect, fee_benefit_effects
+from projects.selectors.fee_benefits import (
+    fee_benefit_effect,
+    fee_benefit_effects,
+    ledger_benefit_effects,
+)
 from projects.selectors.payments import (
     FINANCE_ROWS_PER_PAGE,
     UNPAID_FEES,
@@ -212,7 +216,7 @@ def payments(request: HttpRequest, slug: str) -> HttpResponse:
         rows = fee_rows(
             project,
             page.object_list,
-            effects=fee_benefit_effects(unpaid),
+            effects=ledger_benefit_effects(unpaid),
             post_fields=_post_fields(request),
             today_iso=timezone.localdate().isoformat(),
         )

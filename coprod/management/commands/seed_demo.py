@@ -61,6 +61,7 @@ from projects.models import (
     Stage,
 )
 from projects.services.coverage import coverage_recount_all
+from projects.services.earnings import earnings_recount_all
 from projects.services.fee_waits import fee_waits_recount_all
 from stakeholders.models import (
     AccessNeed,
@@ -586,6 +587,7 @@ class Command(BaseCommand):
             # The people, memberships and fees above were made in bulk, which sends no signals.
             coverage_recount_all()
             fee_waits_recount_all()
+            earnings_recount_all()
             people_recount()
         if size == "large" and connection.vendor == "postgresql":
             # Fresh planner statistics: without them PostgreSQL guesses a few thousand rows
