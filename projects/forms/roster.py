@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.html import format_html
 
 from projects.models import Membership, MembershipStatus
@@ -12,7 +12,7 @@ from projects.services.roster_import import (
     RosterFileError,
     roster_file_read,
 )
-from stakeholders.models import AccessNeed, Availability, StakeholderGroup
+from stakeholders.models import AccessNeed, Availability, Person, StakeholderGroup
 
 MAX_TARGET = 500
 
@@ -69,10 +69,19 @@ class RosterUploadForm(forms.Form):
         return roster_file
 
 
+def _people_matching(memberships: QuerySet, condition: Q) -> QuerySet:
+    """The memberships whose person meets `condition` (on Person's fields), each person
+    looked up by a subquery per membership: as a join, PostgreSQL reads every person in
+    the organisation to filter one project's few hundred (on the large demo, a page
+    filtered by group took 2.8 ms, by name 7 ms, against about 1 ms each this way)."""
+    matches = Person.objects.filter(condition, pk=OuterRef("person_id")).values(matched=Value(True))
+    return memberships.filter(Subquery(matches, output_field=BooleanField()))
+
+
 class RosterFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(method="filter_name", label="Name")
     group = django_filters.ChoiceFilter(
-        field_name="person__stakeholder_group",
+        method="filter_group",
         choices=StakeholderGroup.choices,
         label="Group",
         empty_label="Any group",
@@ -98,15 +107,18 @@ class RosterFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(
-            Q(person__full_name__icontains=value) | Q(person__preferred_name__icontains=value)
+        return _people_matching(
+            queryset, Q(full_name__icontains=value) | Q(preferred_name__icontains=value)
         )
+
+    def filter_group(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _people_matching(queryset, Q(stakeholder_group=value))
 
     def filter_free(self, queryset: QuerySet, name: str, values: list[str]) -> QuerySet:
         any_time = Q()
         for value in values:
-            any_time |= Q(**{f"person__{value}": True})
-        return queryset.filter(any_time)
+            any_time |= Q(**{value: True})
+        return _people_matching(queryset, any_time)
 
     def filter_access(self, queryset: QuerySet, name: str, values: list[str]) -> QuerySet:
-        return queryset.filter(**{f"person__{value}": True for value in values})
+        return _people_matching(queryset, Q(**dict.fromkeys(values, True)))

@@ -1,16 +1,21 @@
 import functools
+import operator
+from datetime import tzinfo
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Page
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from coprod.core.access import permission_required
+from coprod.core.csrf_slot import CSRF_FIELD
 from coprod.core.days import day_text
 from coprod.core.html import html_row
 from coprod.core.links import link_maker
@@ -18,12 +23,7 @@ from coprod.core.pagecache import deferred
 from projects.access import STAFF_ONLY, get_project_for_staff
 from projects.forms.roster import CoverageTargetsForm, RosterFilter
 from projects.models import CoverageTarget, Membership, MembershipStatus, Project
-from projects.selectors.roster import (
-    equality_summary,
-    project_coverage,
-    roster_memberships,
-    roster_page,
-)
+from projects.selectors.roster import roster_memberships, roster_page, roster_summary
 from projects.services.memberships import membership_set_status, person_add_assisted
 from stakeholders.forms import (
     THEIR_EQUALITY_ANSWERS_NEED_CONSENT,
@@ -38,14 +38,13 @@ from stakeholders.services import DuplicatePerson
 @permission_required("projects.manage_project", denied=STAFF_ONLY)
 def roster(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for_staff(request, slug)
-    memberships = roster_memberships(project)
     # The filter set is made only when something is filtered by: unfiltered, it would
     # only copy its filters and hand back the same memberships.
-    filter_form = None
+    filtered = filter_form = None
     if any(name in request.GET for name in RosterFilter.base_filters):
-        filters = RosterFilter(request.GET, queryset=memberships)
-        memberships, filter_form = filters.qs, filters.form
-    page = deferred(roster_page, memberships, page_number=request.GET.get("page"))
+        filters = RosterFilter(request.GET, queryset=roster_memberships(project))
+        filtered, filter_form = filters.qs, filters.form
+    page = deferred(roster_page, project, page_number=request.GET.get("page"), filtered=filtered)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -54,8 +53,7 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "project": project,
             "filters_bound": bool(request.GET),
-            "filter_form": filter_form,
-            "blank_filter_fields": None if filter_form else _blank_filter_fields(),
+            "filter_fields": deferred(_filter_fields, filter_form),
             "page": page,
             "rows": deferred(_roster_rows, project, page),
             "page_query": query.urlencode(),
@@ -64,11 +62,48 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _filter_fields(form: forms.Form | None) -> SafeString:
+    """The filter form's fields as `{{ form|crispy }}` writes them. Crispy forms takes
+    milliseconds to render them, walking every choice of every field, so they are rendered
+    blank once per process and what was asked for is marked in that (a test checks each
+    choice against crispy's own); a form with errors, which crispy shows beside their
+    fields, is rendered afresh."""
+    before_fields, blank_fields = _blank_filter_form()
+    if form is None:
+        return SafeString(before_fields + "".join(blank_fields.values()))
+    if form.errors:
+        return as_crispy_form(form)
+    fields = []
+    for name, html in blank_fields.items():
+        widget, value = form.fields[name].widget, form[name].value()
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            for chosen in dict.fromkeys(value or ()):
+                # A box's attributes end with its id, and ` checked` comes after that.
+                end = html.index(">", html.index(f' value="{escape(chosen)}" '))
+                html = f"{html[:end]} checked{html[end:]}"
+        elif isinstance(widget, forms.Select):
+            if value not in (None, ""):
+                option = f'<option value="{escape(value)}">'
+                html = html.replace('<option value="" selected>', '<option value="">', 1)
+                html = html.replace(option, f"{option[:-1]} selected>", 1)
+        elif value not in (None, ""):
+            html = html.replace(f'name="{name}"', f'name="{name}" value="{escape(value)}"', 1)
+        fields.append(html)
+    # Crispy's HTML, with only escaped values put in.
+    return SafeString(before_fields + "".join(fields))
+
+
 @functools.cache
-def _blank_filter_fields() -> str:
-    """The filter form with nothing chosen is the same for everyone, and crispy forms takes
-    milliseconds to render it, so it is rendered once per process."""
-    return as_crispy_form(RosterFilter().form)
+def _blank_filter_form() -> tuple[str, dict[str, str]]:
+    """The filter form rendered by crispy forms with nothing chosen, once per process: what
+    comes before its fields, and each field's HTML, from its <div> to the next field's."""
+    html = as_crispy_form(RosterFilter().form)
+    names = list(RosterFilter.base_filters)
+    starts = [html.index(f'<div id="div_id_{name}"') for name in names]
+    ends = [*starts[1:], len(html)]
+    return html[: starts[0]], {
+        name: html[start:end] for name, start, end in zip(names, starts, ends, strict=True)
+    }
 
 
 # The status <select> of a row differs only by the option selected: one per status.
@@ -90,7 +125,7 @@ _CONSENT_WITHDRAWN = mark_safe(' <span class="badge text-bg-warning">consent wit
 
 
 @functools.cache
-def _labels_of(choices: tuple[tuple[str, str], ...], chosen: tuple[bool, ...]) -> SafeString:
+def _labels_of(choices: tuple[tuple[str, str], ...], chosen: tuple) -> SafeString:
     """ "BSL interpreter, Step-free access": the labels of the choices a person ticked, or
     a dash; there are few enough combinations to work each out once per process."""
     return escape(
@@ -100,16 +135,17 @@ def _labels_of(choices: tuple[tuple[str, str], ...], chosen: tuple[bool, ...]) -
 
 _ACCESS_NEEDS = tuple(AccessNeed.choices)
 _AVAILABILITY = tuple(Availability.choices)
-
-# Where the rows' forms take the visitor's csrf token, which roster_tags.with_csrf_token
-# puts in once for the whole table (a {% csrf_token %} per row cost more than the rows).
-CSRF_SLOT = "\x00csrf\x00"
+# A person's access needs and times free, as one tuple each.
+_needs_of = operator.itemgetter(*AccessNeed.values)
+_times_free_of = operator.itemgetter(*Availability.values)
 
 # A row of the table as projects/roster.html would write it: made by one html_row() call
 # per row, as Django's admin makes its change list rows, rather than by the 17 template
 # variables and tags a row needs, which cost more than all the rest of the page. Values
 # known to be safe (our own labels, escaped once; UUIDs and the links made of them) are
-# passed as SafeString so that only the person's name and date are escaped per row.
+# passed as SafeString so that only the person's name and date are escaped per row. Each
+# row's form takes the visitor's csrf token from roster_tags.with_csrf_token, once for the
+# whole table (a {% csrf_token %} per row cost more than the rows).
 _ROW = (
     "<tr>\n"
     '        <th scope="row"><a class="d-inline-block py-1" href="{person_url}">{name}</a>'
@@ -124,7 +160,7 @@ _ROW = (
     '        <td data-label="Usually free">{free}</td>\n'
     '        <td data-label="Change status">\n'
     '          <form method="post" action="{status_url}" class="d-flex gap-1">\n'
-    f"            {CSRF_SLOT}\n"
+    f"            {CSRF_FIELD}\n"
     '            <label class="visually-hidden" for="status-{public_id}">New status for {name}'
     "</label>\n"
     '            <select class="form-select form-select-sm" name="status" id="status-{public_id}">'
@@ -137,13 +173,14 @@ _ROW = (
 
 
 def _roster_rows(project: Project, page: Page) -> SafeString:
-    """The rows of the roster as HTML, each form's csrf token left as CSRF_SLOT: what a
+    """The rows of the roster as HTML, each form's csrf token left as the slot: what a
     row shows is worked out here rather than by template tags per row, whose cost adds up
     over a page, and each link is reversed once a page. The person's UUID is made of hex
     digits and dashes, so it and the links made of it need no escaping."""
     person_url = link_maker("projects:person")
     data_url = link_maker("stakeholders:sar")
     status_url = link_maker("projects:membership_status", project.slug)
+    local_zone = timezone.get_current_timezone()
     rows = []
     for membership in page.object_list:
         person = membership["person"]
@@ -160,13 +197,9 @@ def _roster_rows(project: Project, page: Page) -> SafeString:
                 data_url=SafeString(data_url(public_id)),
                 group=_GROUP_LABELS.get(group) or escape(group),
                 status=_STATUS_LABELS.get(status) or escape(status),
-                status_since=_status_since(membership),
-                support=_labels_of(
-                    _ACCESS_NEEDS, tuple(bool(person[need]) for need, _ in _ACCESS_NEEDS)
-                ),
-                free=_labels_of(
-                    _AVAILABILITY, tuple(bool(person[time]) for time, _ in _AVAILABILITY)
-                ),
+                status_since=_status_since(membership, local_zone),
+                support=_labels_of(_ACCESS_NEEDS, _needs_of(person)),
+                free=_labels_of(_AVAILABILITY, _times_free_of(person)),
                 status_url=SafeString(status_url(public_id)),
                 public_id=public_id,
                 status_options=_STATUS_OPTIONS.get(status, ""),
@@ -196,7 +229,7 @@ def _summary_sections(project: Project) -> dict[str, str]:
     """The coverage table's rows, its gaps, and the equality monitoring counts, as HTML:
     worked out here rather than by template loops, whose tags and variables cost more than
     the queries behind them. The same for every visitor."""
-    coverage = project_coverage(project)
+    coverage, equality = roster_summary(project)
     gaps = sorted((row for row in coverage if row["gap"]), key=lambda row: -row["gap"])
     return {
         "coverage_rows": SafeString(
@@ -228,23 +261,28 @@ def _summary_sections(project: Project) -> dict[str, str]:
                     if question["answers"]
                     else _NO_ANSWERS,
                 )
-                for question in equality_summary(project)
+                for question in equality
             )
         ),
     }
 
 
-def _status_since(membership: dict) -> str:
-    """ "since 4 Mar 2026": when the membership took on its status, in local time."""
-    if membership["status"] == MembershipStatus.ACTIVE:
-        since, words = membership["active_at"], "since"
-    elif membership["status"] == MembershipStatus.LEFT:
-        since, words = membership["left_at"], "on"
-    else:
-        since, words = membership["interested_at"], "since"
+# Which date a row shows beside each status, and the word before it.
+_SINCE = {
+    MembershipStatus.INTERESTED.value: ("interested_at", "since"),
+    MembershipStatus.ACTIVE.value: ("active_at", "since"),
+    MembershipStatus.LEFT.value: ("left_at", "on"),
+}
+
+
+def _status_since(membership: dict, local_zone: tzinfo) -> str:
+    """ "since 4 Mar 2026": when the membership took on its status, in local time (the
+    zone looked up once a page rather than by day_text once a row)."""
+    field, words = _SINCE.get(membership["status"], _SINCE[MembershipStatus.INTERESTED.value])
+    since = membership[field]
     if since is None:
         return "date not recorded"
-    return f"{words} {day_text(since)}"
+    return f"{words} {day_text(since.astimezone(local_zone).date())}"
 
 
 @permission_required("projects.manage_project", denied=STAFF_ONLY)
