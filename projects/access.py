@@ -5,11 +5,12 @@ import uuid
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from coprod.core.access import get_object_for_user
 from projects.models import Meeting, Project, RosterImportJob
+from projects.selectors.meetings import meeting_with_project
 from stakeholders.models import Person
 
 STAFF_ONLY = "This page is for staff who run co-production projects."
@@ -41,9 +42,9 @@ def check_project_for_staff(request: HttpRequest, project: Project) -> None:
 
 def get_meeting_for_staff(request: HttpRequest, slug: str, meeting_id: uuid.UUID) -> Meeting:
     """The project's meeting (404 if it is not this project's), after the staff check."""
-    meeting = get_object_or_404(
-        Meeting.objects.select_related("project"), project__slug=slug, public_id=meeting_id
-    )
+    meeting = meeting_with_project(slug, meeting_id)
+    if meeting is None:
+        raise Http404("No meeting of this project has this id.")
     check_project_for_staff(request, meeting.project)
     return meeting
 

@@ -8,11 +8,12 @@ visits, keeps the SQL and the ORM's converters for the columns (dates, decimals,
 encrypted fields), and from then on only puts each visit's values in place of the stand-ins.
 
 Only values_list() querysets, and only these kinds of value: whole numbers, text, dates,
-and lists of whole numbers (an `in` lookup). A list's SQL has one placeholder per item,
-so each list is padded (repeating its last item, which an `in` lookup ignores) to the next
-power of two, and the query is compiled once for each size met.
+UUIDs, and lists of whole numbers (an `in` lookup). A list's SQL has one placeholder per
+item, so each list is padded (repeating its last item, which an `in` lookup ignores) to the
+next power of two, and the query is compiled once for each size met.
 """
 
+import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -24,6 +25,7 @@ from django.utils import timezone
 # compiled parameters only where the value it stands for goes.
 _FIRST_NUMBER = -987_654_000
 _FIRST_DAY = date(1901, 1, 1)
+_FIRST_UUID = uuid.UUID("00000000-0000-0000-0000-000987654000")
 
 
 class CompiledQuery:
@@ -60,6 +62,8 @@ class CompiledQuery:
                 continue
             if self.kinds[name] is date:
                 value = connection.ops.adapt_datefield_value(value)
+            elif self.kinds[name] is uuid.UUID:
+                value = _adapt_uuid(connection, value)
             for index in indexes:
                 params[index] = value
         if limit is not None:
@@ -72,7 +76,7 @@ class CompiledQuery:
 
     def _compile(self, connection, sizes: tuple[int, ...]) -> tuple:
         stand_ins, lists = {}, iter(sizes)
-        number, day = _FIRST_NUMBER, _FIRST_DAY
+        number, day, some_uuid = _FIRST_NUMBER, _FIRST_DAY, _FIRST_UUID
         for name, kind in self.kinds.items():
             if kind is int:
                 stand_ins[name], number = number, number - 1
@@ -80,6 +84,8 @@ class CompiledQuery:
                 stand_ins[name] = f"~stand-in for {name}~"
             elif kind is date:
                 stand_ins[name], day = day, date(day.year + 1, 1, 1)
+            elif kind is uuid.UUID:
+                stand_ins[name], some_uuid = some_uuid, uuid.UUID(int=some_uuid.int + 1)
             elif kind is list:
                 size = next(lists)
                 stand_ins[name] = list(range(number, number - size, -1))
@@ -96,10 +102,18 @@ class CompiledQuery:
                 continue
             if isinstance(stand_in, date) and not isinstance(stand_in, datetime):
                 stand_in = connection.ops.adapt_datefield_value(stand_in)
+            elif isinstance(stand_in, uuid.UUID):
+                stand_in = _adapt_uuid(connection, stand_in)
             places[name] = [index for index, param in enumerate(params) if param == stand_in]
             if not places[name]:
                 raise ValueError(f"CompiledQuery: the query does not use {name}")
         return sql, tuple(params), places, compiler
+
+
+def _adapt_uuid(connection, value: uuid.UUID) -> uuid.UUID | str:
+    # As UUIDField.get_db_prep_value: the UUID itself, or its 32 hex digits where the
+    # database has no UUID type (SQLite).
+    return value if connection.features.has_native_uuid_field else value.hex
 
 
 def _only_place(params, item, name: str) -> int:

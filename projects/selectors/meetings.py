@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import (
     Case,
     Count,
@@ -17,6 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from coprod.core.compiled import CompiledQuery
 from coprod.core.outbox import undelivered
 from coprod.core.suppression import suppress_small
 from projects.models import (
@@ -81,6 +82,33 @@ def project_meetings_page(project: Project, *, page_number: str | int | None) ->
     return Paginator(meetings, MEETINGS_PER_PAGE).get_page(page_number)
 
 
+_MEETING_FIELDS = tuple(field.attname for field in Meeting._meta.concrete_fields)
+_PROJECT_FIELDS = tuple(field.attname for field in Project._meta.concrete_fields)
+
+
+def _meeting_with_project(slug: str, meeting_id: uuid.UUID) -> QuerySet:
+    return Meeting.objects.filter(project__slug=slug, public_id=meeting_id).values_list(
+        *_MEETING_FIELDS, *(f"project__{name}" for name in _PROJECT_FIELDS)
+    )
+
+
+# Every meeting page reads its meeting, and the project it links to, by this query:
+# building and compiling it through the ORM each time cost more than running it.
+_MEETING_WITH_PROJECT = CompiledQuery(_meeting_with_project, slug=str, meeting_id=uuid.UUID)
+
+
+def meeting_with_project(slug: str, meeting_id: uuid.UUID) -> Meeting | None:
+    """The meeting with this public id in the project with this slug, if any, with its
+    project: the same objects as select_related("project") gives, in one query."""
+    rows = _MEETING_WITH_PROJECT.rows(slug=slug, meeting_id=meeting_id)
+    if not rows:
+        return None
+    values, split = rows[0], len(_MEETING_FIELDS)
+    meeting = Meeting.from_db(DEFAULT_DB_ALIAS, _MEETING_FIELDS, values[:split])
+    meeting.project = Project.from_db(DEFAULT_DB_ALIAS, _PROJECT_FIELDS, values[split:])
+    return meeting
+
+
 @dataclass
 class MeetingDetail:
     counts: dict[str, int]
@@ -98,9 +126,8 @@ class MeetingDetail:
         return sum(1 for email in self.failed_emails if email.invitation.person.message_channel)
 
 
-# What a row of a meeting's invitees shows, in the order _INVITEES_SQL reads it: nothing
-# else of the person (bank details among them) or of the staff who recorded an answer or
-# arranged support is read.
+# What a row of a meeting's invitees shows: nothing else of the person (bank details among
+# them) or of the staff who recorded an answer or arranged support is read.
 INVITEE_ROW_FIELDS = (
     "response",
     "responded_at",
@@ -119,11 +146,20 @@ INVITEE_ROW_FIELDS = (
     *(f"person__{need}" for need in AccessNeed.values),
 )
 
+# The staff a row may name, by the field that links to them. They are read apart
+# (_STAFF_SQL), and only when a row names someone: joining the users table twice more to
+# the invitees took PostgreSQL longer to plan than the rest of the query took to run, on
+# every visit, while few invitations name any staff.
+_STAFF_ROLES = ("support_arranged_by", "answer_recorded_by")
+_STAFF_FIELDS = tuple(f"{role}__{field}" for role in _STAFF_ROLES for field in ("name", "email"))
+# What _INVITEES_SQL reads, in its order: the row's fields less the staff's names.
+_INVITEE_COLUMNS = tuple(name for name in INVITEE_ROW_FIELDS if name not in _STAFF_FIELDS)
+
 _INVITATIONS = Invitation._meta.db_table
 _PEOPLE = Person._meta.db_table
 _USERS = User._meta.db_table
 
-# The meeting page's two reads are written out rather than built by the ORM: building and
+# The meeting page's reads are written out rather than built by the ORM: building and
 # compiling them (three querysets, one of them of twenty columns over four tables) took
 # about three milliseconds of CPU on every visit, ten times what running them takes. Plain
 # SQL that SQLite and PostgreSQL both read; tests check they agree with the ORM's answers
@@ -144,18 +180,19 @@ SELECT 'came', stakeholder_group, COUNT(*) FROM {Attendance._meta.db_table}
  WHERE meeting_id = %s AND status = '{AttendanceStatus.ATTENDED}' GROUP BY stakeholder_group
 """  # noqa: S608 - names from the models, values passed as parameters
 
+
+def _column(field: str) -> str:
+    """The column of _INVITEES_SQL that a row's field comes from: person__full_name is
+    person.full_name, response is invitation.response."""
+    table, _, column = field.rpartition("__")
+    return f"{table or 'invitation'}.{column}"
+
+
 # A page of the invitees, those coming first (as _answer_order()), then by name.
 _INVITEES_SQL = f"""
-SELECT invitation.response, invitation.responded_at, invitation.needs_support,
-       invitation.support_note, invitation.support_arranged_at,
-       invitation.support_arranged_by_id, arranger.name, arranger.email,
-       invitation.answer_recorded_by_id, recorder.name, recorder.email,
-       person.public_id, person.full_name, person.stakeholder_group,
-       {", ".join(f"person.{need}" for need in AccessNeed.values)}
+SELECT {", ".join(_column(field) for field in _INVITEE_COLUMNS)}
   FROM {_INVITATIONS} invitation
   INNER JOIN {_PEOPLE} person ON person.id = invitation.person_id
-  LEFT OUTER JOIN {_USERS} arranger ON arranger.id = invitation.support_arranged_by_id
-  LEFT OUTER JOIN {_USERS} recorder ON recorder.id = invitation.answer_recorded_by_id
  WHERE invitation.meeting_id = %s
  ORDER BY CASE invitation.response WHEN '{Response.ACCEPTED}' THEN 0
           WHEN '{Response.WAITLISTED}' THEN 1 WHEN '{Response.NO_ANSWER}' THEN 2 ELSE 3 END,
@@ -163,12 +200,15 @@ SELECT invitation.response, invitation.responded_at, invitation.needs_support,
  LIMIT %s OFFSET %s
 """  # noqa: S608 - names from the models, values passed as parameters
 
+# The staff that a page of invitees names: only their names and email addresses.
+_STAFF_SQL = f"SELECT id, name, email FROM {_USERS} WHERE id IN ({{places}})"  # noqa: S608
+
 _MOMENTS = ("responded_at", "support_arranged_at")
 
 
 class _InviteeRows:
     """A meeting's invitees as rows of INVITEE_ROW_FIELDS, for the Paginator: slicing it
-    reads that slice only."""
+    reads that slice only, in one query, and a second only when a row names staff."""
 
     def __init__(self, meeting_pk: int, count: int) -> None:
         self.meeting_pk, self.count = meeting_pk, count
@@ -180,11 +220,22 @@ class _InviteeRows:
         start, stop = part.start or 0, part.stop if part.stop is not None else self.count
         with connection.cursor() as cursor:
             cursor.execute(_INVITEES_SQL, [self.meeting_pk, max(stop - start, 0), start])
-            rows = [dict(zip(INVITEE_ROW_FIELDS, row, strict=True)) for row in cursor]
+            rows = [dict(zip(_INVITEE_COLUMNS, row, strict=True)) for row in cursor]
+            named = sorted({row[f"{role}_id"] for row in rows for role in _STAFF_ROLES} - {None})
+            staff = {}
+            if named:
+                cursor.execute(_STAFF_SQL.format(places=", ".join(["%s"] * len(named))), named)
+                staff = {pk: (name, email) for pk, name, email in cursor}
         for row in rows:
-            row["person__public_id"] = uuid.UUID(str(row["person__public_id"]))
+            # SQLite hands back the 32 hex digits; PostgreSQL a UUID already.
+            if not isinstance(row["person__public_id"], uuid.UUID):
+                row["person__public_id"] = uuid.UUID(row["person__public_id"])
             for name in _MOMENTS:
                 row[name] = _aware(row[name])
+            for role in _STAFF_ROLES:
+                row[f"{role}__name"], row[f"{role}__email"] = staff.get(
+                    row[f"{role}_id"], (None, None)
+                )
         return rows
 
 
@@ -198,7 +249,8 @@ def _aware(moment: datetime | None) -> datetime | None:
 def meeting_detail(meeting: Meeting, *, page_number: str | int | None = None) -> MeetingDetail:
     """Answers counted by kind, a page of the invitees (as rows of INVITEE_ROW_FIELDS),
     emails that failed and who came by group. The answers counted are the paginator's count
-    too: no COUNT(*). Two queries, a third only when some messages failed, which is seldom."""
+    too: no COUNT(*). Two queries; one more when some messages failed, and one more when a
+    row of the page names staff (who recorded an answer or arranged support)."""
     counted, attended, failures = {}, {}, 0
     with connection.cursor() as cursor:
         cursor.execute(_COUNTS_SQL, [meeting.pk] * 3)

@@ -69,7 +69,7 @@ from projects.services.meetings import (
     meeting_update,
 )
 from stakeholders.access import PARTICIPANTS_ONLY, get_own_person
-from stakeholders.models import AccessNeed, Person, StakeholderGroup, User
+from stakeholders.models import AccessNeed, Person, StakeholderGroup, login_label
 
 PREVIEW_NAMES_SHOWN = 100
 
@@ -154,6 +154,8 @@ def meeting_detail_page(request: HttpRequest, slug: str, meeting_id: uuid.UUID) 
 
 _GROUPS = dict(StakeholderGroup.choices)
 _ANSWERS = dict(Response.choices)
+# Each access need's field in an invitee row, with how the page names it.
+_NEEDS = tuple((f"person__{need.value}", need.label) for need in AccessNeed)
 
 
 def _invitee_rows(
@@ -166,15 +168,16 @@ def _invitee_rows(
 ) -> list[SafeString]:
     """Each invitee's table row, as HTML: put together here from the fragments below, each
     value escaped as by format_html, rather than by template tags per row, whose cost adds
-    up over a page of 50; the two links are reversed once a page."""
-    record_url = link_maker(
-        "projects:meeting_record_answer", meeting.project.slug, meeting.public_id
-    )
-    arrange_url = link_maker(
-        "projects:meeting_support_arranged", meeting.project.slug, meeting.public_id
-    )
-    # What each "Mark as arranged" form posts besides its button, rendered once a page.
-    post_fields = html_row(_POST_FIELDS, token=get_token(request), page=page.number)
+    up over a page of 50; the two links are reversed once a page, and only when the page
+    can show them (neither once the meeting is over)."""
+    slug, meeting_id = meeting.project.slug, meeting.public_id
+    record_url = arrange_url = post_fields = None
+    if can_invite:
+        record_url = link_maker("projects:meeting_record_answer", slug, meeting_id)
+    if can_arrange_support:
+        arrange_url = link_maker("projects:meeting_support_arranged", slug, meeting_id)
+        # What each "Mark as arranged" form posts besides its button, rendered once a page.
+        post_fields = html_row(_POST_FIELDS, token=get_token(request), page=page.number)
     rows = []
     for invitation in page.object_list:
         public_id = str(invitation["person__public_id"])
@@ -191,7 +194,7 @@ def _invitee_rows(
         if can_invite and response != Response.WITHDRAWN:
             answer += html_row(_RECORD_LINK, url=record_url(public_id), name=name)
         asked = invitation["needs_support"] or bool(invitation["support_note"])
-        needs = ", ".join(need.label for need in AccessNeed if invitation[f"person__{need.value}"])
+        needs = ", ".join(label for field, label in _NEEDS if invitation[field])
         support = SafeString()
         if asked:
             support += html_row("<strong>Needs support</strong>")
@@ -248,7 +251,7 @@ _ARRANGE_FORM = (
 
 
 def _staff_name(invitation: dict, field: str) -> str:
-    return str(User(name=invitation[f"{field}__name"], email=invitation[f"{field}__email"]))
+    return login_label(name=invitation[f"{field}__name"], email=invitation[f"{field}__email"])
 
 
 def _day(moment) -> str:
