@@ -16,7 +16,7 @@ from coprod.core.access import permission_required
 from coprod.core.blank_forms import blank_form_fields
 from coprod.core.days import day_text
 from coprod.core.html import html_row
-from decisions.access import get_decision_for_staff
+from decisions.access import get_decision_for_staff, get_decision_page_for_staff
 from decisions.forms import (
     ActionForm,
     AssistedVoteForm,
@@ -207,7 +207,7 @@ def decision_edit(request: HttpRequest, slug: str, decision_id: uuid.UUID) -> Ht
 def _detail_page(
     request: HttpRequest,
     decision: Decision,
-    action_form: ActionForm,
+    action_form: ActionForm | None,
     assisted_form: AssistedVoteForm | None = None,
 ) -> HttpResponse:
     detail = decision_detail(decision)
@@ -246,8 +246,9 @@ def _detail_page(
             "can_open_voting": decision.method in VOTED_ON
             and decision.status == DecisionStatus.OPEN
             and not decision.voting_open,
+            # No form (None) for a blank one: the same for everyone, rendered once per process.
             "action_form": action_form,
-            "blank_action_form": None if action_form.is_bound else blank_form_fields(ActionForm),
+            "blank_action_form": blank_form_fields(ActionForm) if action_form is None else None,
             "action_statuses": ActionStatus,
             "today": timezone.localdate(),
         },
@@ -281,8 +282,8 @@ def _named_vote_html(vote: dict) -> SafeString:
 
 @permission_required(MANAGE, denied=STAFF_ONLY)
 def decision_detail_page(request: HttpRequest, slug: str, decision_id: uuid.UUID) -> HttpResponse:
-    decision = get_decision_for_staff(request, slug, decision_id)
-    return _detail_page(request, decision, ActionForm())
+    decision = get_decision_page_for_staff(request, slug, decision_id)
+    return _detail_page(request, decision, None)
 
 
 @permission_required(MANAGE, denied=STAFF_ONLY)
@@ -323,7 +324,7 @@ def decision_vote_record(request: HttpRequest, slug: str, decision_id: uuid.UUID
         request.POST, decision=decision, voters=assisted_voter_choices(decision)
     )
     if not form.is_valid():
-        return _detail_page(request, decision, ActionForm(), assisted_form=form)
+        return _detail_page(request, decision, None, assisted_form=form)
     person = form.cleaned_data["person"]
     try:
         vote_cast(decision=decision, person=person, recorded_by=request.user, **form.vote())

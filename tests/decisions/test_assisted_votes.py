@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from decisions.models import DecisionMethod, Vote
 from decisions.services import DecisionError, decision_create, vote_cast, voting_open
@@ -46,7 +47,7 @@ def test_staff_record_a_vote_marked_as_recorded_on_behalf_of_the_person(staff_cl
 
     html = response.content.decode()
     assert "The vote of Ola Offline has been recorded." in html
-    assert f"Recorded by {personas.staff} on behalf of Ola Offline" in html
+    assert f"Recorded by {escape(personas.staff)} on behalf of Ola Offline" in html
     vote = Vote.objects.get()
     assert (vote.person, vote.recorded_by, vote.choice) == (person, personas.staff, "for")
 
