@@ -5,7 +5,8 @@ for them (their consents among them).
 The reads are written out rather than built by the ORM: building and compiling the seven
 querysets they were took about ten milliseconds of CPU on every visit, twenty times what
 running them takes, and each was a round trip of its own. Plain SQL that SQLite and
-PostgreSQL both read. Every query is about the one person whose login asks, found by
+PostgreSQL both read, but for two forms PostgreSQL plans in a fraction of the time (see
+_each and _among). Every query is about the one person whose login asks, found by
 `person.user_id`: nothing here can read anyone else's rows. tests/pages/test_me_reads.py
 and tests/pages/test_me_waiting_for_you.py hold what each list must and must not show.
 """
@@ -86,6 +87,7 @@ _PEOPLE = Person._meta.db_table
 _MEMBERSHIPS = Membership._meta.db_table
 _PROJECTS = Project._meta.db_table
 _MEETINGS = Meeting._meta.db_table
+_USERS = User._meta.db_table
 
 # What the page shows of the person, and what may_be_contacted needs; not their address
 # nor bank details.
@@ -105,97 +107,164 @@ _PERSON_FIELDS = (
 )
 _PERSON_FLAGS = frozenset((*AccessNeed.values, *Availability.values, "in_pool"))
 
-# The person, and each of their memberships (none: one row with NULLs), newest first.
-_PERSON_SQL = f"""
+# Each query takes PostgreSQL a few index lookups to run and, as first written, several
+# times as long to plan: weighing every order and method of each join was most of the
+# time the page spent in SQL. So the SQL leaves it little to weigh. What a row shows of
+# one other row (a project's name, who recorded an answer) is a subquery of its own,
+# planned alone; a row joined to the rows it points at is a LATERAL subquery kept apart by
+# OFFSET 0 (see _each); "one of the ids of ..." is = ANY(ARRAY(...)), worked out once
+# before the rest, rather than a semi-join (see _among). SQLite has neither form and plans
+# the plain join and IN in no time.
+
+
+def _each(
+    vendor: str, table: str, alias: str, columns: str, where: str, *, outer: bool = False
+) -> str:
+    """The join to the rows of `table` (as `alias`, with only `columns`) that `where` picks
+    for each row before it; `outer` keeps a row that has none, with NULLs."""
+    if vendor != "postgresql":
+        return f"{'LEFT OUTER' if outer else 'INNER'} JOIN {table} {alias} ON {where}"
+    rows = f"(SELECT {columns} FROM {table} {alias} WHERE {where} OFFSET 0) AS {alias}"  # noqa: S608
+    return f"LEFT JOIN LATERAL {rows} ON TRUE" if outer else f"CROSS JOIN LATERAL {rows}"
+
+
+def _among(vendor: str, column: str, ids: str) -> str:
+    """`column` is one of the ids the subquery `ids` gives."""
+    if vendor != "postgresql":
+        return f"{column} IN ({ids})"
+    return f"{column} = ANY(ARRAY({ids}))"
+
+
+@functools.cache
+def _queries(vendor: str) -> dict[str, str]:
+    """The page's SQL for this kind of database, put together once per process."""
+    memberships = _each(
+        vendor,
+        _MEMBERSHIPS,
+        "membership",
+        "id, project_id, status, interested_at, active_at, left_at",
+        "membership.person_id = person.id",
+        outer=True,
+    )
+    meetings = _each(
+        vendor,
+        _MEETINGS,
+        "meeting",
+        "id, public_id, title, starts_at, ends_at, place, online_link, agenda, cancelled_at, "
+        "project_id",
+        "meeting.id = invitation.meeting_id",
+    )
+    pool_projects = _each(
+        vendor,
+        _PROJECTS,
+        "project",
+        "id, name, summary, archived_at, stage",
+        "project.id = invitation.project_id",
+    )
+    came_to = _among(
+        vendor,
+        "meeting.id",
+        f"SELECT meeting_id FROM {Attendance._meta.db_table}"  # noqa: S608
+        " WHERE person_id = %s AND status = %s",
+    )
+    asked = _among(
+        vendor,
+        "measure_round.project_measure_id",
+        f"SELECT id FROM {ProjectMeasure._meta.db_table} WHERE project_id IN ({{active}})",  # noqa: S608
+    )
+    return {
+        # The person, and each of their memberships (none: one row with NULLs), newest
+        # first.
+        "person": f"""
 SELECT {", ".join(f"person.{name}" for name in _PERSON_FIELDS)},
-       membership.project_id, project.name, membership.status,
-       membership.interested_at, membership.active_at, membership.left_at
+       membership.project_id,
+       (SELECT project.name FROM {_PROJECTS} project WHERE project.id = membership.project_id),
+       membership.status, membership.interested_at, membership.active_at, membership.left_at
   FROM {_PEOPLE} person
-  LEFT OUTER JOIN {_MEMBERSHIPS} membership ON membership.person_id = person.id
-  LEFT OUTER JOIN {_PROJECTS} project ON project.id = membership.project_id
+  {memberships}
  WHERE person.user_id = %s
  ORDER BY membership.interested_at DESC, membership.id
-"""  # noqa: S608 - names from the models, values passed as parameters
-
-# Their invitations to meetings still to come, soonest first; withdrawn ones are gone, as
-# they can no longer be answered.
-_INVITATIONS_SQL = f"""
+""",  # noqa: S608 - names from the models, values passed as parameters
+        # Their invitations to meetings still to come, soonest first; withdrawn ones are
+        # gone, as they can no longer be answered.
+        "invitations": f"""
 SELECT invitation.response, invitation.responded_at, invitation.needs_support,
-       invitation.answer_recorded_by_id, recorder.name, recorder.email,
+       invitation.answer_recorded_by_id,
+       (SELECT recorder.name FROM {_USERS} recorder
+         WHERE recorder.id = invitation.answer_recorded_by_id),
+       (SELECT recorder.email FROM {_USERS} recorder
+         WHERE recorder.id = invitation.answer_recorded_by_id),
        meeting.public_id, meeting.title, meeting.starts_at, meeting.ends_at, meeting.place,
-       meeting.online_link, meeting.agenda, meeting.cancelled_at, project.name
+       meeting.online_link, meeting.agenda, meeting.cancelled_at,
+       (SELECT project.name FROM {_PROJECTS} project WHERE project.id = meeting.project_id)
   FROM {Invitation._meta.db_table} invitation
-  INNER JOIN {_MEETINGS} meeting ON meeting.id = invitation.meeting_id
-  INNER JOIN {_PROJECTS} project ON project.id = meeting.project_id
-  LEFT OUTER JOIN {User._meta.db_table} recorder ON recorder.id = invitation.answer_recorded_by_id
+  {meetings}
  WHERE invitation.person_id = %s AND meeting.ends_at > %s AND invitation.response <> %s
  ORDER BY meeting.starts_at, invitation.id
  LIMIT %s
-"""  # noqa: S608 - names from the models, values passed as parameters
-
-# The short lists, as rows of (list, key, title, project id, project name, moment, day,
-# summary, id),
-# each list in its own order and sorted again in Python: the order of the rows a UNION ALL
-# gives back is not promised. What they take part in comes from the memberships read
-# already: PostgreSQL plans a list of ids in a fraction of the time a subquery takes.
-# - consent: each standing consent, by kind, with when it was given;
-_CONSENTS_SQL = f"""
+""",  # noqa: S608 - names from the models, values passed as parameters
+        # The short lists, as rows of (list, key, title, project id, project name, moment,
+        # day, summary, id), each list in its own order and sorted again in Python: the
+        # order of the rows a UNION ALL gives back is not promised. What they take part in
+        # comes from the memberships read already: PostgreSQL plans a list of ids in a
+        # fraction of the time a subquery takes.
+        # - consent: each standing consent, by kind, with when it was given;
+        "consents": f"""
 SELECT 'consent', consent.kind, NULL, NULL, NULL, consent.given_at, NULL, NULL, consent.id
   FROM {ConsentRecord._meta.db_table} consent
  WHERE consent.person_id = %s AND consent.withdrawn_at IS NULL
-"""  # noqa: S608 - names from the models, values passed as parameters
-# - pool: invitations to join a project that wait for an answer, newest first: none
-#   withdrawn, for a project that has ended or for one they already take part in;
-_POOL_SQL = f"""
+""",  # noqa: S608 - names from the models, values passed as parameters
+        # - pool: invitations to join a project that wait for an answer, newest first: none
+        #   withdrawn, for a project that has ended or for one they already take part in;
+        "pool": f"""
 SELECT * FROM (
   SELECT 'pool', CAST(invitation.public_id AS TEXT), NULL, project.id, project.name,
          invitation.created_at, CAST(NULL AS DATE), project.summary, invitation.id
     FROM {ProjectInvitation._meta.db_table} invitation
-   INNER JOIN {_PROJECTS} project ON project.id = invitation.project_id
+    {pool_projects}
    WHERE invitation.person_id = %s AND invitation.answer = '' AND invitation.withdrawn_at IS NULL
      AND project.archived_at IS NULL AND project.stage <> %s {{taking_part}}
    ORDER BY invitation.created_at DESC, invitation.id DESC
    LIMIT %s
 ) AS pool
-"""  # noqa: S608 - names from the models, values passed as parameters
-# - feedback: meetings they came to that ended in the last 30 days and that they have not
-#   said anything about yet, the latest first (one attendance per meeting);
-_FEEDBACK_SQL = f"""
+""",  # noqa: S608 - names from the models, values passed as parameters
+        # - feedback: meetings they came to that ended in the last 30 days and that they
+        #   have not said anything about yet, the latest first (one attendance per meeting);
+        "feedback": f"""
 SELECT * FROM (
-  SELECT 'feedback', CAST(meeting.public_id AS TEXT), meeting.title, project.id, project.name,
+  SELECT 'feedback', CAST(meeting.public_id AS TEXT), meeting.title, meeting.project_id,
+         (SELECT project.name FROM {_PROJECTS} project WHERE project.id = meeting.project_id),
          meeting.starts_at, CAST(NULL AS DATE), NULL, meeting.id
-    FROM {Attendance._meta.db_table} attendance
-   INNER JOIN {_MEETINGS} meeting ON meeting.id = attendance.meeting_id
-   INNER JOIN {_PROJECTS} project ON project.id = meeting.project_id
-   WHERE attendance.person_id = %s AND attendance.status = %s AND meeting.cancelled_at IS NULL
+    FROM {_MEETINGS} meeting
+   WHERE {came_to} AND meeting.cancelled_at IS NULL
      AND meeting.ends_at > %s AND meeting.starts_at <= %s
-     AND attendance.meeting_id NOT IN (
+     AND meeting.id NOT IN (
        SELECT meeting_id FROM {MeetingFeedback._meta.db_table} WHERE person_id = %s)
    ORDER BY meeting.starts_at DESC, meeting.id DESC
    LIMIT %s
 ) AS feedback
-"""  # noqa: S608 - names from the models, values passed as parameters
-# - round: open rounds of questions of projects they take part in, not answered yet (the
-#   project's name is their membership's).
-_ROUNDS_SQL = f"""
-SELECT 'round', CAST(measure_round.id AS TEXT), measure_round.name, measure.project_id, NULL,
-       NULL,
-       measure_round.closes_on, NULL, measure_round.id
+""",  # noqa: S608 - names from the models, values passed as parameters
+        # - round: open rounds of questions of projects they take part in, not answered yet
+        #   (the project's name is their membership's).
+        "rounds": f"""
+SELECT 'round', CAST(measure_round.id AS TEXT), measure_round.name,
+       (SELECT measure.project_id FROM {ProjectMeasure._meta.db_table} measure
+         WHERE measure.id = measure_round.project_measure_id),
+       NULL, NULL, measure_round.closes_on, NULL, measure_round.id
   FROM {MeasureRound._meta.db_table} measure_round
- INNER JOIN {ProjectMeasure._meta.db_table} measure
-    ON measure.id = measure_round.project_measure_id
- WHERE measure_round.opens_on <= %s AND measure_round.closes_on >= %s
-   AND measure.project_id IN ({{active}})
+ WHERE measure_round.opens_on <= %s AND measure_round.closes_on >= %s AND {asked}
    AND measure_round.id NOT IN (
      SELECT round_id FROM {MeasureResponse._meta.db_table} WHERE person_id = %s)
-"""  # noqa: S608 - names from the models, values passed as parameters
+""",  # noqa: S608 - names from the models, values passed as parameters
+    }
 
 
 def my_page(user: User) -> MyPage:
     """Everything /me/ shows of the person whose login `user` is: one query when they have
     no person yet, three otherwise."""
+    queries = _queries(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(_PERSON_SQL, [user.pk])
+        cursor.execute(queries["person"], [user.pk])
         rows = cursor.fetchall()
     if not rows:
         return MyPage(person=None)
@@ -212,16 +281,19 @@ def my_page(user: User) -> MyPage:
     moment = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(
-            _INVITATIONS_SQL, [person.pk, moment(now), Response.WITHDRAWN, MY_MEETINGS_LIMIT]
+            queries["invitations"],
+            [person.pk, moment(now), Response.WITHDRAWN, MY_MEETINGS_LIMIT],
         )
         page.invitations = [_invitation(row) for row in cursor.fetchall()]
-        cursor.execute(*_waiting_query(person, page.memberships, now))
+        cursor.execute(*_waiting_query(queries, person, page.memberships, now))
         waiting = cursor.fetchall()
     _sort_waiting(page, waiting)
     return page
 
 
-def _waiting_query(person: Person, memberships: list[dict], now: datetime) -> tuple[str, list]:
+def _waiting_query(
+    queries: dict[str, str], person: Person, memberships: list[dict], now: datetime
+) -> tuple[str, list]:
     moment = connection.ops.adapt_datetimefield_value
     today = connection.ops.adapt_datefield_value(timezone.localdate(now))
     taking_part = [
@@ -236,27 +308,31 @@ def _waiting_query(person: Person, memberships: list[dict], now: datetime) -> tu
         else ""
     )
     parts = [
-        (_CONSENTS_SQL, [person.pk]),
+        (queries["consents"], [person.pk]),
         (
-            _POOL_SQL.format(taking_part=not_taking_part),
+            queries["pool"].format(taking_part=not_taking_part),
             [person.pk, Stage.CLOSED, *taking_part, MY_POOL_INVITATIONS_LIMIT],
         ),
-        (
-            _FEEDBACK_SQL,
-            [
-                person.pk,
-                AttendanceStatus.ATTENDED,
-                moment(now - ANSWER_WITHIN),
-                moment(now),
-                person.pk,
-                FEEDBACK_DUE_SHOWN,
-            ],
-        ),
     ]
+    # Someone who withdrew their consent, or was erased, is asked nothing.
+    if person.may_be_contacted:
+        parts.append(
+            (
+                queries["feedback"],
+                [
+                    person.pk,
+                    AttendanceStatus.ATTENDED,
+                    moment(now - ANSWER_WITHIN),
+                    moment(now),
+                    person.pk,
+                    FEEDBACK_DUE_SHOWN,
+                ],
+            )
+        )
     if active:
         parts.append(
             (
-                _ROUNDS_SQL.format(active=", ".join(["%s"] * len(active))),
+                queries["rounds"].format(active=", ".join(["%s"] * len(active))),
                 [today, today, *active, person.pk],
             )
         )
@@ -369,9 +445,7 @@ def _sort_waiting(page: MyPage, rows: list[tuple]) -> None:
             }
             rounds.append((closes_on, pk, shown))
     page.pool_invitations = [shown for *_order, shown in sorted(pool, reverse=True)]
-    # Someone who withdrew their consent, or was erased, is asked nothing.
-    if page.person.may_be_contacted:
-        page.feedback_due = [shown for *_order, shown in sorted(feedback, reverse=True)]
+    page.feedback_due = [shown for *_order, shown in sorted(feedback, reverse=True)]
     page.measure_rounds = [shown for *_order, shown in sorted(rounds)]
     project_names = {m["project_id"]: m["project_name"] for m in page.memberships}
     for measure_round in page.measure_rounds:
