@@ -4,15 +4,17 @@ import zipfile
 from datetime import timedelta
 from decimal import Decimal
 
+import rules
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from coprod.core.access import get_object_for_user, permission_required
+from coprod.core.access import permission_required
 from coprod.core.csv import csv_safe
 from coprod.core.kept_figures import REFRESH_EVERY
 from coprod.core.ratelimit import rate_limited, too_many_requests
@@ -33,6 +35,7 @@ from evidence.services_report_pdfs import (
     report_pdf_retry,
 )
 from projects.models import Project
+from projects.selectors.projects import project_with_slug
 
 REPORTS_ONLY = "Reports are for commissioners and staff."
 NOT_GRANTED = "You have not been given access to this project's report."
@@ -42,9 +45,12 @@ MEASURES_CSV_HEADER = ["Measure", "Question", "Figure", "Value"]
 
 
 def _get_report_project_for_user(request: HttpRequest, slug: str) -> Project:
-    return get_object_for_user(
-        request, Project.objects.all(), "evidence.read_report", denied=NOT_GRANTED, slug=slug
-    )
+    project = project_with_slug(slug)
+    if project is None:
+        raise Http404("No project has this address.")
+    if not rules.has_perm("evidence.read_report", request.user, project):
+        raise PermissionDenied(NOT_GRANTED)
+    return project
 
 
 @require_safe

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from coprod.core.access import get_object_for_user
 from projects.models import Meeting, Project, RosterImportJob
 from projects.selectors.meetings import meeting_with_project
+from projects.selectors.projects import project_with_slug
 from stakeholders.models import Person
 
 STAFF_ONLY = "This page is for staff who run co-production projects."
@@ -25,7 +26,9 @@ MANAGE_PROJECT = "projects.manage_project"
 def get_project_for_staff(request: HttpRequest, slug: str) -> Project:
     """The project with this slug (404 if none), or 403 if the visitor is not staff, or if
     they try to change anything in an archived project (which is kept read-only)."""
-    project = get_object_or_404(Project, slug=slug)
+    project = project_with_slug(slug)
+    if project is None:
+        raise Http404("No project has this address.")
     check_project_for_staff(request, project)
     return project
 

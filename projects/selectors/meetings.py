@@ -30,6 +30,7 @@ from projects.models import (
     Project,
     Response,
 )
+from projects.selectors.projects import PROJECT_FIELDS
 from stakeholders.models import AccessNeed, ContactMethod, Person, StakeholderGroup, User
 
 MEETINGS_PER_PAGE = 25
@@ -83,12 +84,11 @@ def project_meetings_page(project: Project, *, page_number: str | int | None) ->
 
 
 _MEETING_FIELDS = tuple(field.attname for field in Meeting._meta.concrete_fields)
-_PROJECT_FIELDS = tuple(field.attname for field in Project._meta.concrete_fields)
 
 
 def _meeting_with_project(slug: str, meeting_id: uuid.UUID) -> QuerySet:
     return Meeting.objects.filter(project__slug=slug, public_id=meeting_id).values_list(
-        *_MEETING_FIELDS, *(f"project__{name}" for name in _PROJECT_FIELDS)
+        *_MEETING_FIELDS, *(f"project__{name}" for name in PROJECT_FIELDS)
     )
 
 
@@ -105,7 +105,7 @@ def meeting_with_project(slug: str, meeting_id: uuid.UUID) -> Meeting | None:
         return None
     values, split = rows[0], len(_MEETING_FIELDS)
     meeting = Meeting.from_db(DEFAULT_DB_ALIAS, _MEETING_FIELDS, values[:split])
-    meeting.project = Project.from_db(DEFAULT_DB_ALIAS, _PROJECT_FIELDS, values[split:])
+    meeting.project = Project.from_db(DEFAULT_DB_ALIAS, PROJECT_FIELDS, values[split:])
     return meeting
 
 
