@@ -5,7 +5,7 @@ projects.services.earnings)."""
 
 from allauth.account.signals import email_confirmed
 from django.contrib import messages
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from projects.models import Membership, MembershipStatus, Payment, Project
@@ -87,22 +87,12 @@ def uncount_fee_deleted(sender, *, instance, **kwargs) -> None:
     fee_wait_change_one(payment=instance, by=-1)
 
 
-@receiver(pre_save, sender=Payment, dispatch_uid="projects_earnings_note_person")
-def note_whose_fee_it_was(sender, *, instance, update_fields=None, **kwargs) -> None:
-    """A fee moved to someone else (in the admin) leaves its first person's figure to
-    count again as well."""
-    if instance.pk is None or (update_fields is not None and "person" not in update_fields):
-        return
-    instance._earnings_person_before = (
-        Payment.objects.filter(pk=instance.pk).values_list("person_id", flat=True).first()
-    )
-
-
 @receiver(post_save, sender=Payment, dispatch_uid="projects_earnings_fee_saved")
 def recount_earnings_after_fee_saved(sender, *, instance, update_fields=None, **kwargs) -> None:
     if update_fields is not None and not COUNTED_FIELDS.intersection(update_fields):
         return
-    before = instance.__dict__.pop("_earnings_person_before", None)
+    # A fee moved to someone else leaves its first person's figure to count again as well.
+    before = instance.__dict__.pop("stored_person_id", None)
     earnings_recount(person_ids=[instance.person_id, *([before] if before else [])])
 
 

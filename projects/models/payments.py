@@ -224,9 +224,14 @@ class Payment(models.Model):
         # A fee takes its meeting's start when made (meeting_update keeps it when it moves).
         if self.attendance_id and self.meeting_starts_at is None:
             self.meeting_starts_at = self.attendance.meeting.starts_at
-        # Money paid out is history: a mistake is put right by a reversal, never an edit.
-        if self.pk and Payment.objects.filter(pk=self.pk, status=PaymentStatus.PAID).exists():
-            raise PaidPaymentLocked("A paid payment cannot be changed; reverse it instead.")
+        if self.pk:
+            stored = Payment.objects.filter(pk=self.pk).values_list("status", "person_id").first()
+            # Money paid out is history: a mistake is put right by a reversal, never an edit.
+            if stored and stored[0] == PaymentStatus.PAID:
+                raise PaidPaymentLocked("A paid payment cannot be changed; reverse it instead.")
+            # Whose fee it was, for the receivers that keep each person's figures
+            # (projects.signals): a fee moved to someone else (in the admin) changes both.
+            self.stored_person_id = stored[1] if stored else None
         super().save(*args, **kwargs)
 
     @property

@@ -4,6 +4,7 @@ to a fee; and the page, which leaves out the benefit effects this figure shows c
 matter, shows exactly what working out every effect shows."""
 
 import importlib
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from projects.models import (
     BenefitRule,
     BenefitRuleKind,
     FeeChoice,
+    PaidPaymentLocked,
     Payment,
     PaymentStatus,
     PersonEarnings,
@@ -225,6 +227,32 @@ def test_the_most_in_a_tax_year_counts_what_the_benefit_checks_count(personas):
 
     assert most_earned_in_a_tax_year() == {person.pk: Decimal("45.00")}
     assert kept() == {person.pk: Decimal("45.00")}
+
+
+def test_saving_a_fee_reads_its_stored_row_once(personas):
+    """The paid-fee lock and the earnings receivers share one read of the stored fee."""
+    fee = _fee(personas, "30.00", date(2026, 5, 1))
+    fee.activity = "Renamed"
+
+    with CaptureQueriesContext(connection) as queries:
+        fee.save()
+
+    # The stored row read by its id (the earnings recount then reads the person's fees).
+    column = f'"{Payment._meta.db_table}"."id"'
+    by_id = re.compile(rf"{re.escape(column)} = {fee.pk}\b")
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and by_id.search(q["sql"])]
+    assert len(reads) == 1, reads
+
+
+def test_a_paid_fee_still_cannot_be_changed(personas):
+    fee = _fee(personas, "30.00", date(2026, 5, 1))
+    Payment.objects.filter(pk=fee.pk).update(status=PaymentStatus.PAID)
+    fee.activity = "Changed after it was paid"
+
+    with pytest.raises(PaidPaymentLocked):
+        fee.save()
+
+    assert Payment.objects.get(pk=fee.pk).activity != "Changed after it was paid"
 
 
 def test_recounting_everything_puts_right_fees_made_in_bulk(personas):
