@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from decisions.models import Decision
-from decisions.selectors import decision_for_page
+from decisions.selectors.decision_page import decision_for_page
 from projects.access import check_project_for_staff
 
 

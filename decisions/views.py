@@ -33,17 +33,19 @@ from decisions.models import (
     Decision,
     DecisionStatus,
 )
-from decisions.selectors import (
-    active_projects_of,
-    assisted_voter_choices,
-    closed_votes_of,
-    decision_detail,
+from decisions.selectors.decision_page import decision_detail
+from decisions.selectors.decisions import (
     decision_meeting_choices,
     decision_people_choices,
     decisions_page,
     ladder_self_assessment,
-    open_votes_page,
     power_sharing,
+)
+from decisions.selectors.my_votes import (
+    active_projects_of,
+    assisted_voter_choices,
+    closed_votes_of,
+    open_votes_page,
 )
 from decisions.services import (
     VOTED_ON,

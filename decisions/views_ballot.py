@@ -12,7 +12,7 @@ from coprod.core.ratelimit import rate_limited, too_many_requests
 from decisions.ballot import BadToken, ballot_read
 from decisions.forms import VoteForm
 from decisions.models import Decision
-from decisions.selectors import with_own_vote
+from decisions.selectors.my_votes import with_own_vote
 from decisions.services import DecisionError, can_vote, vote_cast
 from projects.models import ARCHIVED_NOTHING_CAN_CHANGE
 from stakeholders.models import Person

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from decisions.selectors import public_board
+from decisions.selectors.decisions import public_board
 from projects.models import Project
 
 BOARD_PER_PAGE = 25

@@ -25,7 +25,7 @@ from django.utils import timezone
 from coprod.core.outbox import undelivered
 from coprod.core.suppression import SMALL_COUNT_THRESHOLD, WITHHELD
 from decisions.models import Action, ActionStatus, Decision, LadderRung, VoteEmail
-from decisions.selectors import open_actions_panel, recent_decisions_panel
+from decisions.selectors.decisions import open_actions_panel, recent_decisions_panel
 from evidence.models import EvidenceKind, EvidenceRecord
 from evidence.selectors import recent_evidence_panel
 from projects.models import (

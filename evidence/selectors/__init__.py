@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from coprod.core.replica import reads_from_replica
 from coprod.core.suppression import suppressed_with, withheld
-from decisions.selectors import power_sharing, public_board
+from decisions.selectors.decisions import power_sharing, public_board
 from evidence.models import (
     BetterDirection,
     EvidenceKind,

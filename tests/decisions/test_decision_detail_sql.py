@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisions.models import Action, ActionStatus, DecisionMethod, DecisionParticipant, Vote
-from decisions.selectors import decision_detail
+from decisions.selectors.decision_page import decision_detail
 from decisions.services import decision_create, vote_cast, voting_open
 
 pytestmark = pytest.mark.django_db

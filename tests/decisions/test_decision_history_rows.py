@@ -4,7 +4,7 @@ it tells each change as simple-history's own diff_against() does, and who made i
 import pytest
 
 from decisions.models import Decision, DecisionMethod, DecisionStatus
-from decisions.selectors import decision_history_rows
+from decisions.selectors.decision_page import decision_history_rows
 from decisions.services import decision_create, decision_update, voting_open
 
 pytestmark = pytest.mark.django_db

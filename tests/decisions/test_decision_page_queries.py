@@ -10,7 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from decisions.models import Action, DecisionMethod, DecisionParticipant
-from decisions.selectors import decision_detail, decision_for_page, decision_history_rows
+from decisions.selectors.decision_page import (
+    decision_detail,
+    decision_for_page,
+    decision_history_rows,
+)
 from decisions.services import decision_create, decision_update, vote_cast, voting_open
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from decisions.models import DecisionMethod, DecisionStatus, LadderAssessment, VoteChoice
-from decisions.selectors import ladder_self_assessment, power_sharing, public_board
+from decisions.selectors.decisions import ladder_self_assessment, power_sharing, public_board
 from decisions.services import (
     DecisionError,
     decision_create,
