@@ -150,10 +150,12 @@ def _json_rows(columns: str, source: str, order: str, vendor: str) -> str:
     if vendor == "postgresql":
         array = f"json_agg(json_build_array({columns}) ORDER BY {order})"
         return f"(SELECT {array} {source})"
-    # SQLite has no ORDER BY inside an aggregate before 3.44: it takes the rows in the order
-    # of the query they come from. json() keeps each row an array, not a string holding one.
-    ordered = f"SELECT json_array({columns}) AS item {source} ORDER BY {order}"  # noqa: S608
-    return f"(SELECT json_group_array(json(item)) FROM ({ordered}))"  # noqa: S608
+    # SQLite has no ORDER BY inside an aggregate before 3.44, and does not promise to keep
+    # a subquery's order: each row leads with its place in the order, sorted by in _lists.
+    # json() keeps each row an array, not a string holding one.
+    place = f"row_number() OVER (ORDER BY {order})"
+    numbered = f"SELECT json_array({place}, {columns}) AS item {source}"  # noqa: S608
+    return f"(SELECT json_group_array(json(item)) FROM ({numbered}))"  # noqa: S608
 
 
 @functools.cache
@@ -164,8 +166,11 @@ def _lists_sql(vendor: str, lists: tuple[tuple[str, str, str], ...]) -> str:
 def _lists(decision_id: int, *lists: tuple[str, str, str]) -> list[list[list]]:
     """These lists of the decision's page (_OPTIONS...), each as a list of rows."""
     (arrays,) = _rows(_lists_sql(connection.vendor, lists), *[decision_id] * len(lists))
-    # PostgreSQL's driver hands back JSON read already, and no rows as NULL; SQLite text.
-    return [json.loads(array) if isinstance(array, str) else array or [] for array in arrays]
+    if connection.vendor == "postgresql":
+        # Its driver hands back JSON read already, and no rows as NULL.
+        return [array or [] for array in arrays]
+    # SQLite hands back text, each row led by its place in the order (see _json_rows).
+    return [[row[1:] for row in sorted(json.loads(array))] for array in arrays]
 
 
 _GROUPS = dict(StakeholderGroup.choices)
