@@ -351,7 +351,8 @@ def _fees_newest_first(project_id: int, status: str | None = None) -> QuerySet:
         "paid_on",
         "reference",
         "choice",
-        "reversed_by__id",
+        # A subquery rather than a join of the payments to themselves: it plans faster.
+        Subquery(Payment.objects.filter(reverses_id=OuterRef("pk")).values("pk")),
         "person__public_id",
         "person__full_name",
         "person__receives_benefits",

@@ -3,10 +3,13 @@ worked out once per row here rather than by template tags and includes per row, 
 adds up over a page: each URL is reversed once for the page, each date formatted once."""
 
 from collections.abc import Callable, Iterable
+from html import escape
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -19,10 +22,11 @@ from projects.selectors.fee_benefits import FeeBenefitEffect
 from projects.selectors.payments import LedgerFee
 from stakeholders.models import PaymentMethod
 
-_FEE_STATUSES = dict(PaymentStatus.choices)
+# Labels escaped for HTML once per process.
+_FEE_STATUSES = {value: escape(label) for value, label in PaymentStatus.choices}
 # Stands in for a row's id while a link is reversed: it matches the <uuid:...> converter.
 _ROW_ID = "00000000-0000-0000-0000-000000000000"
-_METHODS = dict(PaymentMethod.choices)
+_METHODS = {value: escape(label) for value, label in PaymentMethod.choices}
 
 
 def _day(value) -> str:
@@ -55,39 +59,40 @@ def fee_rows(
 ) -> list[SafeString]:
     """Each fee's table row, as HTML. A page of fees has up to 25 rows of up to three small
     forms each, and the template engine's cost per tag and variable came to most of the
-    page's time, so the rows are put together here from the fragments below, each value
-    escaped as by format_html. `effects` are the unpaid fees' effects on benefits, by
-    fee pk (fee_benefit_effects); `post_fields` are the hidden fields every form posts (the
-    csrf token and where to come back to), rendered once for the page."""
+    page's time, so the rows are put together here from the fragments below. Each value is
+    escaped as format_html would (html.escape), once per row however many fragments show
+    it: a row's name, say, is in up to five. `effects` are the unpaid fees' effects on
+    benefits, by fee pk (fee_benefit_effects); `post_fields` are the hidden fields every
+    form posts (the csrf token and where to come back to), rendered once for the page."""
     detail_url, choose_url, approve_url, paid_url, decline_url, reverse_url, choices_url = (
         _fee_links(project.slug)
     )
+    post_fields = conditional_escape(post_fields)
+    today_iso = escape(today_iso)
+    # Each owed_since put into local time here: timezone.localtime looks the zone up anew
+    # every time.
+    zone = timezone.get_current_timezone()
     rows = []
     for fee in fees:
-        name, activity, row_id = fee.person_name, fee.activity, fee.public_id
+        status = fee.status
+        # Escaped once each, for every fragment of the row that shows them. A link is its
+        # pattern, escaped once per page, around the row's id (hex digits and hyphens).
+        name, activity, row_id = escape(fee.person_name), escape(fee.activity), str(fee.public_id)
         effect = effects.get(fee.pk)
-        unpaid = fee.status in (PaymentStatus.OWED, PaymentStatus.APPROVED)
-        needs_choice = (
-            fee.status == PaymentStatus.OWED and effect and effect.is_over and not fee.choice
-        )
-        actions = SafeString()
-        if needs_choice:
-            actions += html_row(_CHOOSE, url=choose_url(row_id), name=name)
-        elif fee.status == PaymentStatus.OWED:
-            actions += html_row(
-                _APPROVE,
-                url=approve_url(row_id),
-                post_fields=post_fields,
-                name=name,
-                activity=activity,
+        unpaid = status == PaymentStatus.OWED or status == PaymentStatus.APPROVED
+        actions = ""
+        if status == PaymentStatus.OWED and effect and effect.is_over and not fee.choice:
+            actions += _CHOOSE.format(url=choose_url(row_id), name=name)
+        elif status == PaymentStatus.OWED:
+            actions += _APPROVE.format(
+                url=approve_url(row_id), post_fields=post_fields, name=name, activity=activity
             )
         account = ""
-        if fee.status == PaymentStatus.APPROVED:
+        if status == PaymentStatus.APPROVED:
             if not fee.method:
-                actions += html_row(_CHOICES, url=choices_url(fee.person_public_id), name=name)
+                actions += _CHOICES.format(url=choices_url(str(fee.person_public_id)), name=name)
             else:
-                actions += html_row(
-                    _MARK_PAID,
+                actions += _MARK_PAID.format(
                     url=paid_url(row_id),
                     post_fields=post_fields,
                     id=row_id,
@@ -95,49 +100,41 @@ def fee_rows(
                     name=name,
                 )
                 if fee.method == PaymentMethod.BANK_TRANSFER:
-                    account = (
+                    account = escape(
                         f"account {fee.bank_account_number_masked}"
                         if fee.has_bank_details
                         else "no bank details yet"
                     )
         if unpaid:
-            actions += html_row(
-                _DECLINE,
-                url=decline_url(row_id),
-                post_fields=post_fields,
-                id=row_id,
-                name=name,
+            actions += _DECLINE.format(
+                url=decline_url(row_id), post_fields=post_fields, id=row_id, name=name
             )
-        if fee.status == PaymentStatus.PAID and fee.kind == PaymentKind.FEE and not fee.is_reversed:
-            actions += html_row(
-                _REVERSE,
-                url=reverse_url(row_id),
-                post_fields=post_fields,
-                id=row_id,
-                name=name,
+        if status == PaymentStatus.PAID and fee.kind == PaymentKind.FEE and not fee.is_reversed:
+            actions += _REVERSE.format(
+                url=reverse_url(row_id), post_fields=post_fields, id=row_id, name=name
             )
         if fee.method:
-            method = html_row(
-                _METHOD_ACCOUNT if account else "{method}",
-                method=_METHODS.get(fee.method, fee.method),
-                account=account,
-            )
+            method = _METHODS.get(fee.method) or escape(fee.method)
+            if account:
+                method = _METHOD_ACCOUNT.format(method=method, account=account)
         else:
             method = _NOT_CHOSEN if unpaid else "–"
+        url = detail_url(row_id)
         rows.append(
-            html_row(
-                _FEE_ROW,
-                name=name,
-                benefits=_RECEIVES_BENEFITS if fee.receives_benefits else "",
-                url=detail_url(row_id),
-                activity=activity,
-                effect=_effect_box(effect) if effect and effect.worth_showing else "",
-                amount=money(fee.signed_amount),
-                method=method,
-                status=_FEE_STATUSES.get(fee.status, fee.status),
-                notes=" ".join(_status_notes(fee, reversed_=fee.is_reversed)),
-                owed_since=_day(fee.owed_since),
-                actions=actions,
+            SafeString(
+                _FEE_ROW.format(
+                    name=name,
+                    benefits=_RECEIVES_BENEFITS if fee.receives_benefits else "",
+                    url=url,
+                    activity=activity,
+                    effect=_effect_box(effect) if effect and effect.worth_showing else "",
+                    amount=escape(money(fee.signed_amount)),
+                    method=method,
+                    status=_FEE_STATUSES.get(status) or escape(status),
+                    notes=escape(" ".join(_status_notes(fee, reversed_=fee.is_reversed))),
+                    owed_since=day_text(fee.owed_since.astimezone(zone).date()),
+                    actions=actions,
+                )
             )
         )
     return rows
@@ -149,7 +146,7 @@ _SLUG = "project-slug-stand-in"
 _fee_link_patterns: dict[tuple, tuple[str, ...]] = {}
 
 
-def _fee_links(slug: str) -> tuple[Callable[[object], str], ...]:
+def _fee_links(slug: str) -> tuple[Callable[[str], str], ...]:
     key = (get_urlconf(), get_script_prefix())
     patterns = _fee_link_patterns.get(key)
     if patterns is None:
@@ -170,8 +167,11 @@ def _fee_links(slug: str) -> tuple[Callable[[object], str], ...]:
     return tuple(_link(pattern.replace(_SLUG, slug)) for pattern in patterns)
 
 
-def _link(pattern: str) -> Callable[[object], str]:
-    return lambda row_id: pattern.replace(_ROW_ID, str(row_id))
+def _link(pattern: str) -> Callable[[str], str]:
+    """The link for a row's id (as text), escaped for HTML: the id, hex digits and hyphens,
+    needs no escaping, so the pattern around it is escaped once."""
+    before, after = (escape(part) for part in pattern.split(_ROW_ID))
+    return lambda row_id: f"{before}{row_id}{after}"
 
 
 @receiver(setting_changed, dispatch_uid="ledger_rows_fee_links_reset")

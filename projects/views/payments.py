@@ -213,12 +213,18 @@ def payments(request: HttpRequest, slug: str) -> HttpResponse:
         rows = claim_rows(project, page.object_list)
     else:
         unpaid = [fee for fee in page.object_list if fee.status in UNPAID_FEES]
-        rows = fee_rows(
-            project,
-            page.object_list,
-            effects=ledger_benefit_effects(unpaid),
-            post_fields=_post_fields(request),
-            today_iso=timezone.localdate().isoformat(),
+        # The rows joined here, as one piece of HTML: the template's loop over them cost
+        # more than joining them.
+        rows = SafeString(
+            "".join(
+                fee_rows(
+                    project,
+                    page.object_list,
+                    effects=ledger_benefit_effects(unpaid),
+                    post_fields=_post_fields(request),
+                    today_iso=timezone.localdate().isoformat(),
+                )
+            )
         )
     query = request.GET.copy()
     query.pop("page", None)
