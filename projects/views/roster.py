@@ -1,14 +1,18 @@
 import functools
 import operator
 from datetime import tzinfo
+from html import escape as html_escape
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Page
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -18,7 +22,6 @@ from coprod.core.access import permission_required
 from coprod.core.csrf_slot import CSRF_FIELD
 from coprod.core.days import day_text
 from coprod.core.html import html_row
-from coprod.core.links import link_maker
 from coprod.core.pagecache import deferred
 from projects.access import STAFF_ONLY, get_project_for_staff
 from projects.forms.roster import CoverageTargetsForm, RosterFilter
@@ -139,71 +142,79 @@ _AVAILABILITY = tuple(Availability.choices)
 _needs_of = operator.itemgetter(*AccessNeed.values)
 _times_free_of = operator.itemgetter(*Availability.values)
 
-# A row of the table as projects/roster.html would write it: made by one html_row() call
-# per row, as Django's admin makes its change list rows, rather than by the 17 template
-# variables and tags a row needs, which cost more than all the rest of the page. Values
-# known to be safe (our own labels, escaped once; UUIDs and the links made of them) are
-# passed as SafeString so that only the person's name and date are escaped per row. Each
-# row's form takes the visitor's csrf token from roster_tags.with_csrf_token, once for the
-# whole table (a {% csrf_token %} per row cost more than the rows).
-_ROW = (
-    "<tr>\n"
-    '        <th scope="row"><a class="d-inline-block py-1" href="{person_url}">{name}</a>'
-    "{consent_withdrawn}\n"
-    '          <div class="small"><a class="d-inline-block py-1" href="{data_url}">Their data'
-    '<span class="visually-hidden"> ({name})</span></a></div></th>\n'
-    '        <td data-label="Group">{group}</td>\n'
-    '        <td data-label="Status">{status}\n'
-    '          <div class="small text-body-secondary">{status_since}</div>\n'
-    "        </td>\n"
-    '        <td data-label="Support to take part">{support}</td>\n'
-    '        <td data-label="Usually free">{free}</td>\n'
-    '        <td data-label="Change status">\n'
-    '          <form method="post" action="{status_url}" class="d-flex gap-1">\n'
-    f"            {CSRF_FIELD}\n"
-    '            <label class="visually-hidden" for="status-{public_id}">New status for {name}'
-    "</label>\n"
-    '            <select class="form-select form-select-sm" name="status" id="status-{public_id}">'
-    "{status_options}</select>\n"
-    '            <button type="submit" class="btn btn-sm btn-outline-primary">Save</button>\n'
-    "          </form>\n"
-    "        </td>\n"
-    "      </tr>"
-)
+# Stand in for the project's slug and the person's UUID in the links of each row, which are
+# reversed with these once per process (for each URL configuration and script prefix, as
+# {% fixed_url %} does): three reverse() calls cost a page a tenth of a millisecond.
+_SOME_SLUG = "roster-project-slug-stand-in"
+_SOME_ID = "00000000-0000-0000-0000-000000000000"
+
+
+@functools.cache
+def _row_links(urlconf, script_prefix: str) -> tuple[str, str, str]:
+    return (
+        reverse("projects:person", args=[_SOME_ID]),
+        reverse("stakeholders:sar", args=[_SOME_ID]),
+        reverse("projects:membership_status", args=[_SOME_SLUG, _SOME_ID]),
+    )
+
+
+@receiver(setting_changed, dispatch_uid="roster_row_links_reset")
+def _forget_row_links(**kwargs) -> None:
+    _row_links.cache_clear()
 
 
 def _roster_rows(project: Project, page: Page) -> SafeString:
-    """The rows of the roster as HTML, each form's csrf token left as the slot: what a
-    row shows is worked out here rather than by template tags per row, whose cost adds up
-    over a page, and each link is reversed once a page. The person's UUID is made of hex
-    digits and dashes, so it and the links made of it need no escaping."""
-    person_url = link_maker("projects:person")
-    data_url = link_maker("stakeholders:sar")
-    status_url = link_maker("projects:membership_status", project.slug)
+    """The rows of the roster as projects/roster.html would write them, each form's csrf
+    token left as the slot (roster_tags.with_csrf_token puts the visitor's in, once for
+    the whole table). Each row is one f-string, as Django's admin makes its change list
+    rows in Python: the 17 template variables and tags a row needs cost more than all the
+    rest of the page, and html_row's escaping of each value a third of a row. Only the
+    person's name is escaped per row; the labels are ours, escaped once at import, and
+    the dates are made of digits and month names. Each link is split around the person's
+    UUID, which is made of hex digits and dashes, so the links need no escaping; a slug
+    needs none in a URL either."""
+    person_link, data_link, status_link = _row_links(get_urlconf(), get_script_prefix())
+    person_before, person_after = person_link.split(_SOME_ID)
+    data_before, data_after = data_link.split(_SOME_ID)
+    status_before, status_after = status_link.replace(_SOME_SLUG, project.slug).split(_SOME_ID)
     local_zone = timezone.get_current_timezone()
     rows = []
     for membership in page.object_list:
         person = membership["person"]
-        public_id = SafeString(person["public_id"])
+        public_id = str(person["public_id"])
         status, group = membership["status"], person["stakeholder_group"]
+        name = html_escape(person["full_name"])
         rows.append(
-            html_row(
-                _ROW,
-                person_url=SafeString(person_url(public_id)),
-                name=person["full_name"],
-                consent_withdrawn=(
-                    "" if person["involvement_consent_given"] else _CONSENT_WITHDRAWN
-                ),
-                data_url=SafeString(data_url(public_id)),
-                group=_GROUP_LABELS.get(group) or escape(group),
-                status=_STATUS_LABELS.get(status) or escape(status),
-                status_since=_status_since(membership, local_zone),
-                support=_labels_of(_ACCESS_NEEDS, _needs_of(person)),
-                free=_labels_of(_AVAILABILITY, _times_free_of(person)),
-                status_url=SafeString(status_url(public_id)),
-                public_id=public_id,
-                status_options=_STATUS_OPTIONS.get(status, ""),
-            )
+            "<tr>\n"
+            f'        <th scope="row"><a class="d-inline-block py-1" '
+            f'href="{person_before}{public_id}{person_after}">{name}</a>'
+            f"{'' if person['involvement_consent_given'] else _CONSENT_WITHDRAWN}\n"
+            '          <div class="small"><a class="d-inline-block py-1" '
+            f'href="{data_before}{public_id}{data_after}">Their data'
+            f'<span class="visually-hidden"> ({name})</span></a></div></th>\n'
+            f'        <td data-label="Group">{_GROUP_LABELS.get(group) or escape(group)}</td>\n'
+            '        <td data-label="Status">'
+            f"{_STATUS_LABELS.get(status) or escape(status)}\n"
+            '          <div class="small text-body-secondary">'
+            f"{_status_since(membership, local_zone)}</div>\n"
+            "        </td>\n"
+            '        <td data-label="Support to take part">'
+            f"{_labels_of(_ACCESS_NEEDS, _needs_of(person))}</td>\n"
+            '        <td data-label="Usually free">'
+            f"{_labels_of(_AVAILABILITY, _times_free_of(person))}</td>\n"
+            '        <td data-label="Change status">\n'
+            '          <form method="post" '
+            f'action="{status_before}{public_id}{status_after}" class="d-flex gap-1">\n'
+            f"            {CSRF_FIELD}\n"
+            f'            <label class="visually-hidden" for="status-{public_id}">'
+            f"New status for {name}</label>\n"
+            '            <select class="form-select form-select-sm" name="status" '
+            f'id="status-{public_id}">{_STATUS_OPTIONS.get(status, "")}</select>\n'
+            '            <button type="submit" class="btn btn-sm btn-outline-primary">Save'
+            "</button>\n"
+            "          </form>\n"
+            "        </td>\n"
+            "      </tr>"
         )
     return SafeString("\n      ".join(rows))
 
@@ -273,12 +284,13 @@ _SINCE = {
     MembershipStatus.ACTIVE.value: ("active_at", "since"),
     MembershipStatus.LEFT.value: ("left_at", "on"),
 }
+_SINCE_OTHERWISE = _SINCE[MembershipStatus.INTERESTED.value]
 
 
 def _status_since(membership: dict, local_zone: tzinfo) -> str:
     """ "since 4 Mar 2026": when the membership took on its status, in local time (the
     zone looked up once a page rather than by day_text once a row)."""
-    field, words = _SINCE.get(membership["status"], _SINCE[MembershipStatus.INTERESTED.value])
+    field, words = _SINCE.get(membership["status"], _SINCE_OTHERWISE)
     since = membership[field]
     if since is None:
         return "date not recorded"

@@ -1,24 +1,29 @@
-"""How the roster reads and writes its page: the unfiltered page from SQL compiled once per
-process, the coverage and equality counts in one query, and the filter form marked on a
-blank one rendered once, each checked against what the ORM and crispy forms give."""
+"""How the roster reads and writes its page: the unfiltered page from written-out SQL (on
+PostgreSQL a statement prepared once per connection), the coverage and equality counts in
+one query (prepared likewise), and the filter form marked on a blank one rendered once,
+each checked against what the ORM and crispy forms give."""
 
+import uuid
 from datetime import UTC, datetime
+from unittest import mock
 
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from projects.forms.roster import RosterFilter
 from projects.models import Membership, MembershipStatus
-from projects.selectors.roster import roster_memberships, roster_page
-from projects.views.roster import _filter_fields
-from stakeholders.models import AccessNeed, Availability, ConsentKind, StakeholderGroup
+from projects.selectors import roster as roster_selectors
+from projects.selectors.roster import roster_memberships, roster_page, roster_summary
+from projects.views.roster import _filter_fields, _roster_rows
+from stakeholders.models import AccessNeed, Availability, ConsentKind, Person, StakeholderGroup
 from stakeholders.services import consent_give, equality_answers_save
 from tests.factories.projects import ProjectFactory
 from tests.factories.roster import CoverageTargetFactory, MembershipFactory, PersonFactory
+from tests.projects.roster_sql import statements_run
 
 pytestmark = pytest.mark.django_db
 
@@ -93,16 +98,125 @@ def _project_with_a_mixed_roster():
 
 
 @pytest.mark.parametrize("page_number", [None, "1", "2", "3", "0", "x"])
-def test_the_compiled_unfiltered_page_reads_what_the_orm_reads(page_number):
+def test_the_written_out_unfiltered_page_reads_what_the_orm_reads(page_number):
     project = _project_with_a_mixed_roster()
 
-    compiled = roster_page(project, page_number=page_number)
+    # Twice: on PostgreSQL the first read prepares the statement, the second runs it.
+    written_out = [roster_page(project, page_number=page_number) for _ in range(2)]
     built = roster_page(project, page_number=page_number, filtered=roster_memberships(project))
 
-    assert compiled.object_list == built.object_list
-    assert compiled.number == built.number
-    assert compiled.paginator.count == built.paginator.count == 30
-    assert "Member of another project" not in str(compiled.object_list)
+    for page in written_out:
+        assert page.object_list == built.object_list
+        assert page.number == built.number
+        assert page.paginator.count == built.paginator.count == 30
+        assert "Member of another project" not in str(page.object_list)
+    assert isinstance(written_out[0].object_list[0]["person"]["public_id"], uuid.UUID)
+    assert isinstance(written_out[0].object_list[0]["interested_at"], datetime)
+
+
+def test_an_empty_roster_reads_as_an_empty_first_page():
+    project = ProjectFactory()
+    MembershipFactory(person=PersonFactory(full_name="Member of another project"))
+
+    page = roster_page(project, page_number=None)
+
+    assert page.object_list == []
+    assert page.number == 1
+    assert page.paginator.count == 0
+
+
+def _statements_of(read) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        read()
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def _forget_prepared_statements() -> None:
+    """As a new connection would be: nothing prepared on it."""
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    roster_selectors._prepared_on.pop(connection.connection, None)
+
+
+def test_postgresql_prepares_each_statement_in_the_query_that_first_runs_it_then_reuses_it(
+    postgres,
+):
+    project = _project_with_a_mixed_roster()
+    _forget_prepared_statements()
+
+    def read():
+        return roster_page(project, page_number="2"), roster_summary(project)
+
+    first = _statements_of(read)
+    again = [_statements_of(read) for _ in range(6)]
+
+    assert len(first) == 2
+    assert all(sql.startswith("PREPARE ") and "; EXECUTE " in sql for sql in first)
+    assert all(
+        len(statements) == 2 and all(sql.startswith("EXECUTE ") for sql in statements)
+        for statements in again
+    )
+    # By the sixth run PostgreSQL plans each statement once for all the runs to come.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, generic_plans FROM pg_prepared_statements")
+        generic_plans = dict(cursor.fetchall())
+    assert len(generic_plans) == 2
+    assert all(plans > 0 for plans in generic_plans.values())
+
+
+def test_postgresql_prepared_statements_read_what_the_written_out_sql_reads(postgres):
+    project = _project_with_a_mixed_roster()
+    CoverageTargetFactory(project=project, stakeholder_group="carer", target=9)
+    active = Person.objects.filter(memberships__project=project, memberships__status="active")
+    for person in active[:6]:
+        consent_give(person=person, kind=ConsentKind.EQUALITY, method="online", recorded_by=None)
+        equality_answers_save(person=person, answers={"gender": "woman"})
+    _forget_prepared_statements()
+
+    prepared = [
+        (roster_page(project, page_number="2").object_list, roster_summary(project))
+        for _ in range(7)
+    ]
+    with mock.patch.object(connection, "vendor", "written-out"):
+        written_out = (roster_page(project, page_number="2").object_list, roster_summary(project))
+
+    assert all(read == written_out for read in prepared)
+    _, (coverage, equality) = written_out
+    assert [row["target"] for row in coverage if row["group"] == "carer"] == [9]
+    assert ("Woman", 6) in equality[1]["answers"]
+
+
+def test_a_statement_lost_from_the_connection_is_prepared_afresh_on_the_next_read(postgres):
+    project = _project_with_a_mixed_roster()
+    expected = roster_page(project, page_number=None).object_list
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # as a pooler resetting the session would
+    try:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            roster_page(project, page_number=None)
+        statements = _statements_of(lambda: roster_page(project, page_number=None))
+
+        assert statements[0].startswith("PREPARE ")
+        assert roster_page(project, page_number=None).object_list == expected
+    finally:
+        _forget_prepared_statements()  # the summary's, lost too, for the tests to come
+
+
+def test_the_rows_links_follow_the_script_prefix(personas):
+    project = _project_with_a_mixed_roster()
+    page = roster_page(project, page_number=None)
+    person_id = page.object_list[0]["person"]["public_id"]
+
+    plain = _roster_rows(project, page)
+    set_script_prefix("/coprod/")
+    try:
+        prefixed = _roster_rows(project, page)
+    finally:
+        set_script_prefix("/")
+
+    assert f"/{person_id}/" in plain
+    assert plain.replace('"/', '"/coprod/') == prefixed
+    assert f'action="/coprod/projects/{project.slug}/roster/{person_id}/status/"' in prefixed
 
 
 def test_the_coverage_and_the_equality_counts_are_read_in_one_query(staff_client):
@@ -114,11 +228,10 @@ def test_the_coverage_and_the_equality_counts_are_read_in_one_query(staff_client
         staff_client.get(reverse("projects:roster", args=[project.slug]))
 
     summary_reads = [
-        query["sql"]
-        for query in queries.captured_queries
+        sql
+        for sql in statements_run(queries.captured_queries)
         if any(
-            table in query["sql"]
-            for table in ("coveragetarget", "projectgroupcount", "equalitymonitoring")
+            table in sql for table in ("coveragetarget", "projectgroupcount", "equalitymonitoring")
         )
     ]
     assert len(summary_reads) == 1
