@@ -163,6 +163,9 @@ else:
 # (coprod/core/pagecache.py). Off by default: pages are fast rendered afresh, and in real
 # use (people saving, answering) most parts would be stale anyway. `make bench` measures both.
 PAGE_CACHE = env.bool("COPROD_PAGE_CACHE", default=False)
+# Busy pages' fixed SQL is prepared once per PostgreSQL connection (coprod/core/prepared.py).
+# Turn off behind a pooler that resets sessions (PgBouncer in transaction pooling mode).
+COPROD_PREPARED_STATEMENTS = env.bool("COPROD_PREPARED_STATEMENTS", default=True)
 
 AUTH_USER_MODEL = "stakeholders.User"
 AUTHENTICATION_BACKENDS = [

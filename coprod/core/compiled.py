@@ -13,6 +13,7 @@ item, so each list is padded (repeating its last item, which an `in` lookup igno
 next power of two, and the query is compiled once for each size met.
 """
 
+import itertools
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
@@ -21,11 +22,15 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from coprod.core import prepared
+
 # Stand-ins: values no real row or constant of a query has, so each is found in the
 # compiled parameters only where the value it stands for goes.
 _FIRST_NUMBER = -987_654_000
 _FIRST_DAY = date(1901, 1, 1)
 _FIRST_UUID = uuid.UUID("00000000-0000-0000-0000-000987654000")
+# A name for each compiled statement, under which coprod.core.prepared prepares it.
+_names = itertools.count()
 
 
 class CompiledQuery:
@@ -49,8 +54,9 @@ class CompiledQuery:
         key = (id(connection), timezone.get_current_timezone_name(), sizes)
         found = self.compiled.get(key)
         if found is None or found[0] is not connection:
-            found = self.compiled[key] = (connection, *self._compile(connection, sizes))
-        _, sql, params, places, compiler = found
+            statement = f"coprod_compiled_{next(_names)}"
+            found = self.compiled[key] = (connection, statement, *self._compile(connection, sizes))
+        _, statement, sql, params, places, compiler = found
         params = list(params)
         for name, indexes in places.items():
             value = values[name]
@@ -67,10 +73,10 @@ class CompiledQuery:
             for index in indexes:
                 params[index] = value
         if limit is not None:
-            sql = f"{sql} LIMIT %s OFFSET %s"
+            sql, statement = f"{sql} LIMIT %s OFFSET %s", f"{statement}_paged"
             params += [limit, offset]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            prepared.execute(connection, cursor, statement, sql, params)
             fetched = cursor.fetchall()
         return list(compiler.results_iter(results=[fetched], tuple_expected=True))
 

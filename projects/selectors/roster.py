@@ -1,7 +1,4 @@
-import itertools
-import re
 import uuid
-import weakref
 from collections import Counter
 
 from django.core.paginator import Page, Paginator
@@ -19,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from coprod.core import prepared
 from coprod.core.suppression import suppress_small
 from projects.models import (
     CoverageTarget,
@@ -194,7 +192,7 @@ def roster_page(
 
 
 def _unfiltered_page_rows(project_id: int, *, start: int) -> tuple[list[dict], int]:
-    rows = _read_prepared(
+    rows = prepared.read(
         Membership,
         "coprod_roster_page",
         _PAGE_SQL,
@@ -246,76 +244,6 @@ def _read(model, sql: str, params: list) -> list[tuple]:
     with connections[router.db_for_read(model)].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-# What each PostgreSQL connection has prepared for _read_prepared: the name each statement
-# was prepared under, by the statement's name.
-_prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_preparations = itertools.count()
-# The converters of the columns each statement of _read_prepared reads (SQLite's dates,
-# UUIDs and booleans; none on PostgreSQL), by the id of the connection and the statement.
-_converters_on: dict[tuple, tuple] = {}
-
-
-def _read_prepared(model, name: str, sql: str, params: list, *, fields=()) -> list[tuple]:
-    """_read, but on PostgreSQL by a statement prepared once per connection (PREPARE, then
-    EXECUTE), which PostgreSQL plans once for the connection rather than on every run
-    (once it has found, by its fifth run, that the plan does not depend on the values):
-    planning the roster's summary took it three times as long as running it, and the page
-    a sixth of the time it takes to run. `fields` are the model fields of the first
-    columns, whose values are converted as the ORM converts them (SQLite gives dates and
-    UUIDs as text)."""
-    connection = connections[router.db_for_read(model)]
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(sql, params)
-        else:
-            names = _prepared_on.setdefault(connection.connection, {})
-            prepared_as = names.pop(name, None)
-            if prepared_as is None:
-                # A new name each time it is prepared: a statement outlives the transaction
-                # it was prepared in, even one that failed after preparing it, and the same
-                # name could not be prepared again. It is prepared in the same round trip
-                # (and the same query, to anyone counting them) as its first run.
-                prepared_as = f"{name}_{next(_preparations)}"
-                numbered = iter(range(1, len(params) + 1))
-                numbered_sql = re.sub("%s", lambda _: f"${next(numbered)}", sql)
-                execute = f"PREPARE {prepared_as} AS {numbered_sql}; "
-            else:
-                execute = ""
-            execute += f"EXECUTE {prepared_as}({', '.join(['%s'] * len(params))})"
-            # Kept only once it has run: after an error it is prepared afresh.
-            cursor.execute(execute, params)
-            names[name] = prepared_as
-        rows = cursor.fetchall()
-    converters = _column_converters(connection, name, fields)
-    if not converters:
-        return rows
-    converted = []
-    for row in rows:
-        row = list(row)
-        for index, field_converters, column in converters:
-            for converter in field_converters:
-                row[index] = converter(row[index], column, connection)
-        converted.append(row)
-    return converted
-
-
-def _column_converters(connection, name: str, fields) -> list[tuple]:
-    key = (id(connection), name)
-    found = _converters_on.get(key)
-    if found is None or found[0] is not connection:
-        converters = []
-        for index, field in enumerate(fields):
-            column = field.get_col(field.model._meta.db_table)
-            field_converters = [
-                *connection.ops.get_db_converters(column),
-                *column.get_db_converters(connection),
-            ]
-            if field_converters:
-                converters.append((index, field_converters, column))
-        found = _converters_on[key] = (connection, converters)
-    return found[1]
 
 
 # Written out rather than built by the ORM (a union of two querysets), which took several
@@ -442,7 +370,7 @@ def roster_summary(project: Project) -> tuple[list[dict], list[dict]]:
     equality answers (counts under 5 suppressed), in one query."""
     figures: dict[str, dict[str, int]] = {"target": {}, "active": {}}
     answers = []
-    for kind, group, figure, *member_answers in _read_prepared(
+    for kind, group, figure, *member_answers in prepared.read(
         CoverageTarget,
         "coprod_roster_summary",
         _SUMMARY_SQL,

@@ -17,7 +17,7 @@ from stakeholders.models import ConsentKind, StakeholderGroup
 from stakeholders.services import consent_give, equality_answers_save
 from tests.factories.projects import ProjectFactory
 from tests.factories.roster import CoverageTargetFactory, MembershipFactory, PersonFactory
-from tests.projects.roster_sql import statements_run
+from tests.sql_text import statements_run
 
 pytestmark = pytest.mark.django_db
 

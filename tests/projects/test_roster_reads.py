@@ -14,16 +14,16 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
 
+from coprod.core import prepared
 from projects.forms.roster import RosterFilter
 from projects.models import Membership, MembershipStatus
-from projects.selectors import roster as roster_selectors
 from projects.selectors.roster import roster_memberships, roster_page, roster_summary
 from projects.views.roster import _filter_fields, _roster_rows
 from stakeholders.models import AccessNeed, Availability, ConsentKind, Person, StakeholderGroup
 from stakeholders.services import consent_give, equality_answers_save
 from tests.factories.projects import ProjectFactory
 from tests.factories.roster import CoverageTargetFactory, MembershipFactory, PersonFactory
-from tests.projects.roster_sql import statements_run
+from tests.sql_text import statements_run
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +135,7 @@ def _forget_prepared_statements() -> None:
     """As a new connection would be: nothing prepared on it."""
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
-    roster_selectors._prepared_on.pop(connection.connection, None)
+    prepared._prepared_on.pop(connection.connection, None)
 
 
 def test_postgresql_prepares_each_statement_in_the_query_that_first_runs_it_then_reuses_it(

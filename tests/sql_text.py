@@ -1,4 +1,4 @@
-"""What the roster's queries read, whether a statement was written out in full or run as
+"""What a page's queries read, whether a statement was written out in full or run as
 one prepared earlier on the same connection (`EXECUTE name(...)`, on PostgreSQL), so that
 tests looking at the tables and columns a page reads see the prepared statement's text."""
 
