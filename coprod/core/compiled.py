@@ -76,7 +76,7 @@ class CompiledQuery:
             sql, statement = f"{sql} LIMIT %s OFFSET %s", f"{statement}_paged"
             params += [limit, offset]
         with connection.cursor() as cursor:
-            prepared.execute(connection, cursor, statement, sql, params)
+            prepared.execute(connection, cursor, sql, params, name=statement)
             fetched = cursor.fetchall()
         return list(compiler.results_iter(results=[fetched], tuple_expected=True))
 

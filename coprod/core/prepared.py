@@ -17,6 +17,8 @@ The query log shows `EXECUTE name(...)` followed by the statement's text in a co
 tests that look at what a page reads see it.
 """
 
+import functools
+import hashlib
 import itertools
 import re
 import weakref
@@ -30,17 +32,20 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 _prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _preparations = itertools.count()
 # The ORM's converters for the columns each read gives (SQLite's dates, UUIDs and
-# booleans; none on PostgreSQL), by the id of the connection and the statement's name.
+# booleans; none on PostgreSQL), by the id of the connection and the statement.
 _converters_on: dict[tuple, tuple] = {}
 
 
-def execute(connection: BaseDatabaseWrapper, cursor, name: str, sql: str, params) -> None:
-    """Runs `sql` with `params` (one %s each) on `cursor`: on PostgreSQL as the statement
-    `name` prepared on this connection, prepared now if it is not yet. One `name` must
-    always mean the same `sql`."""
+def execute(
+    connection: BaseDatabaseWrapper, cursor, sql: str, params, *, name: str | None = None
+) -> None:
+    """Runs `sql` with `params` (one %s each) on `cursor`: on PostgreSQL as a statement
+    prepared on this connection, prepared now if it is not yet. Its `name` (by default one
+    made from the text) must always mean the same `sql`."""
     if connection.vendor != "postgresql" or not settings.COPROD_PREPARED_STATEMENTS:
         cursor.execute(sql, params)
         return
+    name = name or _name_for(sql)
     names = _prepared_on.setdefault(connection.connection, {})
     prepared_as = names.pop(name, None)
     if prepared_as is None:
@@ -61,6 +66,11 @@ def execute(connection: BaseDatabaseWrapper, cursor, name: str, sql: str, params
     names[name] = prepared_as
 
 
+@functools.cache
+def _name_for(sql: str) -> str:
+    return "coprod_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
+
+
 def _commented(sql: str) -> str:
     if "*/" in sql:
         raise ValueError("A prepared statement's text cannot hold '*/'.")
@@ -68,16 +78,16 @@ def _commented(sql: str) -> str:
     return sql.replace("%", "%%")
 
 
-def read(model, name: str, sql: str, params, *, fields=()) -> list:
+def read(model, sql: str, params, *, name: str | None = None, fields=()) -> list:
     """The rows of `sql`, run as by `execute` on the database the router reads `model`
     from (the replica, inside coprod.core.replica.replica_reads). `fields` are the model
     fields of the first columns, whose values are converted as the ORM converts them
     (SQLite gives dates and UUIDs as text)."""
     connection = connections[router.db_for_read(model)]
     with connection.cursor() as cursor:
-        execute(connection, cursor, name, sql, params)
+        execute(connection, cursor, sql, params, name=name)
         rows = cursor.fetchall()
-    converters = _column_converters(connection, name, fields)
+    converters = _column_converters(connection, sql, fields)
     if not converters:
         return rows
     converted = []
@@ -90,8 +100,10 @@ def read(model, name: str, sql: str, params, *, fields=()) -> list:
     return converted
 
 
-def _column_converters(connection, name: str, fields) -> list[tuple]:
-    key = (id(connection), name)
+def _column_converters(connection, sql: str, fields) -> list[tuple]:
+    if not fields:
+        return []
+    key = (id(connection), sql)
     found = _converters_on.get(key)
     if found is None or found[0] is not connection:
         converters = []

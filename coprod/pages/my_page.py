@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from coprod.core import prepared
 from coprod.core.links import link_maker
 from evidence.models import (
     ANSWER_WITHIN,
@@ -264,7 +265,7 @@ def my_page(user: User) -> MyPage:
     no person yet, three otherwise."""
     queries = _queries(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(queries["person"], [user.pk])
+        prepared.execute(connection, cursor, queries["person"], [user.pk])
         rows = cursor.fetchall()
     if not rows:
         return MyPage(person=None)
@@ -280,12 +281,16 @@ def my_page(user: User) -> MyPage:
     now = timezone.now()
     moment = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
-        cursor.execute(
+        prepared.execute(
+            connection,
+            cursor,
             queries["invitations"],
             [person.pk, moment(now), Response.WITHDRAWN, MY_MEETINGS_LIMIT],
         )
         page.invitations = [_invitation(row) for row in cursor.fetchall()]
-        cursor.execute(*_waiting_query(queries, person, page.memberships, now))
+        prepared.execute(
+            connection, cursor, *_waiting_query(queries, person, page.memberships, now)
+        )
         waiting = cursor.fetchall()
     _sort_waiting(page, waiting)
     return page

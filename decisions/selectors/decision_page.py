@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
+from coprod.core import prepared
 from coprod.core.days import day_text
 from decisions.models import (
     Action,
@@ -66,9 +67,7 @@ def decision_detail(decision: Decision) -> dict:
 
 
 def _rows(sql: str, *params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return prepared.read(Decision, sql, params)
 
 
 def moment_text(moment: datetime) -> str:

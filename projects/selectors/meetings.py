@@ -17,6 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from coprod.core import prepared
 from coprod.core.compiled import CompiledQuery
 from coprod.core.outbox import undelivered
 from coprod.core.suppression import suppress_small
@@ -219,7 +220,9 @@ class _InviteeRows:
     def __getitem__(self, part: slice) -> list[dict]:
         start, stop = part.start or 0, part.stop if part.stop is not None else self.count
         with connection.cursor() as cursor:
-            cursor.execute(_INVITEES_SQL, [self.meeting_pk, max(stop - start, 0), start])
+            prepared.execute(
+                connection, cursor, _INVITEES_SQL, [self.meeting_pk, max(stop - start, 0), start]
+            )
             rows = [dict(zip(_INVITEE_COLUMNS, row, strict=True)) for row in cursor]
             named = sorted({row[f"{role}_id"] for row in rows for role in _STAFF_ROLES} - {None})
             staff = {}
@@ -253,7 +256,7 @@ def meeting_detail(meeting: Meeting, *, page_number: str | int | None = None) ->
     row of the page names staff (who recorded an answer or arranged support)."""
     counted, attended, failures = {}, {}, 0
     with connection.cursor() as cursor:
-        cursor.execute(_COUNTS_SQL, [meeting.pk] * 3)
+        prepared.execute(connection, cursor, _COUNTS_SQL, [meeting.pk] * 3)
         for kind, key, count in cursor:
             if kind == "answer":
                 counted[key] = count

@@ -194,7 +194,6 @@ def roster_page(
 def _unfiltered_page_rows(project_id: int, *, start: int) -> tuple[list[dict], int]:
     rows = prepared.read(
         Membership,
-        "coprod_roster_page",
         _PAGE_SQL,
         [project_id, project_id, ROSTER_PER_PAGE, start],
         fields=[*_PAGE_MEMBERSHIP_FIELDS, *_PAGE_PERSON_FIELDS],
@@ -372,7 +371,6 @@ def roster_summary(project: Project) -> tuple[list[dict], list[dict]]:
     answers = []
     for kind, group, figure, *member_answers in prepared.read(
         CoverageTarget,
-        "coprod_roster_summary",
         _SUMMARY_SQL,
         [
             project.pk,

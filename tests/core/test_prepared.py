@@ -26,7 +26,7 @@ def _forget_prepared_statements() -> None:
 
 def _read(name: str = "coprod_test_projects") -> tuple[list, list[str]]:
     with CaptureQueriesContext(connection) as queries:
-        rows = prepared.read(Project, name, _SQL, ["first", "Second project"])
+        rows = prepared.read(Project, _SQL, ["first", "Second project"], name=name)
     return sorted(rows), [query["sql"] for query in queries.captured_queries]
 
 
@@ -111,7 +111,7 @@ def test_turned_off_or_on_sqlite_the_sql_runs_as_it_is(projects, settings):
 
 def test_a_statement_with_a_comment_end_in_it_is_refused(projects, postgres):
     with pytest.raises(ValueError, match="cannot hold"):
-        prepared.read(Project, "coprod_test_comment", "SELECT 1 /* x */ WHERE %s", [True])
+        prepared.read(Project, "SELECT 1 /* x */ WHERE %s", [True])
 
 
 def test_a_compiled_query_is_prepared_once_and_reads_what_the_orm_reads(projects, postgres):
