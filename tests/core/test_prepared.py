@@ -135,3 +135,22 @@ def test_a_compiled_query_is_prepared_once_and_reads_what_the_orm_reads(projects
         "PREPARE",
     ]
     assert len(_prepared_statements()) == 2
+
+
+def test_statements_not_named_are_named_by_their_text(projects, postgres):
+    _forget_prepared_statements()
+    other = f"SELECT slug FROM {Project._meta.db_table} WHERE slug = %s"  # noqa: S608
+
+    for _ in range(2):
+        first = prepared.read(Project, _SQL, ["first", "none"])
+        second = prepared.read(Project, other, ["second"])
+
+    assert first == [("First project", "first")] and second == [("second",)]
+    statements = _prepared_statements()
+    assert len(statements) == 2
+    prepared_texts = [
+        text.split(" AS ", 1)[1].split("; EXECUTE")[0] for text in statements.values()
+    ]
+    assert sorted(prepared_texts) == sorted(
+        sql.replace("%s", "$1", 1).replace("%s", "$2") for sql in (_SQL, other)
+    )
