@@ -1,4 +1,5 @@
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape as html_escape
 
 from django import template
 from django.conf import settings
@@ -193,3 +194,47 @@ class _FixedIncludeNode(template.Node):
             html = _fixed[key] = render_with_csrf_slot(self.template_name, values)
         # Rendered by our own template, escaped then.
         return mark_safe(with_csrf_token(html, context.get("csrf_token")))  # noqa: S308
+
+
+_PAGINATION = """<nav aria-label="{label}">
+  <ul class="pagination">
+    {previous}
+    <li class="page-item active" aria-current="page"><span class="page-link">Page {number} of {pages}</span></li>
+    {next}
+  </ul>
+</nav>
+"""  # noqa: E501 - one line, as the page has it
+_PAGE_LINK = '<li class="page-item"><a class="page-link" href="{href}">{text}</a></li>'
+
+
+@register.simple_tag(takes_context=True)
+def pagination_links(context) -> str:
+    """includes/pagination.html's previous and next links for `page`, put together here
+    rather than by a dozen template tags and conditions on every page of a list. From the
+    context: `page`, and optionally `label`, `query` and `param` (see the template)."""
+    page = context.get("page")
+    if not page or not page.has_other_pages():
+        return ""
+    query, param = context.get("query"), context.get("param") or "page"
+
+    def link(number: int, text: str) -> str:
+        if query is None:
+            # As {% querystring page=number %}: the request's query, with this page.
+            params = context.request.GET.copy()
+            params["page"] = number
+            href = f"?{params.urlencode()}"
+        else:
+            href = f"?{query}&{param}={number}" if query else f"?{param}={number}"
+        return _PAGE_LINK.format(href=html_escape(href), text=text)
+
+    return mark_safe(  # noqa: S308 - every value escaped above
+        _PAGINATION.format(
+            label=html_escape(str(context.get("label") or "Pages")),
+            previous=link(page.previous_page_number(), "Previous page")
+            if page.has_previous()
+            else "",
+            number=page.number,
+            pages=page.paginator.num_pages,
+            next=link(page.next_page_number(), "Next page") if page.has_next() else "",
+        )
+    )
