@@ -82,20 +82,20 @@ def fee_rows(
         unpaid = status == PaymentStatus.OWED or status == PaymentStatus.APPROVED
         actions = ""
         if status == PaymentStatus.OWED and effect and effect.is_over and not fee.choice:
-            actions += _CHOOSE.format(url=choose_url(row_id), name=name)
+            actions += _choose(url=choose_url(row_id), name=name)
         elif status == PaymentStatus.OWED:
-            actions += _APPROVE.format(
+            actions += _approve(
                 url=approve_url(row_id), post_fields=post_fields, name=name, activity=activity
             )
         account = ""
         if status == PaymentStatus.APPROVED:
             if not fee.method:
-                actions += _CHOICES.format(url=choices_url(str(fee.person_public_id)), name=name)
+                actions += _choices(url=choices_url(str(fee.person_public_id)), name=name)
             else:
-                actions += _MARK_PAID.format(
+                actions += _mark_paid(
                     url=paid_url(row_id),
                     post_fields=post_fields,
-                    id=row_id,
+                    row_id=row_id,
                     today_iso=today_iso,
                     name=name,
                 )
@@ -106,23 +106,23 @@ def fee_rows(
                         else "no bank details yet"
                     )
         if unpaid:
-            actions += _DECLINE.format(
-                url=decline_url(row_id), post_fields=post_fields, id=row_id, name=name
+            actions += _decline(
+                url=decline_url(row_id), post_fields=post_fields, row_id=row_id, name=name
             )
         if status == PaymentStatus.PAID and fee.kind == PaymentKind.FEE and not fee.is_reversed:
-            actions += _REVERSE.format(
-                url=reverse_url(row_id), post_fields=post_fields, id=row_id, name=name
+            actions += _reverse(
+                url=reverse_url(row_id), post_fields=post_fields, row_id=row_id, name=name
             )
         if fee.method:
             method = _METHODS.get(fee.method) or escape(fee.method)
             if account:
-                method = _METHOD_ACCOUNT.format(method=method, account=account)
+                method = _method_account(method=method, account=account)
         else:
             method = _NOT_CHOSEN if unpaid else "–"
         url = detail_url(row_id)
         rows.append(
             SafeString(
-                _FEE_ROW.format(
+                _fee_row(
                     name=name,
                     benefits=_RECEIVES_BENEFITS if fee.receives_benefits else "",
                     url=url,
@@ -194,8 +194,24 @@ def _effect_box(effect) -> SafeString:
 
 
 # The fees table's rows (projects/payments_fees_table.html holds the table around them):
-# the same markup, names, ids and hidden labels a template would give them.
-_FEE_ROW = """<tr>
+# the same markup, names, ids and hidden labels a template would give them. Each fragment
+# is an f-string in a function: str.format took seven times as long to fill them in, half
+# a millisecond for a page of fees.
+def _fee_row(
+    *,
+    name: str,
+    benefits: str,
+    url: str,
+    activity: str,
+    effect: str,
+    amount: str,
+    method: str,
+    status: str,
+    notes: str,
+    owed_since: str,
+    actions: str,
+) -> str:
+    return f"""<tr>
   <th scope="row">{name}{benefits}</th>
   <td><a href="{url}">{activity}</a>{effect}</td>
   <td class="text-end">{amount}</td>
@@ -211,9 +227,16 @@ _FEE_ROW = """<tr>
   </td>
 </tr>
 """
+
+
 _RECEIVES_BENEFITS = mark_safe(' <span class="badge text-bg-warning">receives benefits</span>')
 _NOT_CHOSEN = mark_safe("<strong>Not chosen yet</strong>")
-_METHOD_ACCOUNT = '{method}<br><span class="small text-body-secondary">{account}</span>'
+
+
+def _method_account(*, method: str, account: str) -> str:
+    return f'{method}<br><span class="small text-body-secondary">{account}</span>'
+
+
 _EFFECT = """<div class="fee-benefit-effect {look} small mt-1 mb-0 p-2">
   {over}
   <ul class="mb-0 ps-3">{lines}</ul>
@@ -221,59 +244,77 @@ _EFFECT = """<div class="fee-benefit-effect {look} small mt-1 mb-0 p-2">
 _OVER = mark_safe(
     '<p class="fw-bold mb-1">Paying all of this could affect their benefits or tax.</p>'
 )
-_CHOOSE = """<p class="small mb-1">Needs their choice before it can be approved: \
+
+
+def _choose(*, url: str, name: str) -> str:
+    return f"""<p class="small mb-1">Needs their choice before it can be approved: \
 <a href="{url}">record {name}'s choice</a></p>
 """
-_APPROVE = """<form method="post" action="{url}" class="mb-1">
+
+
+def _approve(*, url: str, post_fields: str, name: str, activity: str) -> str:
+    return f"""<form method="post" action="{url}" class="mb-1">
   {post_fields}
   <button type="submit" class="btn btn-sm btn-primary">Approve<span class="visually-hidden"> \
 {name}'s fee for {activity}</span></button>
 </form>
 """
-_CHOICES = """<p class="small mb-1">Cannot be paid until they choose how: \
+
+
+def _choices(*, url: str, name: str) -> str:
+    return f"""<p class="small mb-1">Cannot be paid until they choose how: \
 <a href="{url}">record how {name} wants to be paid</a></p>
 """
-_MARK_PAID = """<details class="mb-1"><summary>Mark as paid</summary>
+
+
+def _mark_paid(*, url: str, post_fields: str, row_id: str, today_iso: str, name: str) -> str:
+    return f"""<details class="mb-1"><summary>Mark as paid</summary>
   <form method="post" action="{url}" class="mt-1">
     {post_fields}
-    <label class="form-label small mb-0" for="paid-on-{id}">Paid on</label>
-    <input class="form-control form-control-sm" type="date" name="paid_on" id="paid-on-{id}" \
+    <label class="form-label small mb-0" for="paid-on-{row_id}">Paid on</label>
+    <input class="form-control form-control-sm" type="date" name="paid_on" id="paid-on-{row_id}" \
 value="{today_iso}" required>
-    <label class="form-label small mb-0" for="reference-{id}">Payment reference</label>
-    <input class="form-control form-control-sm" type="text" name="reference" id="reference-{id}" \
-maxlength="100" required>
+    <label class="form-label small mb-0" for="reference-{row_id}">Payment reference</label>
+    <input class="form-control form-control-sm" type="text" name="reference" \
+id="reference-{row_id}" maxlength="100" required>
     <button type="submit" class="btn btn-sm btn-primary mt-1">Mark as paid\
 <span class="visually-hidden">: {name}'s fee</span></button>
   </form>
 </details>
 """
-_DECLINE = """<details class="mb-1"><summary>Decline or cancel</summary>
+
+
+def _decline(*, url: str, post_fields: str, row_id: str, name: str) -> str:
+    return f"""<details class="mb-1"><summary>Decline or cancel</summary>
   <form method="post" action="{url}" class="mt-1">
     {post_fields}
     <fieldset>
       <legend class="form-label small mb-0">What happened</legend>
       <div class="form-check"><input class="form-check-input" type="radio" name="new_status" \
-value="declined" id="declined-{id}"><label class="form-check-label small" for="declined-{id}">\
-Declined: they chose not to be paid</label></div>
+value="declined" id="declined-{row_id}"><label class="form-check-label small" \
+for="declined-{row_id}">Declined: they chose not to be paid</label></div>
       <div class="form-check"><input class="form-check-input" type="radio" name="new_status" \
-value="cancelled" id="cancelled-{id}" checked><label class="form-check-label small" \
-for="cancelled-{id}">Cancelled: this fee should not be paid</label></div>
+value="cancelled" id="cancelled-{row_id}" checked><label class="form-check-label small" \
+for="cancelled-{row_id}">Cancelled: this fee should not be paid</label></div>
     </fieldset>
-    <label class="form-label small mb-0" for="reason-{id}">Reason (everyone who sees this fee \
+    <label class="form-label small mb-0" for="reason-{row_id}">Reason (everyone who sees this fee \
 sees it)</label>
-    <textarea class="form-control form-control-sm" name="reason" id="reason-{id}" rows="2" \
+    <textarea class="form-control form-control-sm" name="reason" id="reason-{row_id}" rows="2" \
 required></textarea>
     <button type="submit" class="btn btn-sm btn-outline-danger mt-1">Save\
 <span class="visually-hidden">: decline or cancel {name}'s fee</span></button>
   </form>
 </details>
 """
-_REVERSE = """<details class="mb-1"><summary>Reverse</summary>
+
+
+def _reverse(*, url: str, post_fields: str, row_id: str, name: str) -> str:
+    return f"""<details class="mb-1"><summary>Reverse</summary>
   <form method="post" action="{url}" class="mt-1">
     {post_fields}
-    <label class="form-label small mb-0" for="reverse-reason-{id}">Why it is being reversed\
+    <label class="form-label small mb-0" for="reverse-reason-{row_id}">Why it is being reversed\
 </label>
-    <textarea class="form-control form-control-sm" name="reason" id="reverse-reason-{id}" \
+    <textarea class="form-control form-control-sm" name="reason" id="reverse-reason-{row_id}" \
 rows="2" required></textarea>
     <button type="submit" class="btn btn-sm btn-outline-danger mt-1">Reverse the payment\
 <span class="visually-hidden">: {name}'s fee</span></button>

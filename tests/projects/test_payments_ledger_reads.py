@@ -23,6 +23,8 @@ from projects.models import (
 )
 from projects.selectors.payments import (
     PAYMENTS_PER_PAGE,
+    LedgerFee,
+    _fees_newest_first,
     project_budget,
     project_fees_page,
     project_payment_totals,
@@ -259,6 +261,75 @@ def test_pages_of_fees_are_newest_first_and_filtered_by_status(personas):
     page = project_fees_page(personas.project, status=PaymentStatus.APPROVED, page_number=1)
     assert page.paginator.count == 20
     assert [row.pk for row in page.object_list] == [fee.pk for fee in approved]
+
+
+def _many_fees(personas) -> None:
+    """Eighty fees of every status, some made at the same moment (so only the pk orders
+    them), three of them reversed, some for bank transfer to a person with an account,
+    and fees of another project that no page of this one may show."""
+    start = timezone.now() - timedelta(days=100)
+    banked = PersonFactory(receives_benefits=True)
+    banked.bank_sort_code, banked.bank_account_number = "112233", "44556677"
+    banked.save()
+    people = [personas.participant.person, banked]
+    statuses = PaymentStatus.values
+    for project in (personas.project, personas.other_project):
+        Payment.objects.bulk_create(
+            Payment(
+                person=people[index % 2],
+                project=project,
+                activity=f"Session {index}",
+                amount=Decimal("1.00") + index,
+                method=PaymentMethod.BANK_TRANSFER if index % 4 else PaymentMethod.VOUCHER,
+                status=statuses[index % len(statuses)],
+                paid_on=timezone.localdate() if statuses[index % len(statuses)] == "paid" else None,
+                created_at=start + timedelta(hours=index // 3),
+            )
+            for index in range(80)
+        )
+    paid = Payment.objects.filter(project=personas.project, status=PaymentStatus.PAID)
+    for fee in paid.order_by("created_at", "pk")[:3]:
+        payment_reverse(payment=fee, reason="Paid twice.", reversed_by=personas.staff)
+
+
+def test_every_page_of_fees_is_what_the_orm_queryset_gives(personas):
+    _many_fees(personas)
+    project = personas.project
+
+    shown = []
+    for status in (None, *PaymentStatus.values):
+        fees = _fees_newest_first(project.pk, status)
+        count = fees.count()
+        last_page = -(-count // PAYMENTS_PER_PAGE)
+        for number in range(1, last_page + 1):
+            page = project_fees_page(project, status=status, page_number=number, count=count)
+            start_at = (number - 1) * PAYMENTS_PER_PAGE
+            wanted = fees[start_at : start_at + PAYMENTS_PER_PAGE]
+            assert page.object_list == [LedgerFee(*row) for row in wanted], (status, number)
+            shown += page.object_list if status is None else []
+    assert len(shown) == Payment.objects.filter(project=project).count() == 83
+    assert sum(row.kind == PaymentKind.REVERSAL for row in shown) == 3
+    assert sum(row.is_reversed for row in shown) == 3
+    # Fewer counted than there are: the first page holds only as many as were counted.
+    page = project_fees_page(project, status=None, page_number=1, count=3)
+    assert page.object_list == [LedgerFee(*row) for row in _fees_newest_first(project.pk)[:3]]
+
+
+def test_the_first_page_of_all_fees_has_its_limit_written_in_the_sql(personas):
+    # PostgreSQL keeps one plan for a prepared statement only if it costs no more than a
+    # fresh one; with LIMIT and OFFSET parameters it never did for the first page.
+    _many_fees(personas)
+
+    with CaptureQueriesContext(connection) as first:
+        project_fees_page(personas.project, status=None, page_number=1, count=83)
+    with CaptureQueriesContext(connection) as second:
+        project_fees_page(personas.project, status=None, page_number=2, count=83)
+
+    assert len(first) == len(second) == 1
+    # The query log shows the values put in: a written LIMIT has no OFFSET beside it.
+    assert f"LIMIT {PAYMENTS_PER_PAGE}" in first[0]["sql"]
+    assert "OFFSET" not in first[0]["sql"]
+    assert "OFFSET" in second[0]["sql"]
 
 
 def _by_people(person_ids: list, first: date, last: date, status: str):
