@@ -56,7 +56,7 @@ class CompiledQuery:
         if found is None or found[0] is not connection:
             statement = f"coprod_compiled_{next(_names)}"
             found = self.compiled[key] = (connection, statement, *self._compile(connection, sizes))
-        _, statement, sql, params, places, compiler = found
+        _, statement, sql, params, places, compiler, converters = found
         params = list(params)
         for name, indexes in places.items():
             value = values[name]
@@ -78,7 +78,10 @@ class CompiledQuery:
         with connection.cursor() as cursor:
             prepared.execute(connection, cursor, sql, params, name=statement)
             fetched = cursor.fetchall()
-        return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+        if not converters:
+            return fetched
+        # As compiler.results_iter() converts them, with the converters found once.
+        return list(map(tuple, compiler.apply_converters(fetched, converters)))
 
     def _compile(self, connection, sizes: tuple[int, ...]) -> tuple:
         stand_ins, lists = {}, iter(sizes)
@@ -113,7 +116,13 @@ class CompiledQuery:
             places[name] = [index for index, param in enumerate(params) if param == stand_in]
             if not places[name]:
                 raise ValueError(f"CompiledQuery: the query does not use {name}")
-        return sql, tuple(params), places, compiler
+        # The ORM's converters for the columns read (dates, decimals, UUIDs, encrypted
+        # fields), found once: finding them took a tenth of a millisecond a query.
+        fields = [column for column, *_ in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise TypeError("CompiledQuery does not read composite fields")
+        converters = compiler.get_converters(fields)
+        return sql, tuple(params), places, compiler, converters
 
 
 def _adapt_uuid(connection, value: uuid.UUID) -> uuid.UUID | str:
