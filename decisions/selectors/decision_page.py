@@ -66,10 +66,6 @@ def decision_detail(decision: Decision) -> dict:
     }
 
 
-def _rows(sql: str, *params) -> list[tuple]:
-    return prepared.read(Decision, sql, params)
-
-
 def moment_text(moment: datetime) -> str:
     """A time as {{ moment|date:"j M Y, H:i" }} shows it (3 Dec 2026, 14:05), in local time:
     the date filter's cost per use came to most of the decision page's rows."""
@@ -164,7 +160,9 @@ def _lists_sql(vendor: str, lists: tuple[tuple[str, str, str], ...]) -> str:
 
 def _lists(decision_id: int, *lists: tuple[str, str, str]) -> list[list[list]]:
     """These lists of the decision's page (_OPTIONS...), each as a list of rows."""
-    (arrays,) = _rows(_lists_sql(connection.vendor, lists), *[decision_id] * len(lists))
+    (arrays,) = prepared.read(
+        Decision, _lists_sql(connection.vendor, lists), [decision_id] * len(lists)
+    )
     if connection.vendor == "postgresql":
         # Its driver hands back JSON read already, and no rows as NULL.
         return [array or [] for array in arrays]
@@ -361,10 +359,11 @@ def decision_for_page(slug: str, public_id: uuid.UUID) -> Decision | None:
     page shows of them."""
     database = connections[DEFAULT_DB_ALIAS]
     public_id = Decision._meta.get_field("public_id").get_db_prep_value(public_id, database)
-    rows = _rows(_DECISION_SQL, slug, public_id)
+    # Each column converted as the ORM converts it (SQLite gives UUIDs and times as text).
+    rows = prepared.read(Decision, _DECISION_SQL, [slug, public_id], fields=_PAGE_FIELDS)
     if not rows:
         return None
-    columns = iter(_converted(rows[0], _page_converters(database), database))
+    columns = iter(rows[0])
     decision = _from_db(Decision, _DECISION_FIELDS, columns)
     decision.project = _from_db(Project, _PROJECT_FIELDS, columns)
     meeting = _from_db(Meeting, _MEETING_FIELDS, columns)
@@ -379,36 +378,3 @@ def _from_db(model, fields, columns):
     return model.from_db(
         DEFAULT_DB_ALIAS, [field.attname for field in fields], [next(columns) for _ in fields]
     )
-
-
-# The ORM's own converters for each column read (SQLite hands back text for a UUID and
-# naive times; PostgreSQL needs none of these), found once per connection.
-_CONVERTERS: dict[int, tuple] = {}
-
-
-def _page_converters(database) -> list[tuple]:
-    found = _CONVERTERS.get(id(database))
-    if found is None or found[0] is not database:
-        columns = [field.get_col("page") for field in _PAGE_FIELDS]
-        found = _CONVERTERS[id(database)] = (
-            database,
-            [
-                (index, column, converters)
-                for index, column in enumerate(columns)
-                if (
-                    converters := [
-                        *database.ops.get_db_converters(column),
-                        *column.field.get_db_converters(database),
-                    ]
-                )
-            ],
-        )
-    return found[1]
-
-
-def _converted(row: tuple, converters: list[tuple], database) -> list:
-    values = list(row)
-    for index, column, column_converters in converters:
-        for converter in column_converters:
-            values[index] = converter(values[index], column, database)
-    return values
